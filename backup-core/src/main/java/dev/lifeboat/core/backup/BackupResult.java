@@ -1,0 +1,32 @@
+package dev.lifeboat.core.backup;
+
+import dev.lifeboat.core.repo.BackupType;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** A backup that now exists in the repository, with what it took. */
+public record BackupResult(
+        String backupId,
+        BackupType type,
+        int timeline,
+        String startLsn,
+        String stopLsn,
+        String startWalFile,
+        String stopWalFile,
+        Instant startTime,
+        Instant stopTime,
+        long files,
+        long bytes,
+        long storedBytes,
+        long objects,
+        Duration copyDuration,
+        Duration archiveWaitDuration,
+        Duration totalDuration) {
+
+    /** Data read from the cluster per second of the whole backup, in MB (10^6 bytes). */
+    public double megabytesPerSecond() {
+        double seconds = Math.max(0.001, totalDuration.toMillis() / 1000.0);
+        return bytes / 1e6 / seconds;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.lifeboat.core.backup;
+
+import dev.lifeboat.core.LifeboatVersion;
+import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.ClusterSession;
+import dev.lifeboat.core.repo.BackupId;
+import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.core.wal.WalSegmentRange;
+import dev.lifeboat.storage.BlobInfo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Takes a base backup of a running cluster with the non-exclusive API, in one session that
+ * stays open from start to stop. Order matters and is the whole point: data objects, then
+ * the WAL the backup needs (checked in the repository), then the manifest, last.
+ */
+public final class BackupService {
+
+    private static final Pattern START_TIMELINE = Pattern.compile("START TIMELINE: (\\d+)");
+    private static final Pattern START_WAL = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
+
+    private final Repository repository;
+    private final Clock clock;
+
+    public BackupService(Repository repository, Clock clock) {
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    public BackupResult run(BackupRequest request) {
+        if (request.type() != BackupType.FULL) {
+            throw new LifeboatException(ErrorCode.USAGE, "only full backups are supported so far",
+                    "use --type full");
+        }
+        ProgressListener progress = request.progress();
+        long started = System.nanoTime();
+        try (ClusterSession session = ClusterSession.connect(request.connection())) {
+            checkCluster(session, request.pgdata());
+
+            Instant startTime = clock.instant();
+            String backupId = uniqueId(startTime, request.type());
+            progress.step("starting backup " + backupId + " (checkpoint)");
+            String startLsn = session.startBackup("lifeboat " + backupId);
+
+            progress.step("copying files");
+            long copyStarted = System.nanoTime();
+            DataDirectoryInventory.Inventory inventory = DataDirectoryInventory.of(request.pgdata());
+            DataObjectUploader uploader = new DataObjectUploader(repository, backupId, request.jobs(), progress);
+            List<BackupManifest.File> files;
+            try {
+                files = uploader.upload(inventory.files());
+            } catch (RuntimeException e) {
+                removeDataObjects(backupId);
+                throw e;
+            }
+            Duration copyDuration = Duration.ofNanos(System.nanoTime() - copyStarted);
+
+            progress.step("stopping backup");
+            ClusterSession.BackupStop stop = session.stopBackup();
+            Instant stopTime = clock.instant();
+            long nextXid = session.nextXid();
+            int timeline = parseTimeline(stop.backupLabel());
+            String startWalFile = match(START_WAL, stop.backupLabel(), "START WAL LOCATION");
+
+            progress.step("waiting for WAL " + startWalFile + " .. " + stop.walFileName() + " to be archived");
+            long waitStarted = System.nanoTime();
+            try {
+                ArchiveWait.await(repository, session,
+                        WalSegmentRange.between(startWalFile, stop.walFileName(), repository.descriptor().walSegmentSize()),
+                        request.archiveTimeout(), progress);
+            } catch (RuntimeException e) {
+                removeDataObjects(backupId);
+                throw e;
+            }
+            Duration waitDuration = Duration.ofNanos(System.nanoTime() - waitStarted);
+
+            long bytes = files.stream().mapToLong(BackupManifest.File::size).sum();
+            BackupManifest manifest = new BackupManifest(
+                    BackupManifest.CURRENT_FORMAT, backupId, request.type(), null,
+                    repository.descriptor().systemIdentifier(), session.majorVersion(), session.serverVersion(),
+                    repository.descriptor().walSegmentSize(), timeline,
+                    startLsn, stop.lsn(), startWalFile, stop.walFileName(), startTime, stopTime, nextXid,
+                    stop.backupLabel(), stop.tablespaceMap(),
+                    new BackupManifest.Totals(files.size(), bytes, uploader.storedBytes(), uploader.objectCount()),
+                    LifeboatVersion.version(), LifeboatVersion.host(),
+                    inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
+                    inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
+                    files);
+            progress.step("writing manifest");
+            repository.backups().write(manifest);
+            return new BackupResult(backupId, request.type(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
+                    startTime, stopTime, files.size(), bytes, uploader.storedBytes(), uploader.objectCount(),
+                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** The server must be the repository's cluster, running on the data directory we read. */
+    private void checkCluster(ClusterSession session, Path pgdata) {
+        repository.requireCluster(session.systemIdentifier(), "the server at " + session.settings().describe());
+        if (session.majorVersion() != repository.descriptor().pgMajor()) {
+            throw new LifeboatException(ErrorCode.REPOSITORY,
+                    "the server runs PostgreSQL " + session.majorVersion() + " but repository " + repository.location()
+                            + " holds PostgreSQL " + repository.descriptor().pgMajor() + " backups",
+                    "after a major upgrade, start a new repository with 'lifeboat init'");
+        }
+        if (session.isInRecovery()) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "the server at " + session.settings().describe()
+                    + " is a standby; backups from a standby are not supported yet", "back up the primary");
+        }
+        session.requireDataDirectory(pgdata);
+        String archiveMode = session.setting("archive_mode");
+        String archiveCommand = session.setting("archive_command");
+        String archiveLibrary = session.majorVersion() >= 15 ? session.setting("archive_library") : "";
+        boolean archiving = !"off".equals(archiveMode)
+                && ((archiveCommand != null && !archiveCommand.isBlank() && !archiveCommand.equals("(disabled)"))
+                || (archiveLibrary != null && !archiveLibrary.isBlank()));
+        if (!archiving) {
+            throw new LifeboatException(ErrorCode.POSTGRES,
+                    "WAL archiving is off on the server at " + session.settings().describe()
+                            + " (archive_mode=" + archiveMode + "): a backup without its WAL cannot be restored",
+                    "set archive_mode = on and archive_command = '<path>/bin/lifeboat wal-push --repo " + repository.location()
+                            + " %p', then restart PostgreSQL");
+        }
+    }
+
+    private String uniqueId(Instant start, BackupType type) {
+        String id = BackupId.of(start, type);
+        // Two backups started in one second would share an id: the second one waits its turn.
+        while (repository.backups().exists(id) || hasDataObjects(id)) {
+            start = start.plusSeconds(1);
+            id = BackupId.of(start, type);
+        }
+        return id;
+    }
+
+    private boolean hasDataObjects(String backupId) {
+        try (Stream<BlobInfo> blobs = repository.store().list(RepositoryLayout.dataPrefix(backupId))) {
+            return blobs.findAny().isPresent();
+        }
+    }
+
+    /** Best effort: objects of a backup that will never get a manifest. */
+    private void removeDataObjects(String backupId) {
+        try (Stream<BlobInfo> blobs = repository.store().list(RepositoryLayout.dataPrefix(backupId))) {
+            blobs.forEach(b -> repository.store().delete(b.key()));
+        } catch (RuntimeException ignored) {
+            // what is left has no manifest, so it is not a backup; expire removes it later
+        }
+    }
+
+    private static int parseTimeline(String label) {
+        return Integer.parseInt(match(START_TIMELINE, label, "START TIMELINE"));
+    }
+
+    private static String match(Pattern pattern, String label, String what) {
+        Matcher m = pattern.matcher(label);
+        if (!m.find()) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "backup_label has no " + what + " line: " + label.lines().findFirst().orElse(""));
+        }
+        return m.group(1);
+    }
+
+}

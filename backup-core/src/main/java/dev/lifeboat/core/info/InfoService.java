@@ -1,0 +1,61 @@
+package dev.lifeboat.core.info;
+
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.wal.TimelineHistory;
+import dev.lifeboat.core.wal.WalInventory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+
+/** Reads a repository's catalog and WAL archive into a report; writes nothing. */
+public final class InfoService {
+
+    private final Repository repository;
+
+    public InfoService(Repository repository) {
+        this.repository = repository;
+    }
+
+    public RepositoryInfo run() {
+        RepositoryDescriptor d = repository.descriptor();
+        List<RepositoryInfo.Backup> backups = new ArrayList<>();
+        for (BackupManifest m : repository.backups().list()) {
+            BackupManifest.Totals t = m.totals();
+            backups.add(new RepositoryInfo.Backup(m.id(), m.type().jsonName(), m.timeline(), m.startTime(), m.stopTime(),
+                    m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
+                    t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes()));
+        }
+        WalInventory wal = WalInventory.load(repository);
+        List<RepositoryInfo.Timeline> timelines = new ArrayList<>();
+        for (int tli : wal.timelines()) {
+            NavigableMap<Long, ArchivedWal> segments = wal.segments(tli);
+            Integer parent = null;
+            String branch = null;
+            if (wal.historyFile(tli).isPresent()) {
+                TimelineHistory history = wal.history(tli);
+                if (!history.switches().isEmpty()) {
+                    TimelineHistory.Switch last = history.switches().get(history.switches().size() - 1);
+                    parent = last.parent();
+                    branch = last.at().toString();
+                }
+            }
+            List<String> gaps = new ArrayList<>();
+            for (long[] gap : wal.gaps(tli)) {
+                gaps.add(wal.segmentName(tli, gap[0]) + ".." + wal.segmentName(tli, gap[1] - 1));
+            }
+            Instant lastArchived = segments.values().stream().map(ArchivedWal::archivedAt)
+                    .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+            timelines.add(new RepositoryInfo.Timeline(tli, parent, branch,
+                    segments.isEmpty() ? null : segments.firstEntry().getValue().fileName(),
+                    segments.isEmpty() ? null : segments.lastEntry().getValue().fileName(),
+                    segments.size(), gaps, lastArchived));
+        }
+        return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
+                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines);
+    }
+}

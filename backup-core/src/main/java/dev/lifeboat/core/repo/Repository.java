@@ -1,0 +1,136 @@
+package dev.lifeboat.core.repo;
+
+import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.BlobContent;
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.PutMode;
+import dev.lifeboat.storage.StorageException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * One cluster's repository in one store: its descriptor, backup catalog and WAL archive.
+ * Opening it checks the descriptor, so nothing can write into a store that is not a Lifeboat
+ * repository or that a newer Lifeboat wrote.
+ */
+public final class Repository implements AutoCloseable {
+
+    private final BlobStore store;
+    private final RepositoryDescriptor descriptor;
+    private final ObjectCodec codec;
+    private final BackupCatalog backups;
+    private final WalArchive wal;
+
+    private Repository(BlobStore store, RepositoryDescriptor descriptor) {
+        this.store = store;
+        this.descriptor = descriptor;
+        this.codec = new ObjectCodec(descriptor.compression().level());
+        this.backups = new BackupCatalog(store, codec);
+        this.wal = new WalArchive(store, codec);
+    }
+
+    /** Opens an initialised repository, or fails saying how to create one. */
+    public static Repository open(BlobStore store) {
+        RepositoryDescriptor descriptor = readDescriptor(store).orElseThrow(() -> new LifeboatException(ErrorCode.REPOSITORY,
+                "no Lifeboat repository at " + store.location(),
+                "check --repo, or create one with 'lifeboat init --repo " + store.location() + " --pgdata <data directory>'"));
+        if (descriptor.format() > RepositoryDescriptor.CURRENT_FORMAT) {
+            throw new LifeboatException(ErrorCode.REPOSITORY,
+                    "repository " + store.location() + " has format " + descriptor.format() + ", newer than this Lifeboat understands ("
+                            + RepositoryDescriptor.CURRENT_FORMAT + ")",
+                    "upgrade Lifeboat");
+        }
+        return new Repository(store, descriptor);
+    }
+
+    /**
+     * Creates the descriptor. Initialising again for the same cluster is harmless and returns
+     * the existing repository; for another cluster it is refused.
+     */
+    public static Repository initialize(BlobStore store, RepositoryDescriptor wanted) {
+        Optional<RepositoryDescriptor> existing = readDescriptor(store);
+        if (existing.isEmpty()) {
+            byte[] json;
+            try {
+                json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(wanted);
+            } catch (IOException e) {
+                throw new LifeboatException(ErrorCode.INTERNAL, "cannot write the repository descriptor: " + e.getMessage(), null, e);
+            }
+            try {
+                store.put(RepositoryLayout.DESCRIPTOR, BlobContent.of(json), PutMode.CREATE_ONLY);
+                return new Repository(store, wanted);
+            } catch (StorageException e) {
+                if (e.kind() != StorageException.Kind.ALREADY_EXISTS) {
+                    throw e;
+                }
+                existing = readDescriptor(store); // another init won the race: judge what it wrote
+            }
+        }
+        RepositoryDescriptor found = existing.orElseThrow();
+        if (!found.systemIdentifier().equals(wanted.systemIdentifier())) {
+            throw new LifeboatException(ErrorCode.REPOSITORY,
+                    "repository " + store.location() + " belongs to cluster " + found.systemIdentifier()
+                            + ", not to this cluster (" + wanted.systemIdentifier() + ")",
+                    "use another --repo for this cluster");
+        }
+        return open(store);
+    }
+
+    private static Optional<RepositoryDescriptor> readDescriptor(BlobStore store) {
+        try (InputStream in = store.get(RepositoryLayout.DESCRIPTOR)) {
+            return Optional.of(Json.mapper().readValue(in, RepositoryDescriptor.class));
+        } catch (StorageException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.CORRUPT,
+                    "repository descriptor " + store.location() + "/" + RepositoryLayout.DESCRIPTOR + " is unreadable: " + e.getMessage(),
+                    "restore the file from another copy of the repository", e);
+        }
+    }
+
+    /** Refuses work for a cluster other than the one this repository belongs to. */
+    public void requireCluster(String systemIdentifier, String what) {
+        if (!descriptor.systemIdentifier().equals(systemIdentifier)) {
+            throw new LifeboatException(ErrorCode.REPOSITORY,
+                    what + " is from cluster " + systemIdentifier + " but repository " + store.location()
+                            + " belongs to cluster " + descriptor.systemIdentifier(),
+                    "point --repo at this cluster's own repository");
+        }
+    }
+
+    public BlobStore store() {
+        return store;
+    }
+
+    public RepositoryDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public ObjectCodec codec() {
+        return codec;
+    }
+
+    public BackupCatalog backups() {
+        return backups;
+    }
+
+    public WalArchive wal() {
+        return wal;
+    }
+
+    public String location() {
+        return store.location();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.lifeboat.core.restore;
+
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.restore.RecoveryTarget.Immediate;
+import dev.lifeboat.core.restore.RecoveryTarget.Latest;
+import dev.lifeboat.core.restore.RecoveryTarget.LsnTarget;
+import dev.lifeboat.core.restore.RecoveryTarget.Name;
+import dev.lifeboat.core.restore.RecoveryTarget.Time;
+import dev.lifeboat.core.restore.RecoveryTarget.Xid;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings that turn a restored data directory into an instance that recovers to the
+ * target and then promotes (PostgreSQL 12+: recovery.signal plus settings, appended to
+ * postgresql.auto.conf so they override whatever the source's postgresql.conf says).
+ */
+final class RecoveryConfiguration {
+
+    private static final Pattern SETTING = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*=?\\s*(.*?)\\s*(#.*)?$");
+
+    private RecoveryConfiguration() {
+    }
+
+    /** What to write, in order; values are raw (quoted on writing). */
+    static Map<String, String> settings(RestorePlan plan, String restoreCommand, int port, String archiveCommand,
+                                        String targetAction, String socketDirectories) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("restore_command", restoreCommand);
+        RecoveryTarget target = plan.target();
+        if (target instanceof Time t) {
+            s.put("recovery_target_time", RecoveryTarget.formatForPostgres(t.time()));
+        } else if (target instanceof LsnTarget l) {
+            s.put("recovery_target_lsn", l.lsn().toString());
+        } else if (target instanceof Xid x) {
+            s.put("recovery_target_xid", Long.toString(x.xid()));
+        } else if (target instanceof Name n) {
+            s.put("recovery_target_name", n.name());
+        } else if (target instanceof Immediate) {
+            s.put("recovery_target", "immediate");
+        } else if (!(target instanceof Latest)) {
+            throw new IllegalStateException("unknown target " + target);
+        }
+        s.put("recovery_target_timeline", plan.timelineLatest() ? "latest" : Integer.toString(plan.targetTimeline()));
+        s.put("recovery_target_action", targetAction);
+        if (archiveCommand == null) {
+            // A restored copy must never archive into its source's repository by accident.
+            s.put("archive_mode", "off");
+        } else {
+            s.put("archive_mode", "on");
+            s.put("archive_command", archiveCommand);
+        }
+        // Never stream from the source's primary, whatever its configuration said.
+        s.put("primary_conninfo", "");
+        s.put("primary_slot_name", "");
+        s.put("port", Integer.toString(port));
+        if (socketDirectories != null) {
+            s.put("unix_socket_directories", socketDirectories);
+        }
+        return s;
+    }
+
+    static void write(Path pgdata, Map<String, String> settings, String backupId, String repository) {
+        StringBuilder text = new StringBuilder();
+        text.append("\n# Recovery settings written by Lifeboat at ").append(Instant.now())
+                .append(" for a restore of backup ").append(backupId).append(" from ").append(repository).append('\n');
+        settings.forEach((k, v) -> text.append(k).append(" = ").append(quote(v)).append('\n'));
+        Path autoConf = pgdata.resolve("postgresql.auto.conf");
+        try {
+            Files.writeString(autoConf, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.deleteIfExists(pgdata.resolve("standby.signal"));
+            Files.writeString(pgdata.resolve("recovery.signal"), "", StandardCharsets.UTF_8);
+            Path conf = pgdata.resolve("postgresql.conf");
+            if (!Files.exists(conf)) {
+                // The source kept its configuration outside the data directory (Debian's /etc/postgresql).
+                Files.writeString(conf, "# created by Lifeboat: the source's configuration was not in its data directory\n");
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.DESTINATION, "cannot write recovery settings into " + pgdata + ": " + e.getMessage(),
+                    null, e);
+        }
+    }
+
+    /** The effective value of a setting in postgresql.conf then postgresql.auto.conf (includes are not followed). */
+    static String effectiveSetting(Path pgdata, String name) {
+        String value = null;
+        for (String file : List.of("postgresql.conf", "postgresql.auto.conf")) {
+            Path path = pgdata.resolve(file);
+            if (!Files.exists(path)) {
+                continue;
+            }
+            try {
+                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                    Matcher m = SETTING.matcher(line);
+                    if (m.matches() && m.group(1).equalsIgnoreCase(name) && !line.strip().startsWith("#")) {
+                        value = unquote(m.group(2));
+                    }
+                }
+            } catch (IOException e) {
+                return value;
+            }
+        }
+        return value;
+    }
+
+    /** A postgresql.conf string literal. */
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    private static String unquote(String raw) {
+        String v = raw.strip();
+        if (v.length() >= 2 && v.startsWith("'") && v.endsWith("'")) {
+            return v.substring(1, v.length() - 1).replace("''", "'").replace("\\\\", "\\");
+        }
+        return v;
+    }
+
+    /**
+     * One word for /bin/sh: left bare when safe, single-quoted otherwise. PostgreSQL expands
+     * % sequences before the shell sees the command, so a literal % is doubled.
+     */
+    static String shellWord(String arg) {
+        String escaped = arg.replace("%", "%%");
+        if (escaped.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+            return escaped;
+        }
+        return "'" + escaped.replace("'", "'\\''") + "'";
+    }
+
+    static String shellCommand(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            // %f and %p are PostgreSQL's placeholders and must stay bare.
+            sb.append(w.equals("%f") || w.equals("%p") ? w : shellWord(w));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.lifeboat.core.wal;
+
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * restore_command's work for one file. "Not in the repository" is the only answer that may
+ * end recovery; every other failure (unreachable store, corrupt object, a full disk) is an
+ * exception, which the command line turns into an exit status that makes PostgreSQL stop
+ * instead of promoting at the wrong point.
+ */
+public final class WalFetchService {
+
+    public enum Outcome { DELIVERED, NOT_FOUND }
+
+    private final Repository repository;
+
+    public WalFetchService(Repository repository) {
+        this.repository = repository;
+    }
+
+    public Outcome fetch(String fileName, Path destination) {
+        if (!WalArchive.isArchivableName(fileName)) {
+            throw new LifeboatException(ErrorCode.USAGE, "'" + fileName + "' is not a WAL file name",
+                    "restore_command must pass %f and %p");
+        }
+        Optional<ArchivedWal> stored = repository.wal().find(fileName);
+        if (stored.isEmpty()) {
+            return Outcome.NOT_FOUND;
+        }
+        repository.wal().fetch(stored.get(), destination);
+        return Outcome.DELIVERED;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lifeboat.core.wal;
+
+import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.repo.WalSummary;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * archive_command's work for one file: refuse WAL of another cluster, store the file once
+ * (an identical re-push succeeds, a different file under the same name is refused), and only
+ * then report success, so PostgreSQL recycles a segment only after it is durably stored.
+ */
+public final class WalPushService {
+
+    private final Repository repository;
+
+    public WalPushService(Repository repository) {
+        this.repository = repository;
+    }
+
+    public record Result(String fileName, WalArchive.PushOutcome outcome, long bytes, Duration elapsed) {
+    }
+
+    public Result push(Path file) {
+        long started = System.nanoTime();
+        String name = file.getFileName().toString();
+        if (!WalArchive.isArchivableName(name)) {
+            throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a WAL file name",
+                    "archive_command must pass %p, the path of the WAL file PostgreSQL wants archived");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new LifeboatException(ErrorCode.USAGE, "WAL file " + file.toAbsolutePath() + " does not exist",
+                    "archive_command runs in the data directory: use %p (pg_wal/NAME), not %f", e);
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+        WalSummary summary = null;
+        if (isSegment(name)) {
+            checkSegmentHeader(file, name, size);
+            summary = WalSummaries.scan(file, name, repository.descriptor().walSegmentSize());
+        }
+        String sha256 = ObjectCodec.sha256(file);
+        WalArchive.PushOutcome outcome = repository.wal().push(name, file, sha256, summary);
+        return new Result(name, outcome, size, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    static boolean isSegment(String name) {
+        return name.length() == 24 || name.endsWith(".partial");
+    }
+
+    /** The long page header at a segment's start names its cluster and segment size. */
+    private void checkSegmentHeader(Path file, String name, long size) {
+        byte[] header = new byte[40];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(header, 0, header.length) < header.length) {
+                throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + name + " is too short (" + size + " bytes)",
+                        "PostgreSQL hands complete segments to archive_command; check what wrote this file");
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        long systemIdentifier = buffer.getLong(24);
+        int segmentSize = buffer.getInt(32);
+        repository.requireCluster(Long.toUnsignedString(systemIdentifier), "WAL segment " + name);
+        if (segmentSize != repository.descriptor().walSegmentSize() && !name.endsWith(".partial")) {
+            throw new LifeboatException(ErrorCode.REPOSITORY, "WAL segment " + name + " has segment size " + segmentSize
+                    + " but the repository records " + repository.descriptor().walSegmentSize(), null);
+        }
+    }
+}
