@@ -1,0 +1,287 @@
+package dev.lifeboat.core.demo;
+
+import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.backup.BackupRequest;
+import dev.lifeboat.core.backup.BackupResult;
+import dev.lifeboat.core.backup.BackupService;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.init.InitService;
+import dev.lifeboat.core.pg.ConnectionSettings;
+import dev.lifeboat.core.pg.EmbeddedPgBinaries;
+import dev.lifeboat.core.pg.FreePort;
+import dev.lifeboat.core.pg.LocalCluster;
+import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.pg.PortReservation;
+import dev.lifeboat.core.pg.ScratchDirectory;
+import dev.lifeboat.core.pg.ServerUser;
+import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.restore.RecoveryTarget;
+import dev.lifeboat.core.restore.RestoreRequest;
+import dev.lifeboat.core.restore.RestoreResult;
+import dev.lifeboat.core.restore.RestoreService;
+import dev.lifeboat.storage.BlobStores;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The newcomer's tour, for real: a throwaway cluster archiving through Lifeboat, a backup,
+ * rows written before and after a recorded moment, a point-in-time restore to that moment
+ * into a new instance, and a check that exactly the rows of that moment came back.
+ */
+public final class DemoService {
+
+    /** One step of the tour as it is printed. */
+    public record Step(String name, double seconds, String detail) {
+    }
+
+    public record Result(boolean passed, long expectedRows, long restoredRows, String expectedChecksum, String restoredChecksum,
+                         String backupId, String targetTime, String workDirectory, boolean kept, List<Step> steps) {
+    }
+
+    /**
+     * @param lifeboatCommand how the cluster's archive_command and restore_command run Lifeboat
+     * @param keep            leave the clusters and repository in place (stopped) for a look
+     */
+    public record Request(List<String> lifeboatCommand, boolean keep, StepListener listener) {
+    }
+
+    @FunctionalInterface
+    public interface StepListener {
+        void onStep(Step step);
+    }
+
+    private static final int ROWS_PER_BATCH = 1000;
+
+    private final List<Step> steps = new ArrayList<>();
+    private StepListener listener;
+    private long stepStarted;
+
+    public Result run(Request request) {
+        listener = request.listener();
+        stepStarted = System.nanoTime();
+        PgBinaries binaries = findBinaries();
+        ServerUser serverUser = ServerUser.detect();
+        ScratchDirectory work = ScratchDirectory.create("lifeboat-demo-");
+        LocalCluster source = null;
+        LocalCluster restoredHandle = null;
+        boolean passed = false;
+        try {
+            Path repoDir = Files.createDirectories(work.resolve("repository"));
+            serverUser.handOver(repoDir); // archive_command runs as the server's user and writes here
+            List<String> lifeboat = reachableLifeboat(request.lifeboatCommand(), work.path(), serverUser);
+            String archiveCommand = RestoreService.archiveCommand(lifeboat, List.of(), repoDir.toString());
+
+            try (PortReservation port = FreePort.reserve()) {
+                int sourcePort = port.port();
+                port.close();
+                source = LocalCluster.builder().binaries(binaries).serverUser(serverUser).baseDirectory(work.resolve("source"))
+                        .port(sourcePort).archiveCommand(archiveCommand).fsync(false).start();
+            }
+            done("start a throwaway PostgreSQL " + binaries.version() + " cluster",
+                    "port " + source.port() + ", archive_command = '" + archiveCommand + "'");
+
+            ConnectionSettings sourceLogin = ConnectionSettings.local(source.port());
+            new InitService(Clock.systemUTC()).run(BlobStores.open(repoDir.toString()),
+                    new InitService.Request(source.dataDirectory(), sourceLogin, 3));
+            done("lifeboat init", "repository " + repoDir);
+
+            source.execute("CREATE TABLE demo_orders (id bigint PRIMARY KEY, item text NOT NULL, placed_at timestamptz DEFAULT clock_timestamp())");
+            insertBatch(source, 1);
+            done("write " + ROWS_PER_BATCH + " rows", "table demo_orders");
+
+            BackupResult backup;
+            try (Repository repository = Repository.open(BlobStores.open(repoDir.toString()))) {
+                backup = new BackupService(repository, Clock.systemUTC()).run(new BackupRequest(source.dataDirectory(), sourceLogin,
+                        BackupType.FULL, 2, Duration.ofSeconds(120), ProgressListener.NONE));
+            }
+            done("lifeboat backup", backup.backupId() + ", " + backup.files() + " files, "
+                    + String.format("%.1f MB", backup.bytes() / 1e6) + ", WAL " + backup.startWalFile() + ".." + backup.stopWalFile());
+
+            insertBatch(source, 2);
+            source.execute("SELECT pg_switch_wal()");
+            insertBatch(source, 3);
+            Instant target = Instant.parse(source.queryForString(
+                    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+            long expectedRows = source.queryForLong("SELECT count(*) FROM demo_orders");
+            String expectedChecksum = source.queryForString(CHECKSUM);
+            done("write " + (2 * ROWS_PER_BATCH) + " more rows while WAL is archived, then record the time",
+                    "target " + RecoveryTarget.formatForPostgres(target) + ": " + expectedRows + " rows");
+
+            sleepQuietly(50);
+            insertBatch(source, 4);
+            source.execute("UPDATE demo_orders SET item = 'changed after the target' WHERE id % 10 = 0");
+            source.execute("DELETE FROM demo_orders WHERE id <= 100");
+            String lastSegment = source.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            source.execute("SELECT pg_switch_wal()");
+            waitForArchive(repoDir, lastSegment);
+            long laterRows = source.queryForLong("SELECT count(*) FROM demo_orders");
+            done("write, update and delete after the target (the 'bad migration'); archive the WAL",
+                    "now " + laterRows + " rows; " + lastSegment + " archived");
+
+            RestoreResult restored;
+            Path restoredData = work.resolve("restored");
+            try (Repository repository = Repository.open(BlobStores.open(repoDir.toString()));
+                 PortReservation port = FreePort.reserve()) {
+                int restorePort = port.port();
+                port.close();
+                restored = new RestoreService(repository).run(new RestoreRequest(restoredData, restorePort,
+                        new RecoveryTarget.Time(target), null, null, lifeboat, List.of(), null, false, true,
+                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, ProgressListener.NONE));
+            }
+            done("lifeboat restore --target-time '" + RecoveryTarget.formatForPostgres(target) + "'",
+                    String.format("new instance on port %d open for writes: files %.1f s, recovery %.1f s, total %.1f s",
+                            restored.port(), restored.filesDuration().toNanos() / 1e9,
+                            restored.toOpenForWrites().toNanos() / 1e9, restored.totalDuration().toNanos() / 1e9));
+
+            long restoredRows;
+            String restoredChecksum;
+            ConnectionSettings restoredLogin = ConnectionSettings.local(restored.port());
+            try (Connection c = DriverManager.getConnection(restoredLogin.jdbcUrl(), "postgres", null);
+                 Statement st = c.createStatement()) {
+                restoredRows = single(st, "SELECT count(*) FROM demo_orders");
+                restoredChecksum = singleText(st, CHECKSUM);
+                st.execute("INSERT INTO demo_orders (id, item) VALUES (-1, 'written on the restored instance')");
+            }
+            passed = restoredRows == expectedRows && expectedChecksum.equals(restoredChecksum);
+            done("compare the restored rows with the rows at the target",
+                    (passed ? "identical: " : "DIFFERENT: ") + restoredRows + " rows restored, " + expectedRows + " expected"
+                            + (expectedChecksum.equals(restoredChecksum) ? ", contents match" : ", contents differ"));
+
+            restoredHandle = LocalCluster.attach(binaries, serverUser, restoredData, restored.port());
+            return new Result(passed, expectedRows, restoredRows, expectedChecksum, restoredChecksum, backup.backupId(),
+                    RecoveryTarget.formatForPostgres(target), work.path().toString(), request.keep(), List.copyOf(steps));
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.INTERNAL, "demo failed: " + e.getMessage(), null, e);
+        } finally {
+            stopQuietly(restoredHandle);
+            stopQuietly(source);
+            if (!request.keep()) {
+                work.close();
+            }
+        }
+    }
+
+    /** An md5 over every row in key order: equal checksums mean equal contents. */
+    private static final String CHECKSUM =
+            "SELECT md5(coalesce(string_agg(id || ':' || item || ':' || placed_at, ',' ORDER BY id), '')) FROM demo_orders";
+
+    private void insertBatch(LocalCluster cluster, int batch) {
+        long first = (long) (batch - 1) * ROWS_PER_BATCH + 1;
+        long last = (long) batch * ROWS_PER_BATCH;
+        // Ten transactions per batch, so recovery has commits to stop between.
+        for (long from = first; from <= last; from += ROWS_PER_BATCH / 10) {
+            cluster.execute("INSERT INTO demo_orders (id, item) SELECT g, 'item ' || g FROM generate_series(" + from + ", "
+                    + Math.min(last, from + ROWS_PER_BATCH / 10 - 1) + ") g");
+        }
+    }
+
+    private PgBinaries findBinaries() {
+        Optional<PgBinaries> local = PgBinaries.findLocal();
+        if (local.isPresent()) {
+            done("find PostgreSQL server binaries", local.get().binDirectory().toString());
+            return local.get();
+        }
+        EmbeddedPgBinaries embedded = EmbeddedPgBinaries.inDefaultCache();
+        PgBinaries fetched = embedded.obtain(EmbeddedPgBinaries.DEFAULT_VERSION);
+        done("no local PostgreSQL: use embedded binaries from Maven Central", fetched.binDirectory().toString());
+        return fetched;
+    }
+
+    /**
+     * archive_command runs as the server's user; a launcher it cannot reach (a checkout in
+     * /root, say) is copied with its jar into the demo's directory.
+     */
+    private static List<String> reachableLifeboat(List<String> command, Path work, ServerUser serverUser) throws IOException {
+        boolean reachable = command.stream().filter(w -> w.startsWith("/")).allMatch(w -> serverUser.blockingDirectory(Path.of(w)).isEmpty());
+        if (reachable) {
+            return command;
+        }
+        Path home = Files.createDirectories(work.resolve("lifeboat"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> copied = new ArrayList<>();
+        for (String word : command) {
+            Path p = Path.of(word);
+            if (word.startsWith("/") && Files.isRegularFile(p) && serverUser.blockingDirectory(p).isPresent()) {
+                Path copy = home.resolve(p.getFileName());
+                Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+                copied.add(copy.toString());
+            } else {
+                copied.add(word);
+            }
+        }
+        return copied;
+    }
+
+    private static void waitForArchive(Path repoDir, String segment) {
+        try (Repository repository = Repository.open(BlobStores.open(repoDir.toString()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (repository.wal().find(segment).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new LifeboatException(ErrorCode.TIMEOUT, "WAL segment " + segment + " was not archived within 60 s",
+                            "see the demo cluster's server log");
+                }
+                sleepQuietly(100);
+            }
+        }
+    }
+
+    private void done(String name, String detail) {
+        long now = System.nanoTime();
+        Step step = new Step(name, (now - stepStarted) / 1e9, detail);
+        stepStarted = now;
+        steps.add(step);
+        if (listener != null) {
+            listener.onStep(step);
+        }
+    }
+
+    private static long single(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String singleText(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void stopQuietly(LocalCluster cluster) {
+        if (cluster != null) {
+            try {
+                cluster.stop();
+            } catch (RuntimeException ignored) {
+                // the work directory goes anyway
+            }
+        }
+    }
+}

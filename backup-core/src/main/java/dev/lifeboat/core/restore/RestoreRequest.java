@@ -1,0 +1,37 @@
+package dev.lifeboat.core.restore;
+
+import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.pg.ConnectionSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A restore into a new data directory.
+ *
+ * @param backupId        a backup to start from, or null to let the planner choose
+ * @param targetTimeline  a timeline to follow, or null for the newest
+ * @param lifeboatCommand the command that runs Lifeboat (e.g. the launcher), for restore_command
+ * @param commandOptions  options every Lifeboat command written into the new instance's settings gets (e.g. --config FILE)
+ * @param archiveCommand  archive_command for the new instance once it runs, or null for archive_mode = off
+ * @param pauseAtTarget   pause at the target (recovery_target_action = pause) instead of promoting
+ * @param start           start the instance and wait until it takes writes
+ * @param login           how to log in to the new instance to check that it takes writes (port ignored)
+ */
+public record RestoreRequest(
+        Path pgdata,
+        int port,
+        RecoveryTarget target,
+        String backupId,
+        Integer targetTimeline,
+        List<String> lifeboatCommand,
+        List<String> commandOptions,
+        String archiveCommand,
+        boolean pauseAtTarget,
+        boolean start,
+        ConnectionSettings login,
+        Duration startTimeout,
+        int jobs,
+        ProgressListener progress) {
+}

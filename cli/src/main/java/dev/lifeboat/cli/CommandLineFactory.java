@@ -1,0 +1,71 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.cli.command.BackupCommand;
+import dev.lifeboat.cli.command.DemoCommand;
+import dev.lifeboat.cli.command.InfoCommand;
+import dev.lifeboat.cli.command.InitCommand;
+import dev.lifeboat.cli.command.RestoreCommand;
+import dev.lifeboat.cli.command.WalFetchCommand;
+import dev.lifeboat.cli.command.WalPushCommand;
+import dev.lifeboat.core.LifeboatVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** Builds the picocli command tree with Lifeboat's configuration, output and exit-code rules. */
+final class CommandLineFactory {
+
+    private CommandLineFactory() {
+    }
+
+    @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
+            subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
+                    RestoreCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            footer = {"", "Exit codes: 0 ok, 1 WAL file not found (wal-fetch), 2 usage, 3 configuration, 4 repository,",
+                    "5 PostgreSQL, 6 recovery target, 7 restore destination, 8 storage, 9 corrupt object, 10 conflict,",
+                    "11 timeout, 12 recovery failed, 13 check failed, 70 internal; wal-fetch exits 128 on every other failure."})
+    static final class Root implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"lifeboat " + LifeboatVersion.version()};
+        }
+    }
+
+    static CommandLine create(PrintStream out, PrintStream err, Map<String, String> env, String[] args) {
+        CliContext context = new CliContext(out, err, env, ConfigFile.locate(args, env));
+        CommandLine cli = new CommandLine(new Root(), new ContextFactory(context));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setDefaultValueProvider(new ConfiguredDefaults(context.config(), env));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(new FailureReporter(context));
+        cli.setParameterExceptionHandler(new UsageErrorReporter());
+        return cli;
+    }
+
+    /** Hands every command the shared context through its constructor. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(CliContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

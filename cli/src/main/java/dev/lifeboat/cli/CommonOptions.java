@@ -1,0 +1,17 @@
+package dev.lifeboat.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every command takes. */
+public final class CommonOptions {
+
+    @Option(names = "--output", paramLabel = "text|json", description = "Output format: ${COMPLETION-CANDIDATES} (default: text).")
+    public OutputFormat output = OutputFormat.text;
+
+    @Option(names = "--debug", description = "Print stack traces and request details on failure.")
+    public boolean debug;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML configuration file (default: $LIFEBOAT_CONFIG, else /etc/lifeboat/lifeboat.yaml if it exists).")
+    public String config;
+}

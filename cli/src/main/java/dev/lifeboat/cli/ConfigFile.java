@@ -1,0 +1,123 @@
+package dev.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The YAML configuration file. Keys are option names without dashes, at the top level or
+ * under a command's name (which wins for that command):
+ *
+ * <pre>
+ * repo: /srv/lifeboat/main
+ * pgdata: /var/lib/postgresql/15/main
+ * pg-port: 5432
+ * backup:
+ *   jobs: 4
+ * </pre>
+ */
+public final class ConfigFile {
+
+    public static final Path DEFAULT = Path.of("/etc/lifeboat/lifeboat.yaml");
+
+    private final Path path;
+    private final JsonNode root;
+
+    private ConfigFile(Path path, JsonNode root) {
+        this.path = path;
+        this.root = root;
+    }
+
+    public static ConfigFile empty() {
+        return new ConfigFile(null, null);
+    }
+
+    /** --config on the command line, then LIFEBOAT_CONFIG, then the default file if it exists. */
+    static ConfigFile locate(String[] args, Map<String, String> env) {
+        String explicit = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                explicit = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                explicit = args[i].substring("--config=".length());
+            }
+        }
+        if (explicit == null) {
+            explicit = env.get("LIFEBOAT_CONFIG");
+        }
+        if (explicit != null) {
+            Path path = Path.of(explicit).toAbsolutePath();
+            if (!Files.isReadable(path)) {
+                return new ConfigFile(path, null).failing("configuration file " + path + " does not exist or cannot be read");
+            }
+            return load(path);
+        }
+        return Files.isReadable(DEFAULT) ? load(DEFAULT) : empty();
+    }
+
+    private ConfigFile failing(String message) {
+        return new Failing(path, message);
+    }
+
+    static ConfigFile load(Path path) {
+        try {
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            JsonNode root = yaml.readTree(path.toFile());
+            if (root != null && !root.isNull() && !root.isObject()) {
+                return new Failing(path, "configuration file " + path + " must be a mapping of option: value");
+            }
+            return new ConfigFile(path, root);
+        } catch (IOException e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return new Failing(path, "cannot read configuration file " + path + ": " + reason);
+        }
+    }
+
+    /** The file in use, if any. */
+    public Optional<Path> path() {
+        return Optional.ofNullable(path);
+    }
+
+    /** The value for an option (name without dashes) of a command: command section first. */
+    public Optional<String> value(String command, String option) {
+        if (root == null) {
+            return Optional.empty();
+        }
+        JsonNode section = command == null ? null : root.get(command);
+        JsonNode node = section != null && section.isObject() ? section.get(option) : null;
+        if (node == null) {
+            node = root.get(option);
+        }
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
+    }
+
+    /** Throws the problem with the file, if there is one; called before a command runs. */
+    public void check() {
+    }
+
+    /** A configuration file that could not be read: every command fails with its reason. */
+    private static final class Failing extends ConfigFile {
+        private final String message;
+
+        Failing(Path path, String message) {
+            super(path, null);
+            this.message = message;
+        }
+
+        @Override
+        public void check() {
+            throw new LifeboatException(ErrorCode.CONFIG, message, "fix the file, or point --config (LIFEBOAT_CONFIG) at another");
+        }
+    }
+}

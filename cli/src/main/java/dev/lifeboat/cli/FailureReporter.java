@@ -1,0 +1,54 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.cli.command.LifeboatSubcommand;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.StorageException;
+import picocli.CommandLine;
+
+/**
+ * Turns any failure into one line naming the problem, a hint, and the documented exit code.
+ * Stack traces only with --debug.
+ */
+final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
+
+    private final CliContext context;
+
+    FailureReporter(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        LifeboatException failure = asLifeboatException(ex);
+        Object command = commandLine.getCommand();
+        boolean debug = false;
+        OutputFormat output = OutputFormat.text;
+        if (command instanceof LifeboatSubcommand sub) {
+            debug = sub.common().debug;
+            output = sub.common().output;
+        }
+        Failures.print(context, failure, output, debug ? ex : null);
+        if (command instanceof LifeboatSubcommand sub && sub.abortsRecoveryOnFailure()) {
+            return ErrorCode.WAL_FETCH_ABORT_RECOVERY;
+        }
+        return failure.code().exitCode();
+    }
+
+    static LifeboatException asLifeboatException(Throwable ex) {
+        if (ex instanceof LifeboatException le) {
+            return le;
+        }
+        if (ex instanceof StorageException se) {
+            return Failures.fromStorage(se);
+        }
+        if (ex instanceof IllegalArgumentException iae) {
+            return new LifeboatException(ErrorCode.USAGE, iae.getMessage(), "see --help", iae);
+        }
+        if (ex instanceof java.io.UncheckedIOException uio) {
+            return new LifeboatException(ErrorCode.STORAGE, String.valueOf(uio.getCause().getMessage()), null, uio);
+        }
+        return new LifeboatException(ErrorCode.INTERNAL, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+                "this is a bug in Lifeboat: run again with --debug and report the output", ex);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.lifeboat.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.storage.StorageException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a failure looks to the user: "lifeboat: error: ..." and "hint: ...", or a JSON object. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static LifeboatException fromStorage(StorageException e) {
+        String hint = switch (e.kind()) {
+            case NOT_FOUND -> "check the repository location (--repo)";
+            case ALREADY_EXISTS -> "something else wrote this object; run 'lifeboat verify'";
+            case TRANSIENT -> "the store did not answer in time or failed temporarily; retry, and check the network or disk";
+            case PERMANENT -> "check the repository location (--repo), its permissions and credentials";
+        };
+        String where = e.getMessage() != null && e.getMessage().contains(e.location()) ? "" : " (" + e.location() + ")";
+        return new LifeboatException(ErrorCode.STORAGE, "storage error" + where + ": " + e.getMessage(), hint, e);
+    }
+
+    static void print(CliContext context, LifeboatException failure, OutputFormat output, Throwable debugTrace) {
+        if (output == OutputFormat.json) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", failure.code().name());
+            error.put("exitCode", failure.code().exitCode());
+            error.put("message", failure.getMessage());
+            if (failure.hint() != null) {
+                error.put("hint", failure.hint());
+            }
+            try {
+                context.out().println(Json.mapper().writeValueAsString(Map.of("error", error)));
+            } catch (JsonProcessingException e) {
+                context.out().println("{\"error\":{\"message\":\"unprintable\"}}");
+            }
+        }
+        context.err().println("lifeboat: error: " + oneLine(failure.getMessage()));
+        if (failure.hint() != null) {
+            context.err().println("  hint: " + oneLine(failure.hint()));
+        }
+        if (debugTrace != null) {
+            debugTrace.printStackTrace(context.err());
+        }
+        context.err().flush();
+    }
+
+    static String oneLine(String text) {
+        return text == null ? "" : text.replace('\n', ' ').replace('\r', ' ');
+    }
+}

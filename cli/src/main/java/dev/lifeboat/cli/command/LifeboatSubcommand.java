@@ -1,0 +1,81 @@
+package dev.lifeboat.cli.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.CommonOptions;
+import dev.lifeboat.cli.OutputFormat;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Json;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * The base of every command: common options, the process context, and printing a result as
+ * text or JSON. A command builds a request, calls a service and prints what comes back.
+ */
+public abstract class LifeboatSubcommand implements Callable<Integer> {
+
+    protected final CliContext context;
+
+    @Mixin
+    private CommonOptions common = new CommonOptions();
+
+    protected LifeboatSubcommand(CliContext context) {
+        this.context = context;
+    }
+
+    public CommonOptions common() {
+        return common;
+    }
+
+    /** True for restore_command's wal-fetch: any failure must stop recovery, not end it. */
+    public boolean abortsRecoveryOnFailure() {
+        return false;
+    }
+
+    @Override
+    public final Integer call() {
+        context.config().check();
+        return execute();
+    }
+
+    /** Does the work; returns the exit status (0 unless the command has a non-error outcome to report). */
+    protected abstract int execute();
+
+    protected PrintStream out() {
+        return context.out();
+    }
+
+    protected PrintStream err() {
+        return context.err();
+    }
+
+    protected boolean json() {
+        return common.output == OutputFormat.json;
+    }
+
+    /** Prints the result as JSON, or through the text renderer. */
+    protected void print(Object result, Consumer<PrintStream> text) {
+        if (json()) {
+            try {
+                out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            } catch (JsonProcessingException e) {
+                throw new LifeboatException(ErrorCode.INTERNAL, "cannot print result as JSON: " + e.getMessage(), null, e);
+            }
+        } else {
+            text.accept(out());
+        }
+        out().flush();
+    }
+
+    protected static <T> T required(T value, String option, String hint) {
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            throw new LifeboatException(ErrorCode.USAGE, option + " is required", hint);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.core.pg.ConnectionSettings;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** How to reach the running cluster; PGHOST/PGPORT/PGUSER/PGDATABASE fill what is not given. */
+public final class PostgresOptions {
+
+    @Option(names = "--pg-host", paramLabel = "HOST", description = "Server host (default: $PGHOST, else localhost).")
+    String host;
+
+    @Option(names = "--pg-port", paramLabel = "PORT", description = "Server port (default: $PGPORT, else 5432).")
+    Integer port;
+
+    @Option(names = "--pg-user", paramLabel = "USER", description = "Role to connect as, a superuser (default: $PGUSER, else postgres).")
+    String user;
+
+    @Option(names = "--pg-database", paramLabel = "DB", description = "Database to connect to (default: $PGDATABASE, else postgres).")
+    String database;
+
+    ConnectionSettings settings(Map<String, String> env) {
+        return ConnectionSettings.resolve(host, port, user, database, env);
+    }
+}

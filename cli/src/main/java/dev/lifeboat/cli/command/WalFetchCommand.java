@@ -1,0 +1,58 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.WalFetchService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+@Command(name = "wal-fetch", mixinStandardHelpOptions = true,
+        description = {"Deliver one archived WAL file (PostgreSQL's restore_command):",
+                "  restore_command = '/path/to/bin/lifeboat wal-fetch --repo DIR %f %p'",
+                "Exits 0 when delivered, 1 when the repository does not have the file, and 128 on any other",
+                "failure (unreachable store, corrupt object, full disk) so that PostgreSQL stops recovery",
+                "instead of taking the failure for the end of the archive."})
+public final class WalFetchCommand extends LifeboatSubcommand {
+
+    @Mixin
+    RepositoryOption repo;
+
+    @Parameters(index = "0", paramLabel = "WALNAME", description = "Name of the WAL file wanted (%f).")
+    String walName;
+
+    @Parameters(index = "1", paramLabel = "DESTINATION", description = "Where to write it (%p).")
+    Path destination;
+
+    public WalFetchCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    public boolean abortsRecoveryOnFailure() {
+        return true;
+    }
+
+    @Override
+    protected int execute() {
+        try (Repository repository = repo.open()) {
+            WalFetchService.Outcome outcome = new WalFetchService(repository).fetch(walName, destination);
+            return outcome == WalFetchService.Outcome.DELIVERED ? 0 : notFoundStatus();
+        }
+    }
+
+    /**
+     * bin/lifeboat asks for a distinct status for "not found" (and maps it back to 1), because
+     * a JVM that fails to start also exits 1 and must not read as "not found" to PostgreSQL.
+     */
+    private int notFoundStatus() {
+        String launcherStatus = context.env().get("LIFEBOAT_NOT_FOUND_STATUS");
+        if (launcherStatus != null && launcherStatus.matches("\\d{1,3}")) {
+            return Integer.parseInt(launcherStatus);
+        }
+        return ErrorCode.NOT_FOUND.exitCode();
+    }
+}

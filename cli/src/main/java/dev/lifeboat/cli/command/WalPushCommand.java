@@ -1,0 +1,42 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.WalPushService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+@Command(name = "wal-push", mixinStandardHelpOptions = true,
+        description = {"Archive one WAL file (PostgreSQL's archive_command):",
+                "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %p'",
+                "Exits 0 only once the file is durably stored; an identical file already stored is success."})
+public final class WalPushCommand extends LifeboatSubcommand {
+
+    @Mixin
+    RepositoryOption repo;
+
+    @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%p).")
+    Path walPath;
+
+    public WalPushCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    protected int execute() {
+        try (Repository repository = repo.open()) {
+            WalPushService.Result result = new WalPushService(repository).push(walPath);
+            print(result, out -> {
+                if (System.console() != null) {
+                    out.printf("%s %s (%.0f ms)%n", result.fileName(),
+                            result.outcome() == dev.lifeboat.core.repo.WalArchive.PushOutcome.STORED ? "archived" : "was already archived",
+                            result.elapsed().toNanos() / 1e6);
+                }
+            });
+        }
+        return 0;
+    }
+}
