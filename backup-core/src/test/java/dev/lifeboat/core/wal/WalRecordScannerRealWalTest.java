@@ -105,23 +105,6 @@ class WalRecordScannerRealWalTest {
         assertThat(summary.abortCount()).isEqualTo(complete.abortCount() - 1); // the ROLLBACK PREPARED comes later
     }
 
-    @Test
-    void scansASegmentQuickly() throws IOException {
-        byte[] segment = WalSamples.bytes(WalSamples.FIRST);
-        Lsn start = WalSegmentName.parse(WalSamples.FIRST).startLsn();
-        for (int i = 0; i < 20; i++) {
-            WalRecordScanner.scan(new ByteArrayInputStream(segment), start);
-        }
-        int runs = 20;
-        long began = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            WalRecordScanner.scan(new ByteArrayInputStream(segment), start);
-        }
-        double millis = (System.nanoTime() - began) / 1e6 / runs;
-        // A measurement for the log only: timings depend on the machine and are never asserted.
-        System.out.printf("WalRecordScanner: %.1f ms per 16 MiB segment (warm, from memory)%n", millis);
-    }
-
     private static WalSegmentSummary scan(String segment) throws IOException {
         try (InputStream in = WalSamples.open(segment)) {
             return WalRecordScanner.scan(in, WalSegmentName.parse(segment).startLsn());
