@@ -8,7 +8,9 @@ import java.io.InputStream;
  * PostgreSQL version and which cluster wrote the segment, for which position, and the sizes
  * the cluster was initialised with. wal-push uses it to refuse another cluster's WAL.
  *
- * @param timeline {@code xlp_tli}, the timeline of the first record on the page
+ * @param timeline {@code xlp_tli}, the timeline of the first record on the page. The first segment
+ *     of a new timeline begins as a copy of its parent's segment, so there this is the parent's
+ *     timeline: the file name, not this, says which timeline a segment belongs to
  * @param pageAddress {@code xlp_pageaddr}, the LSN of the segment's first byte
  * @param remainingLength {@code xlp_rem_len}: bytes of a record begun in the previous segment
  * @param systemIdentifier the cluster's {@code pg_control} system identifier (an unsigned 64-bit number)
@@ -93,7 +95,10 @@ public record WalSegmentHeader(
         return (info & FIRST_IS_CONTRECORD) != 0;
     }
 
-    /** The segment's name on its header's timeline. */
+    /**
+     * The segment's name on the header's timeline (see {@link #timeline()}: for the first segment
+     * of a new timeline, that is the parent's name for it).
+     */
     public WalSegmentName segmentName() {
         return WalSegmentName.containing(timeline, pageAddress, segmentSize);
     }
