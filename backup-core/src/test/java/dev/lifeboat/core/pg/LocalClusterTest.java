@@ -2,6 +2,7 @@ package dev.lifeboat.core.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
@@ -87,6 +88,15 @@ class LocalClusterTest {
         String tricky = "it's a \\path\\ with 'quotes' and %p";
         try (LocalCluster cluster = TestClusters.builder().setting("lifeboat.probe", tricky).start()) {
             assertThat(cluster.queryForString("SHOW lifeboat.probe")).isEqualTo(tricky);
+        }
+    }
+
+    @Test
+    void withoutAServerUserRootRunsTheClusterInAUserNamespace() {
+        assumeTrue(ServerUser.isRoot(), "only root needs the fallback");
+        try (LocalCluster cluster = TestClusters.builder().serverUser(ServerUser.userNamespace()).start()) {
+            assertThat(cluster.queryForLong("SELECT 6 * 7")).isEqualTo(42);
+            assertThat(cluster.serverUser().mode()).isEqualTo(ServerUser.Mode.USER_NAMESPACE);
         }
     }
 

@@ -133,9 +133,9 @@ class PgInstanceTest {
                 LocalClusterTest.waitFor(() -> Files.exists(archive.resolve(last)), Duration.ofSeconds(30));
                 primary.stop();
 
-                // when the copy recovers from that archive, slowly (half a second per file),
+                // when the copy recovers from that archive, slowly (0.3 s per file),
                 PgSettings.empty()
-                        .with("restore_command", "sleep 0.5; cp " + dir + "/%f %p")
+                        .with("restore_command", "sleep 0.3; cp " + dir + "/%f %p")
                         .with("recovery_target_action", "promote")
                         .with("archive_mode", "off")
                         .appendTo(data.resolve("postgresql.auto.conf"), "test: archive recovery");
