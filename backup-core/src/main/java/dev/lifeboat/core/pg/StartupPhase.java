@@ -6,7 +6,11 @@ public enum StartupPhase {
     PROCESS_STARTED,
     /** A connection succeeded: during recovery that means a consistent, read-only server. */
     ACCEPTING_CONNECTIONS,
-    /** Still replaying WAL; reported again as the replayed position moves. */
+    /**
+     * Still replaying WAL; reported again as the replayed position moves. Seen only while the
+     * server takes read-only connections during recovery (hot_standby = on, once consistent):
+     * crash recovery, for one, goes from {@link #PROCESS_STARTED} straight to a ready server.
+     */
     RECOVERING,
     /** pg_is_in_recovery() is false: recovery ended (or there was none). */
     RECOVERY_FINISHED,
