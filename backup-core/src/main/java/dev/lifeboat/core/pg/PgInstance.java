@@ -121,9 +121,10 @@ public final class PgInstance {
 
     private void prepareFiles() {
         try {
+            // The two modes PostgreSQL accepts: 0700, or 0750 for group read access.
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dataDirectory);
-            if (!PosixFilePermissions.fromString("rwx------").containsAll(mode)
-                    && !PosixFilePermissions.fromString("rwxr-x---").equals(mode)) {
+            if (!mode.equals(PosixFilePermissions.fromString("rwx------"))
+                    && !mode.equals(PosixFilePermissions.fromString("rwxr-x---"))) {
                 Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
             }
             Files.createDirectories(logFile.getParent());
