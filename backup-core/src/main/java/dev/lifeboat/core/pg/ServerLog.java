@@ -1,0 +1,111 @@
+package dev.lifeboat.core.pg;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A server log file, read for the lines that explain a failed start: the FATAL and PANIC lines
+ * (with the DETAIL and HINT lines that follow them) written since a given offset.
+ *
+ * @param file the log file that pg_ctl -l writes
+ */
+record ServerLog(Path file) {
+
+    /** What clients are told while the server starts or stops: not a cause, only noise. */
+    private static final List<String> CONNECTION_NOISE = List.of(
+            "the database system is starting up",
+            "the database system is not yet accepting connections",
+            "the database system is not accepting connections",
+            "the database system is shutting down",
+            "the database system is in recovery mode",
+            "terminating connection due to administrator command");
+
+    /** What the configuration parser logs, at LOG level, before it gives up. */
+    private static final Pattern SETTING_COMPLAINT = Pattern.compile(
+            "invalid value for parameter|unrecognized configuration parameter|syntax error in file"
+                    + "|parameter \"[^\"]+\" (?:requires|cannot)|could not open configuration file");
+
+    /** The current length, to read only what a start writes after it. */
+    long size() {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The lines written since {@code offset}. */
+    List<String> linesSince(long offset) {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long start = offset <= in.length() ? offset : 0; // Truncated or replaced: read it all.
+            byte[] bytes = new byte[(int) Math.min(in.length() - start, 4L << 20)];
+            in.seek(Math.max(start, in.length() - bytes.length));
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The FATAL and PANIC lines since {@code offset}, each with its DETAIL and HINT lines. */
+    List<String> problemsSince(long offset) {
+        return select(linesSince(offset), false);
+    }
+
+    /**
+     * One line saying why the server stopped: the problems since {@code offset} (with the
+     * LOG lines that name a bad setting, which precede "configuration file contains errors"),
+     * shortened to the text from the severity on; else the last few lines.
+     */
+    String explainSince(long offset) {
+        List<String> lines = linesSince(offset);
+        List<String> explanation = select(lines, true);
+        if (explanation.isEmpty()) {
+            explanation = lines.subList(Math.max(0, lines.size() - 3), lines.size()).stream()
+                    .map(ServerLog::fromSeverity).toList();
+        }
+        return explanation.isEmpty() ? "(the server log is empty)" : String.join(" / ", explanation);
+    }
+
+    private static List<String> select(List<String> lines, boolean withSettingComplaints) {
+        List<String> selected = new ArrayList<>();
+        boolean inProblem = false;
+        for (String line : lines) {
+            String message = fromSeverity(line);
+            if ((message.startsWith("FATAL:") || message.startsWith("PANIC:"))
+                    && CONNECTION_NOISE.stream().noneMatch(message::contains)) {
+                selected.add(message);
+                inProblem = true;
+            } else if (inProblem && (message.startsWith("DETAIL:") || message.startsWith("HINT:"))) {
+                selected.add(message);
+            } else if (withSettingComplaints && message.startsWith("LOG:")
+                    && SETTING_COMPLAINT.matcher(message).find()) {
+                selected.add(message);
+                inProblem = true;
+            } else {
+                inProblem = false;
+            }
+        }
+        return selected;
+    }
+
+    /** "2026-11-20 14:03:00.123 UTC [42] FATAL:  text" -> "FATAL: text". */
+    private static String fromSeverity(String line) {
+        int first = -1;
+        String found = null;
+        for (String severity : List.of("PANIC:", "FATAL:", "ERROR:", "WARNING:", "LOG:", "DETAIL:", "HINT:")) {
+            int at = line.indexOf(severity);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+                found = severity;
+            }
+        }
+        return found == null ? line.strip() : found + " " + line.substring(first + found.length()).strip();
+    }
+}
