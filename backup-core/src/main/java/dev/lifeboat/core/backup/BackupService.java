@@ -10,7 +10,8 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
-import dev.lifeboat.core.wal.WalSegmentRange;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 import dev.lifeboat.storage.BlobInfo;
 
 import java.io.IOException;
@@ -80,8 +81,7 @@ public final class BackupService {
             progress.step("waiting for WAL " + startWalFile + " .. " + stop.walFileName() + " to be archived");
             long waitStarted = System.nanoTime();
             try {
-                ArchiveWait.await(repository, session,
-                        WalSegmentRange.between(startWalFile, stop.walFileName(), repository.descriptor().walSegmentSize()),
+                ArchiveWait.await(repository, session, segmentsBetween(startWalFile, stop.walFileName()),
                         request.archiveTimeout(), progress);
             } catch (RuntimeException e) {
                 removeDataObjects(backupId);
@@ -161,6 +161,16 @@ public final class BackupService {
         } catch (RuntimeException ignored) {
             // what is left has no manifest, so it is not a backup; expire removes it later
         }
+    }
+
+    private List<String> segmentsBetween(String first, String last) {
+        WalSegmentSize size = new WalSegmentSize(repository.descriptor().walSegmentSize());
+        WalSegmentName end = WalSegmentName.parse(last, size);
+        List<String> names = new java.util.ArrayList<>();
+        for (WalSegmentName s = WalSegmentName.parse(first, size); s.segmentNumber() <= end.segmentNumber(); s = s.next()) {
+            names.add(s.fileName());
+        }
+        return names;
     }
 
     private static int parseTimeline(String label) {

@@ -12,6 +12,7 @@ import dev.lifeboat.core.pg.EmbeddedPgBinaries;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.pg.ServerUser;
@@ -80,7 +81,7 @@ public final class DemoService {
         ServerUser serverUser = ServerUser.detect();
         ScratchDirectory work = ScratchDirectory.create("lifeboat-demo-");
         LocalCluster source = null;
-        LocalCluster restoredHandle = null;
+        PgInstance restoredInstance = null;
         boolean passed = false;
         try {
             Path repoDir = Files.createDirectories(work.resolve("repository"));
@@ -137,6 +138,7 @@ public final class DemoService {
 
             RestoreResult restored;
             Path restoredData = work.resolve("restored");
+            restoredInstance = PgInstance.builder(binaries, restoredData).serverUser(serverUser).build();
             try (Repository repository = Repository.open(BlobStores.open(repoDir.toString()));
                  PortReservation port = FreePort.reserve()) {
                 int restorePort = port.port();
@@ -164,13 +166,18 @@ public final class DemoService {
                     (passed ? "identical: " : "DIFFERENT: ") + restoredRows + " rows restored, " + expectedRows + " expected"
                             + (expectedChecksum.equals(restoredChecksum) ? ", contents match" : ", contents differ"));
 
-            restoredHandle = LocalCluster.attach(binaries, serverUser, restoredData, restored.port());
             return new Result(passed, expectedRows, restoredRows, expectedChecksum, restoredChecksum, backup.backupId(),
                     RecoveryTarget.formatForPostgres(target), work.path().toString(), request.keep(), List.copyOf(steps));
-        } catch (IOException e) {
+        } catch (IOException | SQLException e) {
             throw new LifeboatException(ErrorCode.INTERNAL, "demo failed: " + e.getMessage(), null, e);
         } finally {
-            stopQuietly(restoredHandle);
+            if (restoredInstance != null) {
+                try {
+                    restoredInstance.stop();
+                } catch (RuntimeException ignored) {
+                    // the work directory goes anyway
+                }
+            }
             stopQuietly(source);
             if (!request.keep()) {
                 work.close();

@@ -23,14 +23,14 @@ import java.util.stream.Stream;
 public final class WalInventory {
 
     private final Repository repository;
-    private final int segmentSize;
+    private final WalSegmentSize segmentSize;
     private final Map<Integer, NavigableMap<Long, ArchivedWal>> segments = new TreeMap<>();
     private final Map<Integer, ArchivedWal> histories = new TreeMap<>();
     private final Map<Integer, TimelineHistory> parsedHistories = new TreeMap<>();
 
     private WalInventory(Repository repository) {
         this.repository = repository;
-        this.segmentSize = repository.descriptor().walSegmentSize();
+        this.segmentSize = new WalSegmentSize(repository.descriptor().walSegmentSize());
     }
 
     public static WalInventory load(Repository repository) {
@@ -52,25 +52,19 @@ public final class WalInventory {
     }
 
     public long segmentNumber(String segmentName) {
-        long perLog = 0x100000000L / segmentSize;
-        return Long.parseLong(segmentName.substring(8, 16), 16) * perLog + Long.parseLong(segmentName.substring(16, 24), 16);
+        return WalSegmentName.parse(segmentName, segmentSize).segmentNumber();
     }
 
     public String segmentName(int timeline, long segmentNumber) {
-        long perLog = 0x100000000L / segmentSize;
-        return String.format("%08X%08X%08X", timeline, segmentNumber / perLog, segmentNumber % perLog);
+        return WalSegmentName.of(timeline, segmentNumber, segmentSize).fileName();
     }
 
     public long segmentOf(Lsn lsn) {
-        return Long.divideUnsigned(lsn.value(), segmentSize);
+        return lsn.segmentNumber(segmentSize);
     }
 
     public Lsn startOf(long segmentNumber) {
-        return new Lsn(segmentNumber * segmentSize);
-    }
-
-    public int segmentSize() {
-        return segmentSize;
+        return Lsn.ofSegmentStart(segmentNumber, segmentSize);
     }
 
     /** Timelines that have segments or a history file, ascending. */

@@ -9,8 +9,6 @@ import dev.lifeboat.core.repo.WalSummary;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,8 +48,11 @@ public final class WalPushService {
         }
         WalSummary summary = null;
         if (isSegment(name)) {
+            WalSegmentName segment = WalSegmentName.parse(name, new WalSegmentSize(repository.descriptor().walSegmentSize()));
             checkSegmentHeader(file, name, size);
-            summary = WalSummaries.scan(file, name, repository.descriptor().walSegmentSize());
+            if (!segment.partial()) {
+                summary = WalSummaries.scan(file, segment);
+            }
         }
         String sha256 = ObjectCodec.sha256(file);
         WalArchive.PushOutcome outcome = repository.wal().push(name, file, sha256, summary);
@@ -64,21 +65,21 @@ public final class WalPushService {
 
     /** The long page header at a segment's start names its cluster and segment size. */
     private void checkSegmentHeader(Path file, String name, long size) {
-        byte[] header = new byte[40];
+        WalSegmentHeader header;
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(header, 0, header.length) < header.length) {
-                throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + name + " is too short (" + size + " bytes)",
-                        "PostgreSQL hands complete segments to archive_command; check what wrote this file");
-            }
+            header = WalSegmentHeader.read(in);
+        } catch (WalFormatException e) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "WAL file " + name + " does not start with a WAL segment header ("
+                    + e.getMessage() + ")", "PostgreSQL hands complete segments to archive_command; check what wrote this file", e);
+        } catch (java.io.EOFException e) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + name + " is too short (" + size + " bytes)",
+                    "PostgreSQL hands complete segments to archive_command; check what wrote this file", e);
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        long systemIdentifier = buffer.getLong(24);
-        int segmentSize = buffer.getInt(32);
-        repository.requireCluster(Long.toUnsignedString(systemIdentifier), "WAL segment " + name);
-        if (segmentSize != repository.descriptor().walSegmentSize() && !name.endsWith(".partial")) {
-            throw new LifeboatException(ErrorCode.REPOSITORY, "WAL segment " + name + " has segment size " + segmentSize
+        repository.requireCluster(header.systemIdentifierText(), "WAL segment " + name);
+        if (header.segmentSize().bytes() != repository.descriptor().walSegmentSize()) {
+            throw new LifeboatException(ErrorCode.REPOSITORY, "WAL segment " + name + " has segment size " + header.segmentSize().bytes()
                     + " but the repository records " + repository.descriptor().walSegmentSize(), null);
         }
     }
