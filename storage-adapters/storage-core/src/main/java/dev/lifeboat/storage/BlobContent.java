@@ -16,7 +16,11 @@ public interface BlobContent {
     /** Opens a fresh stream positioned at the first byte. */
     InputStream open() throws IOException;
 
-    /** The number of bytes, or -1 when it is only known once the stream ends. */
+    /**
+     * The number of bytes, or -1 when it is only known once the stream ends. A store refuses
+     * (with {@link StorageException.Kind#PERMANENT}, storing nothing) content whose stream
+     * yields a different number of bytes than it declared.
+     */
     default long length() {
         return -1;
     }

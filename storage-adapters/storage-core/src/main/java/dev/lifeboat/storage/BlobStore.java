@@ -9,7 +9,12 @@ import java.util.stream.Stream;
  * a filesystem, a bucket or anything else.
  *
  * <p>Keys are relative, '/'-separated paths of printable ASCII without "." or ".." segments,
- * leading or trailing '/' or "//". Every method may throw {@link StorageException}; its
+ * leading or trailing '/' or "//" (exactly: {@link BlobKeys}). An invalid key or prefix is
+ * refused with an {@link IllegalArgumentException} before the store is touched. A key should
+ * not also be the directory of other keys ("a" and "a/b"): a filesystem cannot hold both, so
+ * a store may refuse the second with {@link StorageException.Kind#PERMANENT}.
+ *
+ * <p>Every method may throw {@link StorageException}; its
  * {@link StorageException.Kind} tells "not there" apart from an outage or a refusal, which the
  * callers must never confuse (a WAL fetch that mistakes an outage for "not found" ends
  * recovery at the wrong point).
@@ -37,8 +42,9 @@ public interface BlobStore extends AutoCloseable {
     InputStream get(String key);
 
     /**
-     * Opens {@code length} bytes starting at {@code offset}; fewer when the blob ends first.
-     * Fails with {@link StorageException.Kind#NOT_FOUND}.
+     * Opens {@code length} bytes starting at {@code offset}; fewer when the blob ends first,
+     * none when {@code offset} is at or past its end. Negative arguments are an
+     * {@link IllegalArgumentException}. Fails with {@link StorageException.Kind#NOT_FOUND}.
      */
     InputStream get(String key, long offset, long length);
 

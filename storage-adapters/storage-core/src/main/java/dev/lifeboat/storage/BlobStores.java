@@ -32,6 +32,17 @@ public final class BlobStores {
                 "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")");
     }
 
+    /**
+     * Opens the store at {@code location} wrapped in the decorators every command wants. The
+     * order, innermost first, is the order of the lines below: rate limits and logging, when
+     * they come, go between the adapter and the retry so that each attempt is limited and logged.
+     */
+    public static BlobStore openWithDefaults(String location) {
+        BlobStore store = open(location);
+        store = new RetryingBlobStore(store, RetryPolicy.DEFAULT);
+        return store;
+    }
+
     /** The URI of a location: plain paths become file: URIs of their absolute form. */
     public static URI toUri(String location) {
         if (location == null || location.isBlank()) {

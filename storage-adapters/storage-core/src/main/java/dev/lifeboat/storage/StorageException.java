@@ -59,4 +59,23 @@ public class StorageException extends RuntimeException {
     public static StorageException alreadyExists(String location, String key) {
         return new StorageException(Kind.ALREADY_EXISTS, location, key, "blob '" + key + "' already exists in " + location);
     }
+
+    /**
+     * The {@link BlobContent} given to a put could not be read: the caller's source failed, not
+     * the store, so it is {@link Kind#PERMANENT} for the store and the source's exception is
+     * the cause.
+     */
+    public static StorageException unreadableContent(String location, String key, Exception cause) {
+        return new StorageException(Kind.PERMANENT, location, key,
+                "cannot read the content to store as '" + key + "' in " + location + ": " + oneLine(cause), cause);
+    }
+
+    /** The exception's message on one line (for adapters' messages), or its class name when it has none. */
+    public static String oneLine(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
 }

@@ -1,0 +1,28 @@
+package dev.lifeboat.storage.fs;
+
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.BlobStoreProvider;
+import dev.lifeboat.storage.StorageException;
+
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
+
+/** Opens {@code file:} URIs (plain paths become these) as a {@link FileSystemBlobStore}. */
+public final class FileSystemStoreProvider implements BlobStoreProvider {
+
+    @Override
+    public String scheme() {
+        return "file";
+    }
+
+    @Override
+    public BlobStore open(URI location) {
+        try {
+            return new FileSystemBlobStore(Path.of(location));
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw new StorageException(StorageException.Kind.PERMANENT, location.toString(), null,
+                    "not a local directory: " + location + " (" + e.getMessage() + ")", e);
+        }
+    }
+}
