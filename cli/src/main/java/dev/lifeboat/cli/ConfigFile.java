@@ -30,14 +30,21 @@ public final class ConfigFile {
 
     private final Path path;
     private final JsonNode root;
+    private final String problem;
 
-    private ConfigFile(Path path, JsonNode root) {
+    private ConfigFile(Path path, JsonNode root, String problem) {
         this.path = path;
         this.root = root;
+        this.problem = problem;
     }
 
     public static ConfigFile empty() {
-        return new ConfigFile(null, null);
+        return new ConfigFile(null, null, null);
+    }
+
+    /** A file that could not be read: every command fails with the reason before it runs. */
+    private static ConfigFile broken(Path path, String problem) {
+        return new ConfigFile(path, null, problem);
     }
 
     /** --config on the command line, then LIFEBOAT_CONFIG, then the default file if it exists. */
@@ -56,15 +63,11 @@ public final class ConfigFile {
         if (explicit != null) {
             Path path = Path.of(explicit).toAbsolutePath();
             if (!Files.isReadable(path)) {
-                return new ConfigFile(path, null).failing("configuration file " + path + " does not exist or cannot be read");
+                return broken(path, "configuration file " + path + " does not exist or cannot be read");
             }
             return load(path);
         }
         return Files.isReadable(DEFAULT) ? load(DEFAULT) : empty();
-    }
-
-    private ConfigFile failing(String message) {
-        return new Failing(path, message);
     }
 
     static ConfigFile load(Path path) {
@@ -72,12 +75,12 @@ public final class ConfigFile {
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
             JsonNode root = yaml.readTree(path.toFile());
             if (root != null && !root.isNull() && !root.isObject()) {
-                return new Failing(path, "configuration file " + path + " must be a mapping of option: value");
+                return broken(path, "configuration file " + path + " must be a mapping of option: value");
             }
-            return new ConfigFile(path, root);
+            return new ConfigFile(path, root, null);
         } catch (IOException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return new Failing(path, "cannot read configuration file " + path + ": " + reason);
+            return broken(path, "cannot read configuration file " + path + ": " + reason);
         }
     }
 
@@ -104,20 +107,8 @@ public final class ConfigFile {
 
     /** Throws the problem with the file, if there is one; called before a command runs. */
     public void check() {
-    }
-
-    /** A configuration file that could not be read: every command fails with its reason. */
-    private static final class Failing extends ConfigFile {
-        private final String message;
-
-        Failing(Path path, String message) {
-            super(path, null);
-            this.message = message;
-        }
-
-        @Override
-        public void check() {
-            throw new LifeboatException(ErrorCode.CONFIG, message, "fix the file, or point --config (LIFEBOAT_CONFIG) at another");
+        if (problem != null) {
+            throw new LifeboatException(ErrorCode.CONFIG, problem, "fix the file, or point --config (LIFEBOAT_CONFIG) at another");
         }
     }
 }

@@ -18,7 +18,7 @@ public final class RepositoryOption {
     }
 
     BlobStore openStore() {
-        return BlobStores.open(location());
+        return BlobStores.openWithDefaults(location());
     }
 
     Repository open() {
