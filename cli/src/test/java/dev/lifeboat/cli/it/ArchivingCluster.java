@@ -1,0 +1,188 @@
+package dev.lifeboat.cli.it;
+
+import dev.lifeboat.core.pg.LocalCluster;
+import dev.lifeboat.core.pg.PgInstance;
+import dev.lifeboat.core.pg.ScratchDirectory;
+import dev.lifeboat.core.testing.TestClusters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A throwaway cluster whose archive_command is `bin/lifeboat wal-push --repo REPO %p`, with its
+ * repository: the setup every end-to-end story starts from. Restored instances it starts
+ * are stopped when it closes.
+ */
+public final class ArchivingCluster implements AutoCloseable {
+
+    private final ScratchDirectory scratch;
+    private final Path repository;
+    private final LocalCluster cluster;
+    private final List<Integer> restoredPorts = new ArrayList<>();
+    private final List<Path> restoredDirectories = new ArrayList<>();
+
+    private ArchivingCluster(ScratchDirectory scratch, Path repository, LocalCluster cluster) {
+        this.scratch = scratch;
+        this.repository = repository;
+        this.cluster = cluster;
+    }
+
+    /** Starts a cluster archiving into a new repository, and runs `lifeboat init` for it. */
+    public static ArchivingCluster start() {
+        ArchivingCluster c = startWithoutInit();
+        Lifeboat.Run init = c.lifeboat("init", "--repo", c.repository.toString(), "--pgdata", c.dataDirectory().toString(),
+                "--pg-port", Integer.toString(c.port()));
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        return c;
+    }
+
+    public static ArchivingCluster startWithoutInit() {
+        ScratchDirectory scratch = ScratchDirectory.create("lifeboat-story-");
+        try {
+            Path repository = Files.createDirectories(scratch.resolve("repository"));
+            TestClusters.serverUser().handOver(repository);
+            String archiveCommand = Lifeboat.launcher() + " wal-push --repo " + repository + " %p";
+            LocalCluster cluster = TestClusters.builder().baseDirectory(scratch.resolve("source"))
+                    .archiveCommand(archiveCommand).start();
+            return new ArchivingCluster(scratch, repository, cluster);
+        } catch (IOException | RuntimeException e) {
+            scratch.close();
+            throw new IllegalStateException("cannot start the test cluster", e);
+        }
+    }
+
+    public Lifeboat.Run lifeboat(String... args) {
+        return Lifeboat.run(args);
+    }
+
+    public Lifeboat.Run backup() {
+        return lifeboat("backup", "--repo", repository.toString(), "--pgdata", dataDirectory().toString(),
+                "--pg-port", Integer.toString(port()));
+    }
+
+    /** Restores into a fresh directory and port; remembers the instance so close() stops it. */
+    public Lifeboat.Run restore(Path pgdata, int port, String... targetArgs) {
+        List<String> args = new ArrayList<>(List.of("restore", "--repo", repository.toString(), "--pgdata", pgdata.toString(),
+                "--port", Integer.toString(port), "--start-timeout", "120"));
+        args.addAll(List.of(targetArgs));
+        restoredPorts.add(port);
+        restoredDirectories.add(pgdata);
+        return lifeboat(args.toArray(String[]::new));
+    }
+
+    public Path newDirectory(String name) {
+        return scratch.resolve(name + "-" + System.nanoTime());
+    }
+
+    /** Forces a WAL switch and waits until the finished segment is in the repository. */
+    public String switchAndWaitForArchive() {
+        String segment = cluster.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        cluster.execute("SELECT pg_switch_wal()");
+        waitForSegment(segment);
+        return segment;
+    }
+
+    public void waitForSegment(String segment) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!segmentArchived(segment)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("segment " + segment + " not archived within 60 s; server log: " + cluster.logFile());
+            }
+            sleep(100);
+        }
+    }
+
+    private boolean segmentArchived(String segment) {
+        Path dir = repository.resolve("wal").resolve(segment.substring(0, 8)).resolve(segment.substring(0, 16));
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith(segment + "-"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    public Path repository() {
+        return repository;
+    }
+
+    public Path dataDirectory() {
+        return cluster.dataDirectory();
+    }
+
+    public int port() {
+        return cluster.port();
+    }
+
+    public Path scratch() {
+        return scratch.path();
+    }
+
+    /** Runs a query on any instance on this machine (e.g. a restored one). */
+    public static String query(int port, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query on port " + port + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static void execute(int port, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement on port " + port + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops a restored instance (and forgets it). */
+    public void stopRestored(Path pgdata) {
+        PgInstance.builder(TestClusters.binaries(), pgdata).serverUser(TestClusters.serverUser()).build().stop();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Path pgdata : restoredDirectories) {
+            if (Files.exists(pgdata.resolve("postmaster.pid"))) {
+                try {
+                    stopRestored(pgdata);
+                } catch (RuntimeException ignored) {
+                    // the scratch directory goes anyway
+                }
+            }
+        }
+        try {
+            cluster.close();
+        } finally {
+            scratch.close();
+        }
+    }
+}
