@@ -129,14 +129,18 @@ public final class WalInventory {
 
     /**
      * The segment recovery would read for {@code segmentNumber} on the path to a timeline:
-     * the newest timeline of the path that had begun by then and has the segment, as
-     * PostgreSQL's own search does.
+     * the newest timeline of the path that had begun by then, had not yet been left, and has
+     * the segment, as PostgreSQL's own search does.
      */
     public Optional<ArchivedWal> segmentOnPath(TimelineHistory target, long segmentNumber) {
         List<TimelineHistory.Stretch> path = target.path();
         for (int i = path.size() - 1; i >= 0; i--) {
             TimelineHistory.Stretch stretch = path.get(i);
             if (segmentOf(stretch.begin()) > segmentNumber) {
+                continue;
+            }
+            // A parent timeline supplies segments only up to the one holding its last byte before the switch.
+            if (stretch.end() != null && segmentNumber > segmentOf(stretch.end().minus(1))) {
                 continue;
             }
             ArchivedWal found = segments(stretch.timeline()).get(segmentNumber);
