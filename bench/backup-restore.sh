@@ -73,10 +73,10 @@ checkpoint_timeout = 30min
 CONF
 as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
 
+"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" >/dev/null
 echo "pgbench -i -s $scale ..."
 "$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
 db_bytes=$("$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_database_size('postgres')" postgres 2>/dev/null || echo 0)
-"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" >/dev/null
 
 timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one command
     local label=$1; shift

@@ -15,8 +15,13 @@ final class CountingDigestInputStream extends FilterInputStream {
     private boolean ended;
 
     CountingDigestInputStream(InputStream in) {
+        this(in, true);
+    }
+
+    /** Without hashing, when the caller already knows the checksum: it only counts. */
+    CountingDigestInputStream(InputStream in, boolean hash) {
         super(in);
-        this.digest = newSha256();
+        this.digest = hash ? newSha256() : null;
     }
 
     static MessageDigest newSha256() {
@@ -33,7 +38,9 @@ final class CountingDigestInputStream extends FilterInputStream {
         if (b < 0) {
             ended = true;
         } else {
-            digest.update((byte) b);
+            if (digest != null) {
+                digest.update((byte) b);
+            }
             count++;
         }
         return b;
@@ -45,7 +52,9 @@ final class CountingDigestInputStream extends FilterInputStream {
         if (n < 0) {
             ended = true;
         } else if (n > 0) {
-            digest.update(b, off, n);
+            if (digest != null) {
+                digest.update(b, off, n);
+            }
             count += n;
         }
         return n;
@@ -71,6 +80,9 @@ final class CountingDigestInputStream extends FilterInputStream {
 
     /** The hex SHA-256 of everything read; call once, after the end. */
     String sha256() {
+        if (digest == null) {
+            throw new IllegalStateException("this stream only counts");
+        }
         return HexFormat.of().formatHex(digest.digest());
     }
 }

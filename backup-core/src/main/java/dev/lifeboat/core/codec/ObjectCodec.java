@@ -42,6 +42,35 @@ public final class ObjectCodec {
         return new EncodingStream(new ZstdCompressingInputStream(counted, level), counted);
     }
 
+    /** Wraps plain content whose checksum the caller already has (no second SHA-256 pass). */
+    public InputStream encodeKnown(InputStream plain) {
+        return new ZstdCompressingInputStream(plain, level);
+    }
+
+    /** An input stream that computes the SHA-256 of what passes through it. */
+    public static HashingStream hashing(InputStream in) {
+        return new HashingStream(new CountingDigestInputStream(in));
+    }
+
+    /** See {@link #hashing(InputStream)}. */
+    public static final class HashingStream extends FilterInputStream {
+        private final CountingDigestInputStream counted;
+
+        private HashingStream(CountingDigestInputStream counted) {
+            super(counted);
+            this.counted = counted;
+        }
+
+        /** The hex SHA-256 of everything read so far (call once, at the end). */
+        public String sha256() {
+            return counted.sha256();
+        }
+
+        public long count() {
+            return counted.count();
+        }
+    }
+
     /** The plain content of a stored object, without checking it against a digest. */
     public InputStream decode(InputStream stored, String objectName) {
         try {

@@ -111,7 +111,7 @@ public final class WalArchive {
         byte[] summaryFrame = summary == null ? new byte[0] : summaryFrame(summary);
         String key = keyFor(fileName, sha256);
         BlobContent content = () -> new SequenceInputStream(new ByteArrayInputStream(summaryFrame),
-                codec.encode(Files.newInputStream(file)));
+                codec.encodeKnown(Files.newInputStream(file)));
         try {
             store.put(key, content, PutMode.CREATE_ONLY);
         } catch (StorageException e) {

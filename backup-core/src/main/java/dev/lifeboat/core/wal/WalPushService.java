@@ -47,14 +47,19 @@ public final class WalPushService {
             throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
         WalSummary summary = null;
+        String sha256 = null;
         if (isSegment(name)) {
             WalSegmentName segment = WalSegmentName.parse(name, new WalSegmentSize(repository.descriptor().walSegmentSize()));
             checkSegmentHeader(file, name, size);
             if (!segment.partial()) {
-                summary = WalSummaries.scan(file, segment);
+                WalSummaries.Scan scan = WalSummaries.scan(file, segment);
+                summary = scan.summary();
+                sha256 = scan.sha256();
             }
         }
-        String sha256 = ObjectCodec.sha256(file);
+        if (sha256 == null) {
+            sha256 = ObjectCodec.sha256(file);
+        }
         WalArchive.PushOutcome outcome = repository.wal().push(name, file, sha256, summary);
         return new Result(name, outcome, size, Duration.ofNanos(System.nanoTime() - started));
     }

@@ -1,10 +1,11 @@
 package dev.lifeboat.core.wal;
 
+import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.WalSummary;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +16,23 @@ final class WalSummaries {
     private WalSummaries() {
     }
 
-    /** The summary of a segment, or null when the scan fails: a summary is advice, never a reason to refuse archiving. */
-    static WalSummary scan(Path file, WalSegmentName name) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return toSummary(WalRecordScanner.scan(in, name.startLsn()));
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /** A segment's checksum, and its summary unless the scan failed (a summary is advice, never a reason to refuse archiving). */
+    record Scan(String sha256, WalSummary summary) {
+    }
+
+    /** One pass over the file: the scanner reads it, the checksum is computed as it goes. */
+    static Scan scan(Path file, WalSegmentName name) {
+        WalSummary summary = null;
+        try (ObjectCodec.HashingStream hashing = ObjectCodec.hashing(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            try {
+                summary = toSummary(WalRecordScanner.scan(hashing, name.startLsn()));
+            } catch (IOException | RuntimeException e) {
+                summary = null;
+            }
+            hashing.transferTo(OutputStream.nullOutputStream()); // the scanner may stop early: hash the rest
+            return new Scan(hashing.sha256(), summary);
+        } catch (IOException e) {
+            return new Scan(ObjectCodec.sha256(file), null);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.ReadyWalBatch;
 import dev.lifeboat.core.wal.WalPushService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -21,6 +23,14 @@ public final class WalPushCommand extends LifeboatSubcommand {
     @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%p).")
     Path walPath;
 
+    @Option(names = "--ahead", paramLabel = "N", defaultValue = "32",
+            description = "Also push up to N further segments PostgreSQL has marked ready, so its next calls return at once (default: ${DEFAULT-VALUE}; 0: off).")
+    int ahead;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+            description = "Segments pushed at once when pushing ahead (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
     public WalPushCommand(CliContext context) {
         super(context);
     }
@@ -28,7 +38,7 @@ public final class WalPushCommand extends LifeboatSubcommand {
     @Override
     protected int execute() {
         try (Repository repository = repo.open()) {
-            WalPushService.Result result = new WalPushService(repository).push(walPath);
+            WalPushService.Result result = new ReadyWalBatch(new WalPushService(repository), ahead, jobs).push(walPath);
             print(result, out -> {
                 if (System.console() != null) {
                     out.printf("%s %s (%.0f ms)%n", result.fileName(),
