@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -25,10 +24,7 @@ public final class BackupCommand extends LifeboatSubcommand {
     RepositoryOption repo;
 
     @Mixin
-    PostgresOptions postgres;
-
-    @Option(names = "--pgdata", paramLabel = "DIR", description = "The cluster's data directory (default: $PGDATA).")
-    Path pgdata;
+    ClusterOptions cluster;
 
     @Option(names = "--type", paramLabel = "full", description = "Backup type (default: ${DEFAULT-VALUE}).", defaultValue = "full")
     String type;
@@ -47,10 +43,9 @@ public final class BackupCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        required(pgdata, "--pgdata", "pass the cluster's data directory (or set PGDATA)");
         int workers = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
         try (Repository repository = repo.open()) {
-            BackupRequest request = new BackupRequest(pgdata, postgres.settings(context.env()), BackupType.parse(type), workers,
+            BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), BackupType.parse(type), workers,
                     Duration.ofSeconds(archiveTimeoutSeconds),
                     TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
             BackupResult result = new BackupService(repository, Clock.systemUTC()).run(request);

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Clock;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -19,10 +18,7 @@ public final class InitCommand extends LifeboatSubcommand {
     RepositoryOption repo;
 
     @Mixin
-    PostgresOptions postgres;
-
-    @Option(names = "--pgdata", paramLabel = "DIR", description = "The cluster's data directory (default: $PGDATA).")
-    Path pgdata;
+    ClusterOptions cluster;
 
     @Option(names = "--compress-level", paramLabel = "N", description = "zstd level for everything stored, 1-19 (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + ObjectCodec.DEFAULT_LEVEL)
@@ -34,10 +30,9 @@ public final class InitCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        required(pgdata, "--pgdata", "pass the cluster's data directory (or set PGDATA)");
         try (BlobStore store = repo.openStore()) {
             InitService.Result result = new InitService(Clock.systemUTC())
-                    .run(store, new InitService.Request(pgdata, postgres.settings(context.env()), compressLevel));
+                    .run(store, new InitService.Request(cluster.pgdata(), cluster.connection(context.env()), compressLevel));
             print(result, out -> {
                 out.println("repository " + result.location() + " is ready");
                 out.println("  cluster system identifier " + result.descriptor().systemIdentifier()
