@@ -53,6 +53,9 @@ public final class RestoreService {
         RestorePlan plan = new RestorePlanner(repository).plan(request.target(), request.backupId(), request.targetTimeline());
         BackupManifest manifest = repository.backups().read(plan.backup().id());
         PgBinaries binaries = request.start() ? binariesFor(manifest) : null;
+        if (request.start()) {
+            requireServerCanRunLifeboat(ServerUser.detect(), request.lifeboatCommand());
+        }
         Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
 
         progress.step("restoring backup " + manifest.id() + " (" + manifest.totals().files() + " files, "
@@ -164,6 +167,22 @@ public final class RestoreService {
                     "set LIFEBOAT_PG_BIN to a PostgreSQL " + manifest.pgMajor() + " bin directory");
         }
         return binaries;
+    }
+
+    /**
+     * The restored server runs restore_command as its own user: Lifeboat and a directory
+     * repository must be reachable by it, or recovery would fail at its first WAL file.
+     */
+    private void requireServerCanRunLifeboat(ServerUser user, List<String> lifeboatCommand) {
+        for (String word : lifeboatCommand) {
+            if (word.startsWith("/") && Files.exists(Path.of(word))) {
+                user.requireReachable(Path.of(word));
+            }
+        }
+        Path repositoryDirectory = Path.of(repository.location());
+        if (repository.store().capabilities().local() && Files.isDirectory(repositoryDirectory)) {
+            user.requireReachable(repositoryDirectory.resolve("lifeboat.json"));
+        }
     }
 
     /** A socket directory the source used that does not exist here would stop the server starting. */
