@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -98,7 +99,8 @@ final class S3Errors {
             return new StorageException(Kind.NOT_FOUND, where, key, "no blob '" + key + "' in " + where, e);
         }
         if (status == 412) {
-            return StorageException.alreadyExists(where, key);
+            StorageException exists = StorageException.alreadyExists(where, key);
+            return new StorageException(Kind.ALREADY_EXISTS, where, key, exists.getMessage(), e);
         }
         Optional<String> otherRegion = bucketRegion(e, code);
         if (otherRegion.isPresent() && !otherRegion.get().equals(location.region())) {
@@ -108,10 +110,6 @@ final class S3Errors {
         if (WRONG_REGION.contains(code) || status == 301 || status == 307) {
             return new StorageException(Kind.PERMANENT, where, key, start + "bucket '" + location.bucket()
                     + "' is not in region " + location.region() + " (" + said + "): set region= in the URI", e);
-        }
-        if (status == 403 || ACCESS_DENIED.contains(code)) {
-            return new StorageException(Kind.PERMANENT, where, key,
-                    start + "access denied (" + said + "): " + CREDENTIALS_HINT, e);
         }
         if (code.equals("ExpiredToken") || code.equals("TokenRefreshRequired")) {
             return new StorageException(Kind.PERMANENT, where, key,
@@ -125,11 +123,20 @@ final class S3Errors {
             return new StorageException(Kind.PERMANENT, where, key,
                     start + "the object is archived (" + said + "): restore it from its storage class first", e);
         }
+        // After the codes above: S3 sends some of them with a 403 too, but they are not refusals.
+        if (status == 403 || ACCESS_DENIED.contains(code)) {
+            return new StorageException(Kind.PERMANENT, where, key,
+                    start + "access denied (" + said + "): " + CREDENTIALS_HINT, e);
+        }
+        if (status == 501 || code.equals("NotImplemented")) {
+            return new StorageException(Kind.PERMANENT, where, key,
+                    start + "the server does not implement this request (" + said + ")", e);
+        }
         if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)
                 || e.isThrottlingException()) {
             return new StorageException(Kind.TRANSIENT, where, key, start + said, e);
         }
-        String hint = said.toLowerCase(java.util.Locale.ROOT).contains("checksum")
+        String hint = said.toLowerCase(Locale.ROOT).contains("checksum")
                 ? ": if this server does not support S3's newer checksums, add checksums=when-required to the URI" : "";
         return new StorageException(Kind.PERMANENT, where, key, start + said + hint, e);
     }

@@ -20,8 +20,10 @@ public final class S3StoreProvider implements BlobStoreProvider {
         try {
             uri = S3StoreUri.parse(location);
         } catch (IllegalArgumentException e) {
-            // Named without its query: an option the parser refused may be a misplaced secret.
-            String named = "s3://" + location.getRawAuthority() + (location.getRawPath() == null ? "" : location.getRawPath());
+            // Named without user info and query: what the parser refused may be a misplaced secret.
+            String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
+            String named = "s3://" + authority.substring(authority.lastIndexOf('@') + 1)
+                    + (location.getRawPath() == null ? "" : location.getRawPath());
             throw new StorageException(StorageException.Kind.PERMANENT, named, null,
                     "invalid S3 store " + named + ": " + e.getMessage(), e);
         }
