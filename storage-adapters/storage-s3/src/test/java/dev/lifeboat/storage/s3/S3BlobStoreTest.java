@@ -199,6 +199,43 @@ class S3BlobStoreTest {
 
     @Test
     @Timeout(120)
+    void writersRacingWithMultipartUploadsLeaveExactlyOneWholeWinner() throws Exception {
+        S3BlobStore store = open("part-size=5MiB");
+        List<GeneratedContent> contents = IntStream.range(0, 4)
+                .mapToObj(i -> GeneratedContent.of(6L * MIB + i, 60 + i).withUnknownLength()).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(contents.size());
+        List<GeneratedContent> winners = new ArrayList<>();
+        try {
+            List<Future<Kind>> outcomes = new ArrayList<>();
+            for (GeneratedContent content : contents) {
+                outcomes.add(pool.submit(() -> {
+                    try {
+                        store.put("backup/base.tar", content, PutMode.CREATE_ONLY);
+                        return null;
+                    } catch (StorageException e) {
+                        return e.kind();
+                    }
+                }));
+            }
+            for (int i = 0; i < contents.size(); i++) {
+                Kind outcome = outcomes.get(i).get();
+                if (outcome == null) {
+                    winners.add(contents.get(i));
+                } else {
+                    assertThat(outcome).isEqualTo(Kind.ALREADY_EXISTS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(winners).hasSize(1);
+        assertThat(GeneratedContent.sha256(store.get("backup/base.tar"))).isEqualTo(winners.get(0).sha256());
+        assertThat(pendingUploads()).isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
     void replaceOfALargeContentSwapsInTheWholeNewObject() {
         S3BlobStore store = open("part-size=5MiB");
         store.put("latest", content("old"), PutMode.CREATE_ONLY);
