@@ -1,0 +1,32 @@
+package dev.lifeboat.storage.s3;
+
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.BlobStoreProvider;
+import dev.lifeboat.storage.StorageException;
+
+import java.net.URI;
+
+/** Opens {@code s3://bucket/prefix?options} as an {@link S3BlobStore} (options: {@link S3StoreUri}). */
+public final class S3StoreProvider implements BlobStoreProvider {
+
+    @Override
+    public String scheme() {
+        return "s3";
+    }
+
+    @Override
+    public BlobStore open(URI location) {
+        S3StoreUri uri;
+        try {
+            uri = S3StoreUri.parse(location);
+        } catch (IllegalArgumentException e) {
+            // Named without user info and query: what the parser refused may be a misplaced secret.
+            String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
+            String named = "s3://" + authority.substring(authority.lastIndexOf('@') + 1)
+                    + (location.getRawPath() == null ? "" : location.getRawPath());
+            throw new StorageException(StorageException.Kind.PERMANENT, named, null,
+                    "invalid S3 store " + named + ": " + e.getMessage(), e);
+        }
+        return new S3BlobStore(uri);
+    }
+}
