@@ -1,6 +1,7 @@
 package dev.lifeboat.core.verify;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Locale;
 public record VerifyResult(String repository, List<Backup> backups, long objects, long files, long bytes, long walFiles,
                            List<Problem> problems, Duration duration) {
 
+    @JsonProperty("passed")
     public boolean passed() {
         return problems.isEmpty();
     }
