@@ -9,6 +9,7 @@ import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
+import dev.lifeboat.core.pg.ServerUser;
 import dev.lifeboat.core.pg.ShutdownMode;
 import dev.lifeboat.core.pg.StartupPhase;
 import dev.lifeboat.core.repo.DrillRecord;
@@ -67,6 +68,8 @@ public final class DrillService {
                 : ScratchDirectory.createIn(request.scratchParent(), "lifeboat-drill-");
         PortReservation port;
         try {
+            // Found out now, not as a failed drill: the server user must reach the scratch directory.
+            ServerUser.detect().requireReachable(scratch.path());
             port = FreePort.reserve();
         } catch (RuntimeException e) {
             scratch.close();

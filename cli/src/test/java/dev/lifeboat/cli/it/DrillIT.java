@@ -199,6 +199,31 @@ class DrillIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aBackupOfADamagedTablePageFailsTheDrillInAmcheck() throws IOException {
+        // Rows whose checksums in the backup are right because the damage was there before the backup read them.
+        source.cluster().execute("CREATE TABLE ledger AS SELECT g AS id, md5(g::text) AS entry FROM generate_series(1, 10000) g");
+        source.cluster().execute("CHECKPOINT");
+        Path file = source.dataDirectory().resolve(source.cluster().queryForString("SELECT pg_relation_filepath('ledger')"));
+        try (RandomAccessFile heap = new RandomAccessFile(file.toFile(), "rw")) {
+            heap.seek(8192L * 3 + 4000); // the tuples of block 3
+            byte[] garbage = new byte[200];
+            java.util.Arrays.fill(garbage, (byte) 0xFF);
+            heap.write(garbage);
+        }
+        Lifeboat.Run backup = source.backup();
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        String damaged = backup.stdout().strip();
+
+        Lifeboat.Run drill = drill("--backup", damaged, "--target", "immediate");
+
+        BadInputIT.assertFailure(drill, 13, "drill of backup " + damaged + " failed: amcheck postgres: pg_amcheck reported: heap table "
+                + "\"postgres.public.ledger\", block 3", "not known-good");
+        assertThat(drill.stdout()).contains("PASS  restore").contains("PASS  recovery").contains("FAIL  amcheck postgres");
+        assertThat(verdictOf(damaged)).isEqualTo("failed");
+    }
+
     private static Lifeboat.Run drill(String... args) {
         List<String> all = new ArrayList<>(List.of("drill", "--repo", source.repository().toString(), "--start-timeout", "120"));
         all.addAll(List.of(args));
