@@ -17,7 +17,7 @@ import java.util.Map;
  * @param target          where recovery stops (restore's targets; not last-known-good)
  * @param targetTimeline  the timeline to follow, or null for the newest
  * @param checks          the user's checks (from a checks file), maybe none
- * @param checksDatabase  where a user check without {@code -- database:} runs
+ * @param checksDatabase  where a user check without {@code -- database:} runs (null: postgres)
  * @param keep            leave the scratch instance running (and its directory) for a look
  * @param scratchParent   where the scratch directory is made, or null for the temporary directory
  * @param lifeboatCommand the command that runs Lifeboat, for the instance's restore_command (wal-fetch only)
@@ -44,6 +44,7 @@ public record DrillRequest(
         ProgressListener progress) {
 
     public DrillRequest {
+        checksDatabase = checksDatabase == null || checksDatabase.isBlank() ? "postgres" : checksDatabase;
         checks = List.copyOf(checks);
         settings = Map.copyOf(settings);
     }

@@ -69,18 +69,22 @@ final class InstanceChecks {
         long started = System.nanoTime();
         String name = "amcheck " + database;
         Optional<PgAmcheck> amcheck = PgAmcheck.of(binaries);
+        CheckVerdict verdict;
+        String detail;
         if (amcheck.isEmpty()) {
-            return builtIn(name, CheckVerdict.SKIPPED, "no pg_amcheck in " + binaries.binDirectory()
-                    + " (e.g. embedded server binaries): heap and B-tree checks did not run", started);
+            verdict = CheckVerdict.SKIPPED;
+            detail = "no pg_amcheck in " + binaries.binDirectory() + " (e.g. embedded server binaries): heap and B-tree checks did not run";
+        } else {
+            try {
+                PgAmcheck.Outcome outcome = amcheck.get().check(instance, database, timeout);
+                verdict = outcome.passed() ? CheckVerdict.PASSED : CheckVerdict.FAILED;
+                detail = outcome.passed() ? "heap and B-tree checks found no corruption" : "pg_amcheck reported: " + outcome.output();
+            } catch (RuntimeException e) {
+                verdict = CheckVerdict.FAILED;
+                detail = "pg_amcheck did not run to its end: " + e.getMessage();
+            }
         }
-        try {
-            PgAmcheck.Outcome outcome = amcheck.get().check(instance, database, timeout);
-            return outcome.passed()
-                    ? builtIn(name, CheckVerdict.PASSED, "heap and B-tree checks found no corruption", started)
-                    : builtIn(name, CheckVerdict.FAILED, "pg_amcheck reported: " + outcome.output(), started);
-        } catch (RuntimeException e) {
-            return builtIn(name, CheckVerdict.FAILED, "pg_amcheck did not run to its end: " + e.getMessage(), started);
-        }
+        return new Check(name, Check.BUILT_IN, verdict, detail, null, database, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** The rows counted per table, and the check that says whether every table could be read. */

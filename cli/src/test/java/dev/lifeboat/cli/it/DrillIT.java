@@ -129,6 +129,8 @@ class DrillIT {
         assertThat(source.repository().resolve(key)).exists();
 
         assertThat(verdictOf(goodBackup)).isEqualTo("passed");
+        Lifeboat.Run info = Lifeboat.run("info", "--repo", source.repository().toString());
+        assertThat(info.stdout()).containsPattern(goodBackup + " .* passed +\\d+\\.\\d s").contains("last known-good: " + goodBackup);
         assertThat(archiveSnapshot()).as("backups, data and WAL untouched").isEqualTo(before);
         try (Stream<Path> left = Files.list(scratch)) {
             assertThat(left).as("the scratch instance is removed").isEmpty();
@@ -181,9 +183,9 @@ class DrillIT {
     void twoDrillsAtOnceOnOneMachineDoNotCollide() throws Exception {
         Path scratch = Files.createDirectories(source.newDirectory("scratch-parallel"));
         CompletableFuture<Lifeboat.Run> first = CompletableFuture.supplyAsync(() ->
-                drill("--backup", goodBackup, "--scratch", scratch.toString(), "--output", "json"));
+                drill("--backup", goodBackup, "--target", "immediate", "--scratch", scratch.toString(), "--output", "json"));
         CompletableFuture<Lifeboat.Run> second = CompletableFuture.supplyAsync(() ->
-                drill("--backup", goodBackup, "--scratch", scratch.toString(), "--output", "json"));
+                drill("--backup", goodBackup, "--target", "immediate", "--scratch", scratch.toString(), "--output", "json"));
 
         List<String> ids = new ArrayList<>();
         for (Lifeboat.Run run : List.of(first.get(), second.get())) {
@@ -222,6 +224,24 @@ class DrillIT {
                 + "\"postgres.public.ledger\", block 3", "not known-good");
         assertThat(drill.stdout()).contains("PASS  restore").contains("PASS  recovery").contains("FAIL  amcheck postgres");
         assertThat(verdictOf(damaged)).isEqualTo("failed");
+    }
+
+    @Test
+    @Order(6)
+    void theSameDrillAfterAByteFlippedInOneObjectFailsNamingItAndTheBackupIsNoLongerKnownGood() throws IOException {
+        assertThat(verdictOf(goodBackup)).isEqualTo("passed");
+        String damaged = flipAByteInTheLargestDataObject(goodBackup);
+
+        Lifeboat.Run drill = drill("--backup", goodBackup);
+
+        BadInputIT.assertFailure(drill, 13, "drill of backup " + goodBackup + " failed: restore: corrupt object " + damaged,
+                "not known-good");
+        assertThat(verdictOf(goodBackup)).isEqualTo("failed");
+        Lifeboat.Run info = Lifeboat.run("info", "--repo", source.repository().toString());
+        assertThat(info.stdout()).contains("last known-good: none").contains(goodBackup + " drill ").contains(damaged);
+        Lifeboat.Run restore = Lifeboat.run("restore", "--repo", source.repository().toString(), "--target", "last-known-good",
+                "--pgdata", source.newDirectory("no-lkg").toString(), "--no-start");
+        BadInputIT.assertFailure(restore, 6, "has passed a restore drill", "lifeboat drill");
     }
 
     private static Lifeboat.Run drill(String... args) {
