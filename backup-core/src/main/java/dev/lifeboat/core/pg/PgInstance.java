@@ -33,7 +33,8 @@ import java.util.Set;
  * fast, with the server log's FATAL lines, when the postmaster dies on the way, e.g. "FATAL:
  * recovery ended before configured recovery target was reached". The server is started
  * through {@code pg_ctl start}, which detaches it from this process: it keeps running when
- * Lifeboat exits.
+ * Lifeboat exits. A standby (standby.signal) is followed with {@link #awaitConsistent} instead,
+ * and later {@link #promote}d.
  */
 public final class PgInstance {
 

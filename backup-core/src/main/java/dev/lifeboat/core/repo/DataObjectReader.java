@@ -14,6 +14,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads the files a backup stored in one data object (a single large file, or a pack of small
@@ -34,6 +38,12 @@ public final class DataObjectReader {
         void damaged(BackupManifest.File file, LifeboatException problem);
     }
 
+    /** Work on the files of one data object. */
+    @FunctionalInterface
+    public interface ObjectTask {
+        void run(String objectKey, List<BackupManifest.File> files) throws IOException;
+    }
+
     private final Repository repository;
 
     public DataObjectReader(Repository repository) {
@@ -41,12 +51,50 @@ public final class DataObjectReader {
     }
 
     /** A backup's files grouped by the object that holds them, objects in key order, files in offset order. */
-    public static Map<String, List<BackupManifest.File>> byObject(BackupManifest manifest) {
+    private static Map<String, List<BackupManifest.File>> byObject(BackupManifest manifest) {
         Map<String, List<BackupManifest.File>> byObject = new LinkedHashMap<>();
         manifest.files().stream()
                 .sorted(Comparator.comparing(BackupManifest.File::object).thenComparingLong(BackupManifest.File::offset))
                 .forEach(f -> byObject.computeIfAbsent(f.object(), k -> new ArrayList<>()).add(f));
         return byObject;
+    }
+
+    /**
+     * Runs {@code task} for each data object of the backup, {@code jobs} objects at a time
+     * (memory stays bounded: each task streams its object). The first failure stops the rest
+     * and is thrown as it was.
+     */
+    public static void forEachObject(BackupManifest manifest, int jobs, String threadName, ObjectTask task) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (var entry : byObject(manifest).entrySet()) {
+                futures.add(pool.submit(() -> {
+                    task.run(entry.getKey(), entry.getValue());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new LifeboatException(ErrorCode.INTERNAL, String.valueOf(e.getCause()), null, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERNAL, "interrupted while reading the objects of backup " + manifest.id(), null, e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**

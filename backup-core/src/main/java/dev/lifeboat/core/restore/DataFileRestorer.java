@@ -18,12 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,35 +50,11 @@ final class DataFileRestorer {
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot create directories in " + pgdata + ": " + e.getMessage(),
                     "check permissions and free space", e);
         }
-        Map<String, List<BackupManifest.File>> byObject = DataObjectReader.byObject(manifest);
         long total = manifest.files().stream().mapToLong(BackupManifest.File::size).sum();
-
-        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(r, "lifeboat-restore");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (var entry : byObject.entrySet()) {
-                futures.add(pool.submit(() -> {
-                    restoreObject(entry.getKey(), entry.getValue(), pgdata, total);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new LifeboatException(ErrorCode.INTERNAL, String.valueOf(e.getCause()), null, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERNAL, "restore interrupted", null, e);
-        } finally {
-            pool.shutdownNow();
+            DataObjectReader.forEachObject(manifest, jobs, "lifeboat-restore", (key, files) -> restoreObject(key, files, pgdata, total));
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.INTERNAL, String.valueOf(e), null, e);
         }
         return bytesDone.get();
     }

@@ -22,12 +22,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -119,37 +114,14 @@ public final class VerifyService {
     }
 
     private void verifyData(BackupManifest manifest, VerifyRequest request, Totals totals, List<Problem> problems) {
-        Map<String, List<BackupManifest.File>> byObject = DataObjectReader.byObject(manifest);
         long total = manifest.files().stream().mapToLong(BackupManifest.File::size).sum();
         AtomicLong done = new AtomicLong();
         DataObjectReader reader = new DataObjectReader(repository);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.jobs()), r -> {
-            Thread t = new Thread(r, "lifeboat-verify");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (var entry : byObject.entrySet()) {
-                futures.add(pool.submit(() -> {
-                    verifyObject(reader, manifest.id(), entry.getKey(), entry.getValue(), totals, problems, request.progress(), done, total);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read backup " + manifest.id() + ": " + e.getCause().getMessage(),
-                    null, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERNAL, "verify interrupted", null, e);
-        } finally {
-            pool.shutdownNow();
+            DataObjectReader.forEachObject(manifest, request.jobs(), "lifeboat-verify", (key, files) ->
+                    verifyObject(reader, manifest.id(), key, files, totals, problems, request.progress(), done, total));
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read backup " + manifest.id() + ": " + e.getMessage(), null, e);
         }
     }
 
