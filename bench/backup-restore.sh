@@ -2,8 +2,10 @@
 # End-to-end benchmark: back up a pgbench database with `lifeboat backup` and restore it with
 # `lifeboat restore --target latest` into a new instance, on a throwaway cluster whose WAL is
 # archived through `lifeboat wal-push`. Prints wall time, throughput and peak memory.
+# With --drill it then runs `lifeboat drill --junit` on the backup (a checks file included) and
+# prints the drill's report, its JUnit XML and its measured RTO.
 #
-#   bench/backup-restore.sh [--scale 50] [--jobs N] [--repo DIR|URI] [--keep]
+#   bench/backup-restore.sh [--scale 50] [--jobs N] [--repo DIR|URI] [--drill] [--keep]
 #
 # Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
@@ -13,12 +15,14 @@ scale=50
 jobs=""
 repo=""
 keep=no
+drill=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) scale=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
         --repo) repo=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
+        --drill) drill=yes; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -108,3 +112,25 @@ echo "backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/
 echo "restore: $restore_s s wall to open for writes, $(calc "$read_bytes / 1000000 / $restore_s") MB/s, peak RSS ${restore_rss} KiB"
 grep -o '"filesDuration" : [0-9.]*\|"toOpenForWrites" : [0-9.]*' "$work/restore.out" | tr '\n' ' '; echo
 echo "restored pgbench_accounts rows: $rows (expected $((scale * 100000)))"
+
+if [ "$drill" = yes ]; then
+    as_server "$bin/pg_ctl" -D "$work/restored" -m fast stop >/dev/null  # the drill has the machine to itself
+    cat > "$work/checks.sql" <<SQL
+-- name: every pgbench account is there
+-- expect: count = $((scale * 100000))
+SELECT count(*) FROM pgbench_accounts;
+
+-- name: balances add up
+-- expect: true
+SELECT (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT sum(bbalance) FROM pgbench_branches);
+SQL
+    echo
+    echo "lifeboat drill --junit $work/drill.xml --checks checks.sql ..."
+    read -r drill_s drill_rss < <(timed drill "$lifeboat" drill --repo "$repo" --checks "$work/checks.sql" --junit "$work/drill.xml" ${jobs:+--jobs $jobs} || true)
+    cat "$work/drill.out"
+    echo
+    cat "$work/drill.xml"
+    echo
+    rto=$(grep -o 'name="rtoSeconds" value="[0-9.]*"' "$work/drill.xml" | grep -o '[0-9.]*"$' | tr -d '"')
+    echo "drill  : $drill_s s wall (restore, recovery, checks, cleanup), measured RTO ${rto:-?} s, peak RSS ${drill_rss} KiB"
+fi

@@ -2,6 +2,8 @@ package dev.lifeboat.core.info;
 
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DrillCatalog;
+import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.TimelineHistory;
@@ -10,6 +12,7 @@ import dev.lifeboat.core.wal.WalInventory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 
 /** Reads a repository's catalog and WAL archive into a report; writes nothing. */
@@ -24,11 +27,17 @@ public final class InfoService {
     public RepositoryInfo run() {
         RepositoryDescriptor d = repository.descriptor();
         List<RepositoryInfo.Backup> backups = new ArrayList<>();
-        for (BackupManifest m : repository.backups().list()) {
+        Map<String, DrillRecord> verdicts = repository.drills().latestVerdicts();
+        List<BackupManifest> manifests = repository.backups().list();
+        String lastKnownGood = DrillCatalog.newestKnownGood(manifests, verdicts).map(k -> k.backup().id()).orElse(null);
+        for (BackupManifest m : manifests) {
             BackupManifest.Totals t = m.totals();
+            DrillRecord drill = verdicts.get(m.id());
             backups.add(new RepositoryInfo.Backup(m.id(), m.type().jsonName(), m.timeline(), m.startTime(), m.stopTime(),
                     m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
-                    t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes()));
+                    t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(),
+                    drill == null ? null : new RepositoryInfo.Drill(drill.id(), drill.verdict().jsonName(), drill.startedAt(),
+                            drill.timings() == null ? null : drill.timings().rto(), drill.failure())));
         }
         WalInventory wal = WalInventory.load(repository);
         List<RepositoryInfo.Timeline> timelines = new ArrayList<>();
@@ -56,6 +65,6 @@ public final class InfoService {
                     segments.size(), gaps, lastArchived));
         }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
-                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines);
+                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood);
     }
 }

@@ -1,9 +1,14 @@
 package dev.lifeboat.core.info;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** What a repository holds, for `lifeboat info`. */
+/**
+ * What a repository holds, for `lifeboat info`.
+ *
+ * @param lastKnownGood the newest backup whose newest drill passed, or null
+ */
 public record RepositoryInfo(
         String location,
         String systemIdentifier,
@@ -11,10 +16,21 @@ public record RepositoryInfo(
         int walSegmentSize,
         String compression,
         List<Backup> backups,
-        List<Timeline> wal) {
+        List<Timeline> wal,
+        String lastKnownGood) {
 
+    /** @param drill the backup's newest drill, or null when it was never drilled */
     public record Backup(String id, String type, int timeline, Instant startTime, Instant stopTime, String startLsn,
-                         String stopLsn, String startWalFile, String stopWalFile, long files, long bytes, long storedBytes) {
+                         String stopLsn, String startWalFile, String stopWalFile, long files, long bytes, long storedBytes,
+                         Drill drill) {
+    }
+
+    /**
+     * The verdict of a backup's newest drill.
+     *
+     * @param rto measured time from the start of the restore until the instance took a write
+     */
+    public record Drill(String id, String verdict, Instant at, Duration rto, String failure) {
     }
 
     /**

@@ -33,12 +33,14 @@ import java.util.Set;
  * fast, with the server log's FATAL lines, when the postmaster dies on the way, e.g. "FATAL:
  * recovery ended before configured recovery target was reached". The server is started
  * through {@code pg_ctl start}, which detaches it from this process: it keeps running when
- * Lifeboat exits.
+ * Lifeboat exits. A standby (standby.signal) is followed with {@link #awaitConsistent} instead,
+ * and later {@link #promote}d.
  */
 public final class PgInstance {
 
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    private static final java.util.regex.Pattern REDO_DONE = java.util.regex.Pattern.compile("redo done at ([0-9A-F]+/[0-9A-F]+)");
 
     private final PgBinaries binaries;
     private final ServerUser serverUser;
@@ -160,9 +162,62 @@ public final class PgInstance {
         if (Files.exists(dataDirectory.resolve("standby.signal"))) {
             throw new LifeboatException(ErrorCode.RECOVERY,
                     dataDirectory + " has standby.signal: it runs as a standby and never opens for writes",
-                    "remove standby.signal (a restore uses recovery.signal)");
+                    "remove standby.signal (a restore uses recovery.signal), or wait with awaitConsistent");
+        }
+        return await(new StartupWatch(listener), timeout, true);
+    }
+
+    /**
+     * Waits until the server takes connections: for a standby (standby.signal), until it is
+     * consistent and serves read-only queries while it goes on replaying WAL. Fails like
+     * {@link #awaitOpenForWrites}.
+     *
+     * @return the phases reached: {@link StartupPhase#PROCESS_STARTED}, {@link StartupPhase#ACCEPTING_CONNECTIONS}
+     */
+    public List<StartupProgress> awaitConsistent(Duration timeout, StartupListener listener) {
+        if (startedAt == null) {
+            throw new IllegalStateException("start() first");
+        }
+        return await(new StartupWatch(listener), timeout, false);
+    }
+
+    /**
+     * Promotes the standby that runs on this data directory ({@code pg_ctl promote}) and waits
+     * until it takes writes, timing each phase from the request to promote.
+     *
+     * @param logFile the server's log file, read for the FATAL lines if it dies; null when unknown
+     * @return the phases reached, ending with {@link StartupPhase#OPEN_FOR_WRITES}
+     * @throws LifeboatException {@link ErrorCode#POSTGRES} when no server runs there,
+     *     {@link ErrorCode#RECOVERY} when pg_ctl refuses (e.g. it is no standby) or the server
+     *     dies, {@link ErrorCode#TIMEOUT} after {@code timeout}
+     */
+    public List<StartupProgress> promote(Path logFile, Duration timeout, StartupListener listener) {
+        PostmasterPidFile running = PostmasterPidFile.read(dataDirectory).filter(PostmasterPidFile::processAlive)
+                .orElseThrow(() -> new LifeboatException(ErrorCode.POSTGRES, "no PostgreSQL server runs on " + dataDirectory,
+                        "start the standby first, or check --pgdata"));
+        if (running.port() <= 0) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "the server on " + dataDirectory + " has not said its port yet",
+                    "wait until it has started, then promote");
+        }
+        this.port = running.port();
+        this.logFile = logFile == null ? null : logFile.toAbsolutePath();
+        this.logOffset = logFile == null ? 0 : new ServerLog(this.logFile).size();
+        this.stalePidFile = null;
+        this.startedAt = Instant.now();
+        List<String> command = List.of(binaries.binDirectory().resolve("pg_ctl").toString(), "promote", "-W",
+                "-D", dataDirectory.toString());
+        ExternalCommand.Result result = new ExternalCommand(serverUser.wrap(command), environment, Duration.ofSeconds(60)).run();
+        if (!result.succeeded()) {
+            throw new LifeboatException(ErrorCode.RECOVERY, "pg_ctl could not promote " + dataDirectory + ": " + result.output(),
+                    "only a standby (standby.signal) in recovery can be promoted");
         }
         StartupWatch watch = new StartupWatch(listener);
+        watch.pid = running.pid();
+        return await(watch, timeout, true);
+    }
+
+    /** Polls until the server takes writes ({@code writable}) or just connections. */
+    private List<StartupProgress> await(StartupWatch watch, Duration timeout, boolean writable) {
         Instant deadline = Instant.now().plus(timeout);
         Connection connection = null;
         try {
@@ -178,6 +233,9 @@ public final class PgInstance {
                     connection = tryConnect();
                     if (connection != null) {
                         watch.reach(StartupPhase.ACCEPTING_CONNECTIONS, null);
+                        if (!writable) {
+                            return watch.reached;
+                        }
                     }
                 }
                 if (connection != null) {
@@ -194,9 +252,9 @@ public final class PgInstance {
                 if (Instant.now().isAfter(deadline)) {
                     failIfDead(watch);
                     throw new LifeboatException(ErrorCode.TIMEOUT,
-                            "PostgreSQL on port " + port + " was not open for writes after "
+                            "PostgreSQL on port " + port + " was not " + (writable ? "open for writes" : "consistent") + " after "
                                     + timeout.toSeconds() + " s (" + watch.lastStep() + ")",
-                            "it may still be recovering; see the server log " + logFile);
+                            logFile == null ? "it may still be recovering" : "it may still be recovering; see the server log " + logFile);
                 }
                 Thread.sleep(POLL.toMillis());
             }
@@ -210,6 +268,13 @@ public final class PgInstance {
 
     /** Fails when the postmaster has died, or died before writing its pid file. */
     private void failIfDead(StartupWatch watch) {
+        if (logFile == null) {
+            if (watch.pid >= 0 && !PostmasterPidFile.isAlive(watch.pid)) {
+                throw new LifeboatException(ErrorCode.RECOVERY, "PostgreSQL on " + dataDirectory + " stopped",
+                        "see its server log");
+            }
+            return;
+        }
         ServerLog log = new ServerLog(logFile);
         boolean dead;
         if (watch.pid >= 0) {
@@ -241,6 +306,18 @@ public final class PgInstance {
             }
             return null;
         }
+    }
+
+    /**
+     * Where the recovery of this start replayed its last WAL record, as the server logged it
+     * ("redo done at 0/3000148": the start of that record); empty when it logged none (no
+     * recovery, or messages in another language than lc_messages = C).
+     */
+    public Optional<String> redoDoneAt() {
+        if (logFile == null) {
+            return Optional.empty();
+        }
+        return new ServerLog(logFile).lastMatchSince(logOffset, REDO_DONE);
     }
 
     /** Stops the server the normal way (fast). Does nothing when it is not running. */
@@ -311,6 +388,27 @@ public final class PgInstance {
     /** A new connection to the {@code postgres} database. */
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), connectionProperties());
+    }
+
+    /** A new connection to {@code database}. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + connectHost + ":" + port + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+                connectionProperties());
+    }
+
+    /** The host connections go to (127.0.0.1 unless the builder said otherwise). */
+    public String connectHost() {
+        return connectHost;
+    }
+
+    /** The user connections log in as, and its password (null when none is needed). */
+    public String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
     }
 
     private static String shellQuote(String word) {

@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param startTime line 3, the postmaster's start time (tells a new file from a stale one
  *     with a reused pid)
  * @param status the state on line 8, or "" before the postmaster has written one
+ * @param port line 4, the port it listens on, or 0 before it has written one
  */
-record PostmasterPidFile(long pid, String startTime, String status) {
+record PostmasterPidFile(long pid, String startTime, String status, int port) {
+
+    PostmasterPidFile(long pid, String startTime, String status) {
+        this(pid, startTime, status, 0);
+    }
 
     static final String FILE_NAME = "postmaster.pid";
 
@@ -45,7 +50,11 @@ record PostmasterPidFile(long pid, String startTime, String status) {
         }
         String startTime = lines.size() >= 3 ? lines.get(2).strip() : "";
         String status = lines.size() >= 8 ? lines.get(7).strip() : "";
-        return Optional.of(new PostmasterPidFile(pid, startTime, status));
+        int port = 0;
+        if (lines.size() >= 4 && lines.get(3).strip().matches("\\d{1,5}")) {
+            port = Integer.parseInt(lines.get(3).strip());
+        }
+        return Optional.of(new PostmasterPidFile(pid, startTime, status, port));
     }
 
     /** Whether this and {@code other} were written by the same postmaster. */

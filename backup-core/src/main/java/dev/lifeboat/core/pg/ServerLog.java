@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +53,21 @@ record ServerLog(Path file) {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * The last match of {@code pattern}'s first group in the lines since {@code offset}, e.g.
+     * the LSN of "redo done at 0/3000148".
+     */
+    Optional<String> lastMatchSince(long offset, Pattern pattern) {
+        String found = null;
+        for (String line : linesSince(offset)) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                found = m.group(1);
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     /** The FATAL and PANIC lines since {@code offset}, each with its DETAIL and HINT lines. */

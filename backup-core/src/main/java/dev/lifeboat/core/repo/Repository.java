@@ -13,7 +13,8 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * One cluster's repository in one store: its descriptor, backup catalog and WAL archive.
+ * One cluster's repository in one store: its descriptor, backup catalog, WAL archive and the
+ * results of restore drills.
  * Opening it checks the descriptor, so nothing can write into a store that is not a Lifeboat
  * repository or that a newer Lifeboat wrote.
  */
@@ -24,6 +25,7 @@ public final class Repository implements AutoCloseable {
     private final ObjectCodec codec;
     private final BackupCatalog backups;
     private final WalArchive wal;
+    private final DrillCatalog drills;
 
     private Repository(BlobStore store, RepositoryDescriptor descriptor) {
         this.store = store;
@@ -31,6 +33,7 @@ public final class Repository implements AutoCloseable {
         this.codec = new ObjectCodec(descriptor.compression().level());
         this.backups = new BackupCatalog(store, codec);
         this.wal = new WalArchive(store, codec);
+        this.drills = new DrillCatalog(store, codec, backups);
     }
 
     /** Opens an initialised repository, or fails saying how to create one. */
@@ -123,6 +126,10 @@ public final class Repository implements AutoCloseable {
 
     public WalArchive wal() {
         return wal;
+    }
+
+    public DrillCatalog drills() {
+        return drills;
     }
 
     public String location() {

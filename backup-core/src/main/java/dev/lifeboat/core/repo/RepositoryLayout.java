@@ -9,6 +9,7 @@ package dev.lifeboat.core.repo;
  * data/20261125-130501F/000001.zst               its data objects (single files or packs)
  * wal/00000001/0000000100000000/000000010000000000000003-&lt;sha256&gt;.zst
  * wal/00000002/00000002.history-&lt;sha256&gt;.zst
+ * drills/20261125-130501F/20261126-020000.123-4f2a.json.zst   one drill of that backup (zstd JSON)
  * </pre>
  */
 public final class RepositoryLayout {
@@ -18,6 +19,8 @@ public final class RepositoryLayout {
     public static final String MANIFEST_SUFFIX = ".manifest";
     public static final String DATA_PREFIX = "data/";
     public static final String WAL_PREFIX = "wal/";
+    public static final String DRILLS_PREFIX = "drills/";
+    public static final String DRILL_SUFFIX = ".json.zst";
 
     private RepositoryLayout() {
     }
@@ -41,5 +44,28 @@ public final class RepositoryLayout {
         }
         String id = key.substring(BACKUPS_PREFIX.length(), key.length() - MANIFEST_SUFFIX.length());
         return BackupId.isValid(id) ? id : null;
+    }
+
+    /** Where the result of one drill of a backup lives; one object per drill, never rewritten. */
+    public static String drill(String backupId, String drillId) {
+        return drillPrefix(backupId) + drillId + DRILL_SUFFIX;
+    }
+
+    public static String drillPrefix(String backupId) {
+        return DRILLS_PREFIX + backupId + "/";
+    }
+
+    /** The backup id of a drill result key, or null when the key is not one. */
+    public static String backupIdOfDrill(String key) {
+        if (!key.startsWith(DRILLS_PREFIX) || !key.endsWith(DRILL_SUFFIX)) {
+            return null;
+        }
+        String rest = key.substring(DRILLS_PREFIX.length(), key.length() - DRILL_SUFFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        String backupId = rest.substring(0, slash);
+        return BackupId.isValid(backupId) && DrillRecord.isValidId(rest.substring(slash + 1)) ? backupId : null;
     }
 }

@@ -171,6 +171,21 @@ public final class WalArchive {
         }
     }
 
+    /**
+     * Reads a stored WAL file whole and checks it against the SHA-256 in its key (and its
+     * size, unless {@code size} is negative), without writing it anywhere.
+     *
+     * @throws LifeboatException {@link ErrorCode#CORRUPT} naming the object when it differs
+     */
+    public void verify(ArchivedWal wal, long size) {
+        try (InputStream in = codec.decodeVerified(store.get(wal.key()), wal.key(), new ContentDigest(wal.sha256(), size))) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "corrupt object " + wal.key() + ": " + e.getMessage(),
+                    "restore the file from another copy of the repository", e);
+        }
+    }
+
     /** Every archived WAL file whose key starts with the prefix (use "" for all), in key order. */
     public Stream<ArchivedWal> list(String timelineHex) {
         String prefix = RepositoryLayout.WAL_PREFIX + (timelineHex == null ? "" : timelineHex + "/");

@@ -1,15 +1,13 @@
 package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.ProgressListener;
-import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DataObjectReader;
 import dev.lifeboat.core.repo.Repository;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +17,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a backup's files into an empty data directory, several objects at a time, checking
- * every file's SHA-256 as it is written. A pack is read once, front to back.
+ * every file's SHA-256 as it is written ({@link DataObjectReader}: a pack is read once, front to back).
  */
 final class DataFileRestorer {
 
@@ -58,71 +50,30 @@ final class DataFileRestorer {
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot create directories in " + pgdata + ": " + e.getMessage(),
                     "check permissions and free space", e);
         }
-        Map<String, List<BackupManifest.File>> byObject = new LinkedHashMap<>();
-        manifest.files().stream()
-                .sorted(Comparator.comparing(BackupManifest.File::object).thenComparingLong(BackupManifest.File::offset))
-                .forEach(f -> byObject.computeIfAbsent(f.object(), k -> new ArrayList<>()).add(f));
         long total = manifest.files().stream().mapToLong(BackupManifest.File::size).sum();
-
-        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(r, "lifeboat-restore");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (var entry : byObject.entrySet()) {
-                futures.add(pool.submit(() -> {
-                    restoreObject(entry.getKey(), entry.getValue(), pgdata, total);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new LifeboatException(ErrorCode.INTERNAL, String.valueOf(e.getCause()), null, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERNAL, "restore interrupted", null, e);
-        } finally {
-            pool.shutdownNow();
+            DataObjectReader.forEachObject(manifest, jobs, "lifeboat-restore", (key, files) -> restoreObject(key, files, pgdata, total));
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.INTERNAL, String.valueOf(e), null, e);
         }
         return bytesDone.get();
     }
 
     private void restoreObject(String key, List<BackupManifest.File> files, Path pgdata, long total) throws IOException {
-        try (InputStream object = repository.store().get(key)) {
-            long position = 0;
-            for (BackupManifest.File file : files) {
-                if (file.offset() > position) {
-                    object.skipNBytes(file.offset() - position);
-                    position = file.offset();
-                }
-                InputStream frame = new BoundedInputStream(object, file.storedSize());
-                try (InputStream plain = repository.codec().decodeVerified(frame, key + " (" + file.path() + ")",
-                        new ContentDigest(file.sha256(), file.size()));
-                     OutputStream out = Files.newOutputStream(pgdata.resolve(file.path()), StandardOpenOption.CREATE_NEW,
-                             StandardOpenOption.WRITE)) {
-                    byte[] buffer = new byte[128 * 1024];
-                    for (int n; (n = plain.read(buffer)) >= 0; ) {
-                        out.write(buffer, 0, n);
-                        progress.advance("bytes", bytesDone.addAndGet(n), total);
-                    }
-                }
-                // Drain what the decoder did not need so the next frame starts where it should.
-                frame.skipNBytes(((BoundedInputStream) frame).remaining());
-                position += file.storedSize();
-                Path written = pgdata.resolve(file.path());
-                Files.setPosixFilePermissions(written, permissions(file.mode() | 0600));
-                if (file.modified() != null) {
-                    Files.setLastModifiedTime(written, FileTime.from(file.modified()));
+        new DataObjectReader(repository).read(key, files, (file, content) -> {
+            Path written = pgdata.resolve(file.path());
+            try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[128 * 1024];
+                for (int n; (n = content.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    progress.advance("bytes", bytesDone.addAndGet(n), total);
                 }
             }
-        }
+            Files.setPosixFilePermissions(written, permissions(file.mode() | 0600));
+            if (file.modified() != null) {
+                Files.setLastModifiedTime(written, FileTime.from(file.modified()));
+            }
+        }, null);
     }
 
     private static List<BackupManifest.Directory> sortedDirectories(BackupManifest manifest) {
@@ -143,61 +94,5 @@ final class DataFileRestorer {
             }
         }
         return set;
-    }
-
-    /** A window of a shared stream: never reads past its length, never closes the stream below. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        long remaining() {
-            return remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public void skipNBytes(long n) throws IOException {
-            in.skipNBytes(n);
-            remaining -= n;
-        }
-
-        @Override
-        public void close() {
-            // the object stream is closed by its owner
-        }
     }
 }

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * The settings that turn a restored data directory into an instance that recovers to the
- * target and then promotes (PostgreSQL 12+: recovery.signal plus settings, appended to
- * postgresql.auto.conf so they override whatever the source's postgresql.conf says).
+ * target and then promotes, or into a standby that keeps replaying archived WAL (PostgreSQL
+ * 12+: recovery.signal or standby.signal plus settings, appended to postgresql.auto.conf so
+ * they override whatever the source's postgresql.conf says).
  */
 final class RecoveryConfiguration {
 
@@ -33,27 +34,40 @@ final class RecoveryConfiguration {
     private RecoveryConfiguration() {
     }
 
-    /** What to write, in order; values are raw (quoted on writing). */
+    /** Settings Lifeboat decides for a restored instance, which --set cannot change. */
+    private static final Pattern OWNED = Pattern.compile(
+            "restore_command|archive_mode|archive_command|archive_library|recovery_target.*|primary_conninfo|primary_slot_name|port");
+    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    /**
+     * What to write, in order; values are raw (quoted on writing). A standby gets no target:
+     * it replays whatever the archive holds, on the newest timeline, until it is promoted.
+     */
     static Map<String, String> settings(RestorePlan plan, String restoreCommand, int port, String archiveCommand,
-                                        String targetAction, String socketDirectories) {
+                                        String targetAction, String socketDirectories, boolean standby, Map<String, String> extra) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("restore_command", restoreCommand);
         RecoveryTarget target = plan.target();
-        if (target instanceof Time t) {
-            s.put("recovery_target_time", RecoveryTarget.formatForPostgres(t.time()));
-        } else if (target instanceof LsnTarget l) {
-            s.put("recovery_target_lsn", l.lsn().toString());
-        } else if (target instanceof Xid x) {
-            s.put("recovery_target_xid", Long.toString(x.xid()));
-        } else if (target instanceof Name n) {
-            s.put("recovery_target_name", n.name());
-        } else if (target instanceof Immediate) {
-            s.put("recovery_target", "immediate");
-        } else if (!(target instanceof Latest)) {
-            throw new IllegalStateException("unknown target " + target);
+        if (standby) {
+            s.put("recovery_target_timeline", "latest");
+            s.put("hot_standby", "on");
+        } else {
+            if (target instanceof Time t) {
+                s.put("recovery_target_time", RecoveryTarget.formatForPostgres(t.time()));
+            } else if (target instanceof LsnTarget l) {
+                s.put("recovery_target_lsn", l.lsn().toString());
+            } else if (target instanceof Xid x) {
+                s.put("recovery_target_xid", Long.toString(x.xid()));
+            } else if (target instanceof Name n) {
+                s.put("recovery_target_name", n.name());
+            } else if (target instanceof Immediate) {
+                s.put("recovery_target", "immediate");
+            } else if (!(target instanceof Latest)) {
+                throw new IllegalStateException("unresolved target " + target);
+            }
+            s.put("recovery_target_timeline", plan.timelineLatest() ? "latest" : Integer.toString(plan.targetTimeline()));
+            s.put("recovery_target_action", targetAction);
         }
-        s.put("recovery_target_timeline", plan.timelineLatest() ? "latest" : Integer.toString(plan.targetTimeline()));
-        s.put("recovery_target_action", targetAction);
         if (archiveCommand == null) {
             // A restored copy must never archive into its source's repository by accident.
             s.put("archive_mode", "off");
@@ -68,10 +82,28 @@ final class RecoveryConfiguration {
         if (socketDirectories != null) {
             s.put("unix_socket_directories", socketDirectories);
         }
+        s.putAll(extra);
         return s;
     }
 
-    static void write(Path pgdata, Map<String, String> settings, String backupId, String repository) {
+    /**
+     * Refuses extra settings that are malformed or that would undo what Lifeboat decides
+     * (the restore command, the target, no archiving into the source's repository, the port).
+     */
+    static void requireAllowed(Map<String, String> extra) {
+        for (String name : extra.keySet()) {
+            if (!SETTING_NAME.matcher(name).matches()) {
+                throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a PostgreSQL setting name",
+                        "write --set name=value, e.g. --set shared_buffers=256MB");
+            }
+            if (OWNED.matcher(name.toLowerCase(java.util.Locale.ROOT)).matches()) {
+                throw new LifeboatException(ErrorCode.USAGE, "--set cannot change " + name + ": Lifeboat sets it for the restored instance",
+                        "use the matching option (--port, --archive-to, the --target options) instead");
+            }
+        }
+    }
+
+    static void write(Path pgdata, Map<String, String> settings, String backupId, String repository, boolean standby) {
         StringBuilder text = new StringBuilder();
         text.append("\n# Recovery settings written by Lifeboat at ").append(Instant.now())
                 .append(" for a restore of backup ").append(backupId).append(" from ").append(repository).append('\n');
@@ -79,8 +111,9 @@ final class RecoveryConfiguration {
         Path autoConf = pgdata.resolve("postgresql.auto.conf");
         try {
             Files.writeString(autoConf, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Files.deleteIfExists(pgdata.resolve("standby.signal"));
-            Files.writeString(pgdata.resolve("recovery.signal"), "", StandardCharsets.UTF_8);
+            String signal = standby ? "standby.signal" : "recovery.signal";
+            Files.deleteIfExists(pgdata.resolve(standby ? "recovery.signal" : "standby.signal"));
+            Files.writeString(pgdata.resolve(signal), "", StandardCharsets.UTF_8);
             Path conf = pgdata.resolve("postgresql.conf");
             if (!Files.exists(conf)) {
                 // The source kept its configuration outside the data directory (Debian's /etc/postgresql).

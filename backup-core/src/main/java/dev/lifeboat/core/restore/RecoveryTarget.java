@@ -67,6 +67,17 @@ public sealed interface RecoveryTarget {
         }
     }
 
+    /**
+     * The newest backup whose newest drill passed, recovered to the end point that drill
+     * verified. The planner resolves it into that backup and a concrete target.
+     */
+    record LastKnownGood() implements RecoveryTarget {
+        @Override
+        public String describe() {
+            return "last known-good (the newest backup a drill proved)";
+        }
+    }
+
     DateTimeFormatter POSTGRES_TIME = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd HH:mm:ss")
             .appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true)
@@ -104,12 +115,14 @@ public sealed interface RecoveryTarget {
         }
     }
 
+    /** immediate, latest or last-known-good. */
     static RecoveryTarget parseKeyword(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "immediate" -> new Immediate();
             case "latest" -> new Latest();
+            case "last-known-good" -> new LastKnownGood();
             default -> throw new LifeboatException(ErrorCode.USAGE, "unknown --target '" + text + "'",
-                    "use --target immediate, --target latest, or --target-time/--target-lsn/--target-xid/--target-name");
+                    "use --target immediate, latest or last-known-good, or --target-time/--target-lsn/--target-xid/--target-name");
         };
     }
 

@@ -4,9 +4,12 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DrillCatalog;
+import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.restore.RecoveryTarget.Immediate;
+import dev.lifeboat.core.restore.RecoveryTarget.LastKnownGood;
 import dev.lifeboat.core.restore.RecoveryTarget.Latest;
 import dev.lifeboat.core.restore.RecoveryTarget.LsnTarget;
 import dev.lifeboat.core.restore.RecoveryTarget.Name;
@@ -37,6 +40,9 @@ public final class RestorePlanner {
     }
 
     public RestorePlan plan(RecoveryTarget target, String backupId, Integer timeline) {
+        if (target instanceof LastKnownGood) {
+            return planLastKnownGood(backupId, timeline);
+        }
         List<BackupManifest> backups = repository.backups().list();
         if (backups.isEmpty()) {
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + repository.location() + " holds no backup",
@@ -89,6 +95,30 @@ public final class RestorePlanner {
         }
         requireTargetWithinArchive(target, chosen, wal, history, reach, archiveEnd, lastSegment);
         return new RestorePlan(chosen, target, targetTimeline, timeline == null, archiveEnd, List.copyOf(notes));
+    }
+
+    /**
+     * The newest backup whose newest drill passed, to the end point that drill replayed to (or
+     * its consistency point when the drill stopped there), on the timeline the drill followed.
+     */
+    private RestorePlan planLastKnownGood(String backupId, Integer timeline) {
+        if (backupId != null) {
+            throw new LifeboatException(ErrorCode.USAGE, "--backup and --target last-known-good both choose the backup",
+                    "drop --backup, or restore that backup with --target immediate");
+        }
+        DrillCatalog.KnownGood good = repository.drills().newestKnownGood().orElseThrow(() -> new LifeboatException(ErrorCode.TARGET,
+                "no backup in " + repository.location() + " has passed a restore drill",
+                "prove one with 'lifeboat drill --repo " + repository.location() + "', or choose another target"));
+        DrillRecord.VerifiedEnd end = good.drill().verifiedEnd();
+        RecoveryTarget resolved = end == null || end.lsn() == null ? new Immediate() : new LsnTarget(Lsn.parse(end.lsn()));
+        Integer followed = timeline != null ? timeline : end == null ? null : end.timeline();
+        RestorePlan plan = plan(resolved, good.backup().id(), followed);
+        List<String> notes = new ArrayList<>();
+        notes.add("last known-good: backup " + good.backup().id() + ", proven by drill " + good.drill().id()
+                + (end != null && end.lsn() != null ? " up to " + end.lsn() : " at its consistency point"));
+        notes.addAll(plan.notes());
+        return new RestorePlan(plan.backup(), plan.target(), plan.targetTimeline(), plan.timelineLatest(), plan.archiveEnd(),
+                List.copyOf(notes));
     }
 
     private BackupManifest choose(List<BackupManifest> usable, RecoveryTarget target, WalInventory wal, TimelineHistory history,

@@ -5,7 +5,10 @@ import dev.lifeboat.core.pg.ConnectionSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A restore into a new data directory.
@@ -18,6 +21,10 @@ import java.util.List;
  * @param pauseAtTarget   pause at the target (recovery_target_action = pause) instead of promoting
  * @param start           start the instance and wait until it takes writes
  * @param login           how to log in to the new instance to check that it takes writes (port ignored)
+ * @param standby         start it as a standby (standby.signal) that keeps replaying archived WAL until promoted;
+ *                        the target must be {@link RecoveryTarget.Latest}
+ * @param settings        more settings for the new instance (e.g. shared_buffers), written after Lifeboat's own;
+ *                        those Lifeboat decides (restore and archive commands, targets, port) are refused
  */
 public record RestoreRequest(
         Path pgdata,
@@ -33,5 +40,20 @@ public record RestoreRequest(
         ConnectionSettings login,
         Duration startTimeout,
         int jobs,
-        ProgressListener progress) {
+        ProgressListener progress,
+        boolean standby,
+        Map<String, String> settings) {
+
+    public RestoreRequest {
+        settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /** A restore that recovers to its target and promotes, with no extra settings. */
+    public RestoreRequest(Path pgdata, int port, RecoveryTarget target, String backupId, Integer targetTimeline,
+                          List<String> lifeboatCommand, List<String> commandOptions, String archiveCommand, boolean pauseAtTarget,
+                          boolean start, ConnectionSettings login, Duration startTimeout, int jobs, ProgressListener progress) {
+        this(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand, pauseAtTarget, start,
+                login, startTimeout, jobs, progress, false, Map.of());
+    }
+
 }

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * What a restore did and how long each phase took.
  *
+ * @param standby         the instance runs as a standby (consistent, read-only, replaying archived WAL)
  * @param reachedTimeline the timeline the new instance writes on, once started
  * @param filesDuration   fetching, decompressing, checking and writing the backup's files
  * @param toConsistent    from starting the server until it accepted connections (consistent)
@@ -18,6 +19,7 @@ public record RestoreResult(
         String pgdata,
         int port,
         boolean started,
+        boolean standby,
         Integer reachedTimeline,
         long files,
         long bytes,

@@ -7,6 +7,7 @@ import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.ServerUser;
+import dev.lifeboat.core.pg.StartupListener;
 import dev.lifeboat.core.pg.StartupPhase;
 import dev.lifeboat.core.pg.StartupProgress;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -30,7 +31,9 @@ import java.util.stream.Stream;
 /**
  * Point-in-time restore into a new data directory: plan (refuse what cannot work), write the
  * backup's files, write recovery settings, start the new instance on its own port and wait
- * until it takes writes. The source cluster and its repository are only read.
+ * until it takes writes (or, for a standby, until it is consistent). The source cluster and
+ * its repository are only read. The three steps are public for restore drills, which put
+ * checks between them.
  */
 public final class RestoreService {
 
@@ -40,24 +43,70 @@ public final class RestoreService {
         this.repository = repository;
     }
 
+    /** The server log of a restored instance, inside its data directory. */
+    public static final String LOG_FILE_NAME = "lifeboat-restore.log";
+
     public RestoreResult run(RestoreRequest request) {
         long started = System.nanoTime();
-        ProgressListener progress = request.progress();
+        RestorePlan plan = plan(request);
+        Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
+        FilesWritten files = writeFiles(plan, request);
+        if (!request.start()) {
+            return new RestoreResult(files.manifest().id(), plan.target().describe(), files.pgdata().toString(), request.port(), false,
+                    request.standby(), null, files.manifest().totals().files(), files.bytes(), planDuration, files.duration(), null, null,
+                    null, Duration.ofNanos(System.nanoTime() - started), null, files.notes());
+        }
+        Startup startup = start(files, request);
+        return new RestoreResult(files.manifest().id(), plan.target().describe(), files.pgdata().toString(), request.port(), true,
+                request.standby(), startup.timeline(), files.manifest().totals().files(), files.bytes(), planDuration, files.duration(),
+                startup.elapsedAt(StartupPhase.ACCEPTING_CONNECTIONS), startup.elapsedAt(StartupPhase.RECOVERY_FINISHED),
+                startup.elapsedAt(StartupPhase.OPEN_FOR_WRITES), Duration.ofNanos(System.nanoTime() - started),
+                startup.logFile().toString(), files.notes());
+    }
+
+    /**
+     * Refuses what cannot work (a destination in use, a port in use, settings that would undo
+     * Lifeboat's, server binaries of another major version, an unreachable target) and chooses
+     * the backup. Writes nothing.
+     */
+    public RestorePlan plan(RestoreRequest request) {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
-        boolean created = requireEmptyDestination(pgdata);
+        requireEmptyDestination(pgdata);
         if (request.start()) {
             requirePortFree(request.port());
         }
-
-        progress.step("choosing a backup for " + request.target().describe());
+        RecoveryConfiguration.requireAllowed(request.settings());
+        if (request.standby() && !(request.target() instanceof RecoveryTarget.Latest)) {
+            throw new LifeboatException(ErrorCode.USAGE, "a standby replays all archived WAL and cannot stop at " + request.target().describe(),
+                    "drop the target options with --standby");
+        }
+        request.progress().step("choosing a backup for " + request.target().describe());
         RestorePlan plan = new RestorePlanner(repository).plan(request.target(), request.backupId(), request.targetTimeline());
-        BackupManifest manifest = repository.backups().read(plan.backup().id());
-        PgBinaries binaries = request.start() ? binariesFor(manifest) : null;
         if (request.start()) {
+            binariesFor(plan.backup());
             requireServerCanRunLifeboat(ServerUser.detect(), request.lifeboatCommand());
         }
-        Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
+        return plan;
+    }
 
+    /**
+     * The backup's files, written and checked.
+     *
+     * @param notes things the operator should read before trusting the result
+     */
+    public record FilesWritten(BackupManifest manifest, Path pgdata, long bytes, Duration duration, List<String> notes) {
+    }
+
+    /**
+     * Writes the planned backup's files (each checked against its SHA-256), its backup_label
+     * and the recovery settings into the destination. On failure the destination is left as
+     * it was found (removed when it did not exist).
+     */
+    public FilesWritten writeFiles(RestorePlan plan, RestoreRequest request) {
+        ProgressListener progress = request.progress();
+        Path pgdata = request.pgdata().toAbsolutePath().normalize();
+        boolean created = requireEmptyDestination(pgdata);
+        BackupManifest manifest = repository.backups().read(plan.backup().id());
         progress.step("restoring backup " + manifest.id() + " (" + manifest.totals().files() + " files, "
                 + String.format("%.1f MB", manifest.totals().bytes() / 1e6) + ") into " + pgdata);
         long filesStarted = System.nanoTime();
@@ -75,8 +124,9 @@ public final class RestoreService {
             String restoreCommand = RecoveryConfiguration.shellCommand(concat(request.lifeboatCommand(), List.of("wal-fetch"),
                     request.commandOptions(), List.of("--repo", repository.location(), "%f", "%p")));
             Map<String, String> settings = RecoveryConfiguration.settings(plan, restoreCommand, request.port(),
-                    request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata));
-            RecoveryConfiguration.write(pgdata, settings, manifest.id(), repository.location());
+                    request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata),
+                    request.standby(), request.settings());
+            RecoveryConfiguration.write(pgdata, settings, manifest.id(), repository.location(), request.standby());
         } catch (IOException | RuntimeException e) {
             removeQuietly(pgdata, created);
             if (e instanceof RuntimeException re) {
@@ -84,42 +134,61 @@ public final class RestoreService {
             }
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot write " + pgdata + ": " + e.getMessage(), null, e);
         }
-        Duration filesDuration = Duration.ofNanos(System.nanoTime() - filesStarted);
-        if (!request.start()) {
-            return new RestoreResult(manifest.id(), plan.target().describe(), pgdata.toString(), request.port(), false, null,
-                    manifest.totals().files(), bytes, planDuration, filesDuration, null, null, null,
-                    Duration.ofNanos(System.nanoTime() - started), null, notes);
+        return new FilesWritten(manifest, pgdata, bytes, Duration.ofNanos(System.nanoTime() - filesStarted), notes);
+    }
+
+    /**
+     * A restored instance that runs.
+     *
+     * @param phases   the start-up phases reached, each with the time since the start
+     * @param timeline the timeline it writes on, or null for a standby
+     */
+    public record Startup(PgInstance instance, PgBinaries binaries, List<StartupProgress> phases, Integer timeline, Path logFile) {
+
+        /** How long after the start the phase was reached, or null when it was not. */
+        public Duration elapsedAt(StartupPhase phase) {
+            return phases.stream().filter(p -> p.phase() == phase).map(StartupProgress::elapsed).findFirst().orElse(null);
         }
 
-        progress.step("starting PostgreSQL " + binaries.version() + " on port " + request.port() + " and replaying WAL");
-        Path logFile = pgdata.resolve("lifeboat-restore.log");
-        PgInstance instance = PgInstance.builder(binaries, pgdata)
+        /** The replayed WAL position seen when recovery finished, if it was seen. */
+        public String recoveryEndLsn() {
+            return phases.stream().filter(p -> p.phase() == StartupPhase.RECOVERY_FINISHED).map(StartupProgress::lastReplayedLsn)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * Starts the written data directory on the request's port and waits until it takes writes
+     * (a standby: until it is consistent and takes read-only connections).
+     */
+    public Startup start(FilesWritten files, RestoreRequest request) {
+        ProgressListener progress = request.progress();
+        PgBinaries binaries = binariesFor(files.manifest());
+        progress.step("starting PostgreSQL " + binaries.version() + " on port " + request.port() + " and replaying WAL"
+                + (request.standby() ? " as a standby" : ""));
+        Path logFile = files.pgdata().resolve(LOG_FILE_NAME);
+        PgInstance instance = PgInstance.builder(binaries, files.pgdata())
                 .serverUser(ServerUser.detect())
                 .user(request.login().user())
                 .password(request.login().password())
                 .build();
         instance.start(request.port(), logFile);
-        List<StartupProgress> phases = instance.awaitOpenForWrites(request.startTimeout(), p -> {
+        StartupListener listener = p -> {
             if (p.phase() == StartupPhase.RECOVERING && p.lastReplayedLsn() != null) {
                 progress.step("replayed WAL up to " + p.lastReplayedLsn());
             } else if (p.phase() != StartupPhase.RECOVERING) {
                 progress.step(p.phase().name().toLowerCase().replace('_', ' ') + " after "
                         + String.format("%.1f s", p.elapsed().toNanos() / 1e9));
             }
-        });
-        Integer timeline = currentTimeline(instance);
-        return new RestoreResult(manifest.id(), plan.target().describe(), pgdata.toString(), request.port(), true, timeline,
-                manifest.totals().files(), bytes, planDuration, filesDuration,
-                elapsedAt(phases, StartupPhase.ACCEPTING_CONNECTIONS), elapsedAt(phases, StartupPhase.RECOVERY_FINISHED),
-                elapsedAt(phases, StartupPhase.OPEN_FOR_WRITES), Duration.ofNanos(System.nanoTime() - started),
-                logFile.toString(), notes);
+        };
+        if (request.standby()) {
+            return new Startup(instance, binaries, instance.awaitConsistent(request.startTimeout(), listener), null, logFile);
+        }
+        List<StartupProgress> phases = instance.awaitOpenForWrites(request.startTimeout(), listener);
+        return new Startup(instance, binaries, phases, currentTimeline(instance), logFile);
     }
 
-    private static Duration elapsedAt(List<StartupProgress> phases, StartupPhase phase) {
-        return phases.stream().filter(p -> p.phase() == phase).map(StartupProgress::elapsed).findFirst().orElse(null);
-    }
-
-    private static Integer currentTimeline(PgInstance instance) {
+    static Integer currentTimeline(PgInstance instance) {
         try (Connection c = instance.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")) {
             return rs.next() ? Integer.parseInt(rs.getString(1), 16) : null;

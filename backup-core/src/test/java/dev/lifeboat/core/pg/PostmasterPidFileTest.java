@@ -18,6 +18,7 @@ class PostmasterPidFileTest {
         PostmasterPidFile file = PostmasterPidFile.read(data).orElseThrow();
 
         assertThat(file.pid()).isEqualTo(4242);
+        assertThat(file.port()).isEqualTo(5433);
         assertThat(file.status()).isEqualTo("standby");
         assertThat(file.acceptsConnections()).isTrue();
         assertThat(file.sameServer(new PostmasterPidFile(4242, "1763647380", "ready"))).isTrue();

@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.WalSummary;
@@ -161,6 +162,53 @@ class RestorePlannerTest {
     void anEmptyRepositoryHasNothingToRestore() {
         assertThatThrownBy(() -> planner().plan(new RecoveryTarget.Latest(), null, null))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.getMessage()).contains("holds no backup"));
+    }
+
+    @Test
+    void lastKnownGoodIsTheNewestBackupWhoseNewestDrillPassed() throws IOException {
+        backup("20261120-140000F", 1, "0/2000028", "0/2000100", 2, T0.plusSeconds(10));
+        backup("20261120-141000F", 1, "0/5000028", "0/5000100", 5, T0.plusSeconds(610));
+        backup("20261120-142000F", 1, "0/7000028", "0/7000100", 7, T0.plusSeconds(1210));
+        segments(1, 2, 8, T0.plusSeconds(60));
+        drill("20261120-140000F", "20261120-150000.000-0001", true, "0/6000100");
+        drill("20261120-141000F", "20261120-150100.000-0002", true, null);
+        drill("20261120-141000F", "20261120-150200.000-0003", false, null); // its newest drill failed
+        // the newest backup was never drilled
+
+        RestorePlan plan = planner().plan(new RecoveryTarget.LastKnownGood(), null, null);
+        assertThat(plan.backup().id()).isEqualTo("20261120-140000F");
+        assertThat(plan.target()).isEqualTo(new RecoveryTarget.LsnTarget(Lsn.parse("0/6000100")));
+        assertThat(plan.targetTimeline()).isEqualTo(1);
+        assertThat(plan.timelineLatest()).isFalse();
+        assertThat(plan.notes()).anySatisfy(n -> assertThat(n).contains("last known-good: backup 20261120-140000F")
+                .contains("20261120-150000.000-0001"));
+
+        drill("20261120-142000F", "20261120-150300.000-0004", true, null);
+        plan = planner().plan(new RecoveryTarget.LastKnownGood(), null, null);
+        assertThat(plan.backup().id()).isEqualTo("20261120-142000F");
+        assertThat(plan.target()).isEqualTo(new RecoveryTarget.Immediate()); // the drill proved its consistency point only
+    }
+
+    @Test
+    void lastKnownGoodWithoutAPassingDrillIsRefused() throws IOException {
+        backup("20261120-140000F", 1, "0/2000028", "0/2000100", 2, T0.plusSeconds(10));
+        segments(1, 2, 4, T0.plusSeconds(60));
+        drill("20261120-140000F", "20261120-150000.000-0001", false, null);
+
+        assertThatThrownBy(() -> planner().plan(new RecoveryTarget.LastKnownGood(), null, null))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TARGET);
+                    assertThat(e.getMessage()).contains("no backup").contains("passed a restore drill");
+                    assertThat(e.hint()).contains("lifeboat drill");
+                });
+        assertThatThrownBy(() -> planner().plan(new RecoveryTarget.LastKnownGood(), "20261120-140000F", null))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+    }
+
+    private void drill(String backupId, String drillId, boolean passed, String verifiedLsn) {
+        repository.drills().record(new DrillRecord(1, drillId, backupId, passed ? DrillRecord.Verdict.PASSED : DrillRecord.Verdict.FAILED,
+                passed ? null : "amcheck postgres: corrupt", T0, T0, "latest", 1, null,
+                passed ? new DrillRecord.VerifiedEnd(verifiedLsn, 1) : null, null, List.of(), List.of(), "7441", "15.18", "test", "host"));
     }
 
     private RestorePlanner planner() {

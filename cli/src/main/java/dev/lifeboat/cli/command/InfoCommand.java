@@ -38,11 +38,19 @@ public final class InfoCommand extends LifeboatSubcommand {
         if (info.backups().isEmpty()) {
             out.println("no backups");
         } else {
-            out.printf("%-18s %-4s %3s  %-22s %-22s %-12s %-12s %12s %12s%n", "BACKUP", "TYPE", "TL", "STARTED", "ENDED",
-                    "START LSN", "STOP LSN", "SIZE", "STORED");
+            out.printf("%-18s %-4s %3s  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", "BACKUP", "TYPE", "TL", "STARTED", "ENDED",
+                    "START LSN", "STOP LSN", "SIZE", "STORED", "DRILL", "RTO");
             for (RepositoryInfo.Backup b : info.backups()) {
-                out.printf("%-18s %-4s %3d  %-22s %-22s %-12s %-12s %12s %12s%n", b.id(), b.type(), b.timeline(),
-                        time(b.startTime()), time(b.stopTime()), b.startLsn(), b.stopLsn(), size(b.bytes()), size(b.storedBytes()));
+                RepositoryInfo.Drill d = b.drill();
+                out.printf("%-18s %-4s %3d  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", b.id(), b.type(), b.timeline(),
+                        time(b.startTime()), time(b.stopTime()), b.startLsn(), b.stopLsn(), size(b.bytes()), size(b.storedBytes()),
+                        d == null ? "-" : d.verdict(), d == null || d.rto() == null ? "-" : String.format("%.1f s", d.rto().toNanos() / 1e9));
+            }
+            out.println("last known-good: " + (info.lastKnownGood() == null ? "none (no backup has passed a drill)" : info.lastKnownGood()));
+            for (RepositoryInfo.Backup b : info.backups()) {
+                if (b.drill() != null && b.drill().failure() != null) {
+                    out.println("  " + b.id() + " drill " + b.drill().id() + " failed: " + b.drill().failure());
+                }
             }
         }
         out.println();

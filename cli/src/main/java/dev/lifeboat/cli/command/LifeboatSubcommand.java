@@ -72,6 +72,19 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
         out().flush();
     }
 
+    /**
+     * Says on stderr, in the one-line error form, why a command that printed its result (a
+     * failed drill, a verify that found damage) still fails; returns the code's exit status.
+     */
+    protected int failed(ErrorCode code, String message, String hint) {
+        err().println("lifeboat: error: " + message.replace('\n', ' '));
+        if (hint != null) {
+            err().println("  hint: " + hint.replace('\n', ' '));
+        }
+        err().flush();
+        return code.exitCode();
+    }
+
     protected static <T> T required(T value, String option, String hint) {
         if (value == null || (value instanceof String s && s.isBlank())) {
             throw new LifeboatException(ErrorCode.USAGE, option + " is required", hint);

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore a backup into a new data directory, recover to a target and start the new instance.",
@@ -40,24 +41,8 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--port", paramLabel = "PORT", description = "Port for the new instance.")
     Integer port;
 
-    @Option(names = "--target-time", paramLabel = "TIME", description = "Recover to this time, with a zone: '2026-11-20 14:03:00+00'.")
-    String targetTime;
-
-    @Option(names = "--target-lsn", paramLabel = "LSN", description = "Recover to this WAL position, e.g. 0/3000060.")
-    String targetLsn;
-
-    @Option(names = "--target-xid", paramLabel = "XID", description = "Recover to the commit of this transaction.")
-    String targetXid;
-
-    @Option(names = "--target-name", paramLabel = "NAME", description = "Recover to this restore point (pg_create_restore_point).")
-    String targetName;
-
-    @Option(names = "--target", paramLabel = "immediate|latest",
-            description = "immediate: stop once the backup is consistent; latest: replay all archived WAL (the default).")
-    String target;
-
-    @Option(names = "--target-timeline", paramLabel = "N|latest", description = "Timeline to follow (default: latest).")
-    String targetTimeline;
+    @Mixin
+    RecoveryTargetOptions targetOptions;
 
     @Option(names = "--backup", paramLabel = "ID", description = "Restore this backup instead of choosing one.")
     String backupId;
@@ -72,6 +57,14 @@ public final class RestoreCommand extends LifeboatSubcommand {
             description = {"Let the new instance archive its WAL: 'same' (it replaces the source as primary, on a new timeline)",
                     "or another repository. Default: archive_mode = off, so a restored copy never writes into the source's archive."})
     String archiveTo;
+
+    @Option(names = "--standby", description = {"Start it as a warm standby that keeps replaying WAL from the repository",
+            "as it arrives (read-only) until 'lifeboat promote --pgdata NEWDIR'. Takes no target."})
+    boolean standby;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "A setting for the new instance (repeatable), e.g. --set shared_buffers=256MB.")
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
@@ -90,8 +83,12 @@ public final class RestoreCommand extends LifeboatSubcommand {
         if (!noStart) {
             required(port, "--port", "give the new instance a free port, e.g. --port 5433");
         }
-        RecoveryTarget recoveryTarget = recoveryTarget();
-        Integer timeline = targetTimeline == null || targetTimeline.equalsIgnoreCase("latest") ? null : parseTimeline(targetTimeline);
+        if (standby && (targetOptions.given() || pauseAtTarget || backupId != null)) {
+            throw new LifeboatException(ErrorCode.USAGE, "--standby takes no target, --backup or --pause-at-target",
+                    "a standby starts from the newest backup and replays all archived WAL until it is promoted");
+        }
+        RecoveryTarget recoveryTarget = targetOptions.target();
+        Integer timeline = targetOptions.timeline();
         try (Repository repository = repo.open()) {
             List<String> command = LifeboatInvocation.command(context);
             List<String> options = LifeboatInvocation.options(context);
@@ -99,43 +96,11 @@ public final class RestoreCommand extends LifeboatSubcommand {
             RestoreRequest request = new RestoreRequest(pgdata, port == null ? 0 : port, recoveryTarget, backupId, timeline,
                     command, options, archiveCommand, pauseAtTarget, !noStart, login.settings(context.env()),
                     Duration.ofSeconds(startTimeoutSeconds), jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
+                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text), standby, settings);
             RestoreResult result = new RestoreService(repository).run(request);
             print(result, out -> printText(out, result));
         }
         return 0;
-    }
-
-    private RecoveryTarget recoveryTarget() {
-        List<RecoveryTarget> given = new ArrayList<>();
-        if (targetTime != null) {
-            given.add(RecoveryTarget.parseTime(targetTime));
-        }
-        if (targetLsn != null) {
-            given.add(RecoveryTarget.parseLsn(targetLsn));
-        }
-        if (targetXid != null) {
-            given.add(RecoveryTarget.parseXid(targetXid));
-        }
-        if (targetName != null) {
-            given.add(new RecoveryTarget.Name(targetName));
-        }
-        if (target != null) {
-            given.add(RecoveryTarget.parseKeyword(target));
-        }
-        if (given.size() > 1) {
-            throw new LifeboatException(ErrorCode.USAGE, "more than one recovery target given",
-                    "use one of --target-time, --target-lsn, --target-xid, --target-name, --target");
-        }
-        return given.isEmpty() ? new RecoveryTarget.Latest() : given.get(0);
-    }
-
-    private static int parseTimeline(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new LifeboatException(ErrorCode.USAGE, "--target-timeline must be a number or 'latest', not '" + text + "'", null);
-        }
     }
 
     private String archiveCommand(Repository repository, List<String> command, List<String> options) {
@@ -153,7 +118,11 @@ public final class RestoreCommand extends LifeboatSubcommand {
     private static void printText(PrintStream out, RestoreResult r) {
         out.printf("restored backup %s to %s into %s%n", r.backupId(), r.target(), r.pgdata());
         out.printf("  files      %6.1f s  (%,d files, %,.1f MB)%n", seconds(r.filesDuration()), r.files(), r.bytes() / 1e6);
-        if (r.started()) {
+        if (r.started() && r.standby()) {
+            out.printf("  recovery   %6.1f s to consistent%n", seconds(r.toConsistent()));
+            out.printf("standby on port %d, replaying WAL from the repository as it arrives; server log %s%n", r.port(), r.logFile());
+            out.printf("promote it with: lifeboat promote --pgdata %s%n", r.pgdata());
+        } else if (r.started()) {
             out.printf("  recovery   %6.1f s to consistent, %.1f s to promoted, %.1f s to open for writes%n",
                     seconds(r.toConsistent()), seconds(r.toPromoted()), seconds(r.toOpenForWrites()));
             out.printf("  total      %6.1f s%n", seconds(r.totalDuration()));

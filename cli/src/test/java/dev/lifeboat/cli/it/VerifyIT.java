@@ -1,0 +1,140 @@
+package dev.lifeboat.cli.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.core.repo.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** verify reads a backup without restoring it and names every damaged or missing object, without stopping at the first. */
+class VerifyIT {
+
+    private static ArchivingCluster source;
+    private static String backupId;
+
+    @BeforeAll
+    static void clusterWithABackup() {
+        source = ArchivingCluster.start();
+        source.cluster().execute("CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        Lifeboat.Run backup = source.backup();
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        backupId = backup.stdout().strip();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    @Test
+    void anIntactBackupVerifies() {
+        Lifeboat.Run verify = Lifeboat.run("verify", "--repo", source.repository().toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.stdout()).containsPattern(backupId + " +OK ").contains("verified:");
+    }
+
+    @Test
+    void everyDamagedAndMissingObjectIsNamed() throws IOException {
+        Path repo = copyOfTheRepository("damaged");
+        List<Path> objects = dataObjects(repo);
+        String corrupt = flipAByteInTheMiddle(objects.get(0));
+        Path missing = objects.get(objects.size() - 1);
+        Files.delete(missing);
+        Path segment = walSegment(repo);
+        String corruptWal = flipAByteInTheMiddle(segment);
+
+        Lifeboat.Run verify = Lifeboat.run("verify", "--repo", repo.toString(), "--backup", "latest", "--output", "json");
+
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(9);
+        JsonNode result = Json.mapper().readTree(verify.stdout());
+        assertThat(result.get("passed").asBoolean()).isFalse();
+        assertThat(result.get("problems")).hasSize(3);
+        assertThat(result.get("problems")).anySatisfy(p -> {
+            assertThat(p.get("kind").asText()).isEqualTo("corrupt");
+            assertThat(p.get("object").asText()).isEqualTo(relative(repo, corrupt));
+            assertThat(p.get("file").asText()).isNotBlank();
+        });
+        assertThat(result.get("problems")).anySatisfy(p -> {
+            assertThat(p.get("kind").asText()).isEqualTo("missing");
+            assertThat(p.get("object").asText()).isEqualTo(relative(repo, missing.toString()));
+        });
+        assertThat(result.get("problems")).anySatisfy(p -> {
+            assertThat(p.get("kind").asText()).isEqualTo("corrupt");
+            assertThat(p.get("object").asText()).isEqualTo(relative(repo, corruptWal));
+        });
+        assertThat(verify.stderrLines()).hasSize(2).first().asString().startsWith("lifeboat: error: 3 damaged or missing objects");
+    }
+
+    @Test
+    void aMissingWalSegmentIsMissingNotCorrupt() throws IOException {
+        Path repo = copyOfTheRepository("no-wal");
+        Path segment = walSegment(repo);
+        Files.delete(segment);
+        String name = segment.getFileName().toString().substring(0, 24);
+
+        Lifeboat.Run verify = Lifeboat.run("verify", "--repo", repo.toString(), "--backup", backupId);
+
+        BadInputIT.assertFailure(verify, 4, "1 damaged or missing object", "restore from another backup");
+        assertThat(verify.stdout()).contains("MISSING " + name + ": WAL segment " + name + " that backup " + backupId + " needs");
+    }
+
+    private static Path copyOfTheRepository(String name) throws IOException {
+        Path copy = source.newDirectory(name);
+        try (Stream<Path> walk = Files.walk(source.repository())) {
+            for (Path p : walk.toList()) {
+                Path target = copy.resolve(source.repository().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** The backup's data objects, largest first. */
+    private static List<Path> dataObjects(Path repo) throws IOException {
+        try (Stream<Path> objects = Files.list(repo.resolve("data").resolve(backupId))) {
+            List<Path> all = objects.sorted(Comparator.comparingLong((Path p) -> p.toFile().length()).reversed()).toList();
+            assertThat(all).hasSizeGreaterThan(1);
+            return all;
+        }
+    }
+
+    /** The WAL segment that holds the backup's end. */
+    private static Path walSegment(Path repo) throws IOException {
+        try (Stream<Path> walk = Files.walk(repo.resolve("wal"))) {
+            return walk.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}-[0-9a-f]{64}\\.zst"))
+                    .max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+        }
+    }
+
+    private static String flipAByteInTheMiddle(Path object) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
+            long at = file.length() / 2;
+            file.seek(at);
+            int b = file.read();
+            file.seek(at);
+            file.write(b ^ 0x55);
+        }
+        return object.toString();
+    }
+
+    private static String relative(Path repo, String path) {
+        return repo.relativize(Path.of(path)).toString();
+    }
+}
