@@ -7,6 +7,10 @@ import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalInventory;
 
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
+
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +59,19 @@ public final class InfoService {
                     segments.isEmpty() ? null : segments.lastEntry().getValue().fileName(),
                     segments.size(), gaps, lastArchived));
         }
+        List<RepositoryInfo.Job> jobs = new ArrayList<>();
+        for (JobRunLog.History h : new JobRunLog(repository, Clock.systemUTC()).all().values()) {
+            JobRun last = h.last().orElse(null);
+            JobRun running = h.running().isEmpty() ? null : h.running().get(h.running().size() - 1);
+            JobRun any = last != null ? last : running;
+            jobs.add(new RepositoryInfo.Job(h.job(), any.kind(),
+                    last == null || last.outcome() == null ? null : last.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    last == null ? null : last.startTime(), last == null ? null : last.endTime(),
+                    last == null ? null : last.summary(), last == null ? null : last.error(),
+                    h.lastSuccess().map(JobRun::startTime).orElse(null),
+                    running == null ? null : running.startTime(), h.finished().size()));
+        }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
-                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines);
+                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, jobs);
     }
 }

@@ -11,7 +11,8 @@ public record RepositoryInfo(
         int walSegmentSize,
         String compression,
         List<Backup> backups,
-        List<Timeline> wal) {
+        List<Timeline> wal,
+        List<Job> jobs) {
 
     public record Backup(String id, String type, int timeline, Instant startTime, Instant stopTime, String startLsn,
                          String stopLsn, String startWalFile, String stopWalFile, long files, long bytes, long storedBytes) {
@@ -25,5 +26,14 @@ public record RepositoryInfo(
      */
     public record Timeline(int timeline, Integer parent, String branchLsn, String firstSegment, String lastSegment,
                            long segments, List<String> gaps, Instant lastArchivedAt) {
+    }
+
+    /**
+     * The last recorded run of a job (scheduled, or expire run by hand).
+     *
+     * @param runningSince start of a run still marked as under way, or null
+     */
+    public record Job(String name, String kind, String lastOutcome, Instant lastStart, Instant lastEnd, String lastSummary,
+                      String lastError, Instant lastSuccess, Instant runningSince, int runsRecorded) {
     }
 }

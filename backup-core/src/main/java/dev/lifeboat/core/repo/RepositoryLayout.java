@@ -9,6 +9,8 @@ package dev.lifeboat.core.repo;
  * data/20261125-130501F/000001.zst               its data objects (single files or packs)
  * wal/00000001/0000000100000000/000000010000000000000003-&lt;sha256&gt;.zst
  * wal/00000002/00000002.history-&lt;sha256&gt;.zst
+ * jobs/nightly-full/20261125-020000.123-3f2a9c.json   a finished run of a scheduled job or of expire
+ * jobs/nightly-full/20261125-020000.123-3f2a9c.running  a run under way (removed when it finishes)
  * </pre>
  */
 public final class RepositoryLayout {
@@ -18,6 +20,9 @@ public final class RepositoryLayout {
     public static final String MANIFEST_SUFFIX = ".manifest";
     public static final String DATA_PREFIX = "data/";
     public static final String WAL_PREFIX = "wal/";
+    public static final String JOBS_PREFIX = "jobs/";
+    public static final String JOB_RECORD_SUFFIX = ".json";
+    public static final String JOB_RUNNING_SUFFIX = ".running";
 
     private RepositoryLayout() {
     }
@@ -41,5 +46,29 @@ public final class RepositoryLayout {
         }
         String id = key.substring(BACKUPS_PREFIX.length(), key.length() - MANIFEST_SUFFIX.length());
         return BackupId.isValid(id) ? id : null;
+    }
+
+    /** Where the runs of one job are recorded. */
+    public static String jobPrefix(String jobName) {
+        return JOBS_PREFIX + jobName + "/";
+    }
+
+    /** The record of a finished run; {@code runKey} sorts by start time. */
+    public static String jobRecord(String jobName, String runKey) {
+        return jobPrefix(jobName) + runKey + JOB_RECORD_SUFFIX;
+    }
+
+    /** The marker of a run under way. */
+    public static String jobRunning(String jobName, String runKey) {
+        return jobPrefix(jobName) + runKey + JOB_RUNNING_SUFFIX;
+    }
+
+    /** The backup id a data object belongs to, or null when the key is not under data/. */
+    public static String backupIdOfDataObject(String key) {
+        if (!key.startsWith(DATA_PREFIX)) {
+            return null;
+        }
+        int slash = key.indexOf('/', DATA_PREFIX.length());
+        return slash < 0 ? null : key.substring(DATA_PREFIX.length(), slash);
     }
 }
