@@ -1,0 +1,87 @@
+package dev.lifeboat.schedules;
+
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.storage.BlobStores;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Runs one job of the schedule once, recorded in the job's repository: a marker when it
+ * starts, the outcome when it ends. The daemon's Quartz job and `schedule exec` (cron's way
+ * in) both come through here, so a run is the same whoever starts it.
+ */
+public final class JobRunner {
+
+    private final ScheduleDefinition schedule;
+    private final TaskCatalog catalog;
+    private final Clock clock;
+    private final JobEvents events;
+
+    public JobRunner(ScheduleDefinition schedule, TaskCatalog catalog, Clock clock, JobEvents events) {
+        this.schedule = schedule;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    public ScheduleDefinition schedule() {
+        return schedule;
+    }
+
+    /**
+     * Runs the job. Returns the recorded run, or empty when the repository could not be
+     * opened (then there is nowhere to record; the event says why).
+     */
+    public Optional<JobRun> run(String jobName, String trigger, Instant scheduledFor, String instance) {
+        JobDefinition job = schedule.job(jobName).orElseThrow(() -> new LifeboatException(ErrorCode.CONFIG,
+                "the schedule has no job '" + jobName + "'", "list the jobs with 'lifeboat schedule list'"));
+        events.started(job, trigger, scheduledFor);
+        Repository repository;
+        try {
+            repository = Repository.open(BlobStores.openWithDefaults(job.repository()));
+        } catch (RuntimeException e) {
+            events.unrecorded(job, oneLine(e));
+            return Optional.empty();
+        }
+        try (repository) {
+            JobRunLog log = new JobRunLog(repository, clock);
+            JobRunLog.Started started = log.start(job.name(), job.kind().jsonName(), trigger, scheduledFor, instance);
+            JobRun run;
+            try {
+                String summary = catalog.create(job).run(repository);
+                run = log.finish(started, JobRun.Outcome.SUCCEEDED, summary, null);
+            } catch (RuntimeException e) {
+                run = log.finish(started, JobRun.Outcome.FAILED, null, oneLine(e));
+            }
+            events.finished(run);
+            return Optional.of(run);
+        } catch (RuntimeException e) {
+            events.unrecorded(job, oneLine(e));
+            return Optional.empty();
+        }
+    }
+
+    /** When the job was last due (or started), from its records: where a missed run is counted from. */
+    public Optional<Instant> lastDue(JobDefinition job) {
+        try (Repository repository = Repository.open(BlobStores.openWithDefaults(job.repository()))) {
+            JobRunLog.History history = new JobRunLog(repository, clock).history(job.name());
+            return java.util.stream.Stream.concat(history.finished().stream(), history.running().stream())
+                    .map(r -> r.scheduledFor() != null ? r.scheduledFor() : r.startTime())
+                    .filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // unreadable now: the job simply starts on its next time
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e instanceof LifeboatException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+}

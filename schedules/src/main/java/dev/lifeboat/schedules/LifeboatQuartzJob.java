@@ -1,0 +1,42 @@
+package dev.lifeboat.schedules;
+
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.SchedulerException;
+
+import java.time.Instant;
+
+/**
+ * The one Quartz job class: a thin shell that hands the job's name to the {@link JobRunner}.
+ * Quartz never runs two executions of one job at once, across every daemon of a cluster.
+ */
+@DisallowConcurrentExecution
+public final class LifeboatQuartzJob implements Job {
+
+    static final String RUNNER = "lifeboat.runner";
+    static final String MISFIRES = "lifeboat.misfires";
+    static final String JOB_NAME = "job";
+
+    @Override
+    public void execute(JobExecutionContext context) throws JobExecutionException {
+        try {
+            JobRunner runner = (JobRunner) context.getScheduler().getContext().get(RUNNER);
+            MisfireNotes misfires = (MisfireNotes) context.getScheduler().getContext().get(MISFIRES);
+            String name = context.getMergedJobDataMap().getString(JOB_NAME);
+            String trigger = "schedule";
+            Instant due = context.getScheduledFireTime() == null ? null : context.getScheduledFireTime().toInstant();
+            Instant missed = misfires.take(context.getTrigger().getKey());
+            if (context.isRecovering()) {
+                trigger = "recovery";
+            } else if (missed != null) {
+                trigger = "misfire";
+                due = missed;
+            }
+            runner.run(name, trigger, due, context.getScheduler().getSchedulerInstanceId());
+        } catch (SchedulerException e) {
+            throw new JobExecutionException(e);
+        }
+    }
+}
