@@ -39,6 +39,22 @@ public final class JobRunner {
      * opened (then there is nowhere to record; the event says why).
      */
     public Optional<JobRun> run(String jobName, String trigger, Instant scheduledFor, String instance) {
+        return execute(jobName, trigger, scheduledFor, instance).run();
+    }
+
+    /** Runs the job once on request (cron's way in): recorded like any run, and a failure is thrown as it came. */
+    public JobRun runOrThrow(String jobName, String trigger, String instance) {
+        Outcome outcome = execute(jobName, trigger, null, instance);
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
+        return outcome.run().orElseThrow();
+    }
+
+    private record Outcome(Optional<JobRun> run, RuntimeException failure) {
+    }
+
+    private Outcome execute(String jobName, String trigger, Instant scheduledFor, String instance) {
         JobDefinition job = schedule.job(jobName).orElseThrow(() -> new LifeboatException(ErrorCode.CONFIG,
                 "the schedule has no job '" + jobName + "'", "list the jobs with 'lifeboat schedule list'"));
         events.started(job, trigger, scheduledFor);
@@ -47,23 +63,25 @@ public final class JobRunner {
             repository = Repository.open(BlobStores.openWithDefaults(job.repository()));
         } catch (RuntimeException e) {
             events.unrecorded(job, oneLine(e));
-            return Optional.empty();
+            return new Outcome(Optional.empty(), e);
         }
         try (repository) {
             JobRunLog log = new JobRunLog(repository, clock);
             JobRunLog.Started started = log.start(job.name(), job.kind().jsonName(), trigger, scheduledFor, instance);
             JobRun run;
+            RuntimeException failure = null;
             try {
                 String summary = catalog.create(job).run(repository);
                 run = log.finish(started, JobRun.Outcome.SUCCEEDED, summary, null);
             } catch (RuntimeException e) {
+                failure = e;
                 run = log.finish(started, JobRun.Outcome.FAILED, null, oneLine(e));
             }
             events.finished(run);
-            return Optional.of(run);
+            return new Outcome(Optional.of(run), failure);
         } catch (RuntimeException e) {
             events.unrecorded(job, oneLine(e));
-            return Optional.empty();
+            return new Outcome(Optional.empty(), e);
         }
     }
 
