@@ -4,6 +4,7 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
 import java.time.Instant;
@@ -30,6 +31,11 @@ public final class LifeboatQuartzJob implements Job {
             Instant missed = misfires.take(context.getTrigger().getKey());
             if (context.isRecovering()) {
                 trigger = "recovery";
+                // The re-run of a job whose host died is recorded under the time it was due then.
+                String original = context.getMergedJobDataMap().getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS);
+                if (original != null && original.matches("\\d+")) {
+                    due = Instant.ofEpochMilli(Long.parseLong(original));
+                }
             } else if (missed != null) {
                 trigger = "misfire";
                 due = missed;

@@ -101,6 +101,7 @@ public final class BackupService {
                     inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
                     files);
+            requireDataObjectsPresent(backupId, files);
             progress.step("writing manifest");
             repository.backups().write(manifest);
             return new BackupResult(backupId, request.type(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
@@ -146,6 +147,25 @@ public final class BackupService {
             id = BackupId.of(start, type);
         }
         return id;
+    }
+
+    /**
+     * The manifest must never name an object that is gone (removed while the backup ran, e.g.
+     * as an orphan by an expire told to remove very young ones): check before it is written.
+     */
+    private void requireDataObjectsPresent(String backupId, List<BackupManifest.File> files) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (Stream<BlobInfo> blobs = repository.store().list(RepositoryLayout.dataPrefix(backupId))) {
+            blobs.forEach(b -> present.add(b.key()));
+        }
+        for (BackupManifest.File f : files) {
+            if (f.object() != null && !present.contains(f.object())) {
+                removeDataObjects(backupId);
+                throw new LifeboatException(ErrorCode.REPOSITORY, "data object " + f.object() + " of backup " + backupId
+                        + " disappeared from " + repository.location() + " while the backup ran",
+                        "something removed it (another tool, or an expire of orphans); run the backup again");
+            }
+        }
     }
 
     private boolean hasDataObjects(String backupId) {

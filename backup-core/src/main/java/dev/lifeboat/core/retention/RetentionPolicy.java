@@ -19,6 +19,7 @@ import java.time.Duration;
 public record RetentionPolicy(Integer keepFull, Duration keepWithin, Duration pitrWindow, Duration orphanAge) {
 
     public static final Duration DEFAULT_ORPHAN_AGE = Duration.ofHours(24);
+    public static final Duration MINIMUM_ORPHAN_AGE = Duration.ofHours(1);
 
     public RetentionPolicy {
         if (orphanAge == null) {
@@ -38,8 +39,11 @@ public record RetentionPolicy(Integer keepFull, Duration keepWithin, Duration pi
         }
         requirePositive(keepWithin, "--keep-within");
         requirePositive(pitrWindow, "--pitr-window");
-        if (orphanAge.isNegative()) {
-            throw new LifeboatException(ErrorCode.USAGE, "--orphan-age must not be negative", "e.g. --orphan-age 24h");
+        if (orphanAge.compareTo(MINIMUM_ORPHAN_AGE) < 0) {
+            // A backup under way has data and no manifest yet: it must never look like an orphan.
+            throw new LifeboatException(ErrorCode.USAGE, "--orphan-age must be at least 1h, not " + DurationText.format(orphanAge)
+                    + ": data of a backup still running has no manifest yet and would be taken for an orphan",
+                    "e.g. --orphan-age 24h (longer than your longest backup)");
         }
         return this;
     }

@@ -221,6 +221,8 @@ class ExpireServiceTest {
                 });
         assertThatThrownBy(() -> expire(new RetentionPolicy(0, null, null, null)))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.getMessage()).contains("--keep-full"));
+        assertThatThrownBy(() -> expire(new RetentionPolicy(1, null, null, Duration.ofMinutes(5))))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.getMessage()).contains("still running"));
     }
 
     /**
@@ -253,7 +255,8 @@ class ExpireServiceTest {
             r.store.clearFaults();
             assertEveryListedBackupRestorable();
 
-            expire(new RetentionPolicy(2, null, null, Duration.ZERO));
+            r.clock.now = NOW.plus(Duration.ofHours(2)); // the leftovers of the killed expire are now old orphans
+            expire(new RetentionPolicy(2, null, null, Duration.ofHours(1)));
             assertThat(ids()).hasSize(6);
             assertThat(keys()).filteredOn(k -> k.startsWith("data/")).hasSize(6 * 2);
             assertEveryListedBackupRestorable();
