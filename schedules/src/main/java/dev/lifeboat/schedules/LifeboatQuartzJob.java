@@ -32,9 +32,9 @@ public final class LifeboatQuartzJob implements Job {
             if (context.isRecovering()) {
                 trigger = "recovery";
                 // The re-run of a job whose host died is recorded under the time it was due then.
-                String original = context.getMergedJobDataMap().getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS);
-                if (original != null && original.matches("\\d+")) {
-                    due = Instant.ofEpochMilli(Long.parseLong(original));
+                Instant original = originalDue(context);
+                if (original != null) {
+                    due = original;
                 }
             } else if (missed != null) {
                 trigger = "misfire";
@@ -44,5 +44,16 @@ public final class LifeboatQuartzJob implements Job {
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }
+    }
+
+    private static Instant originalDue(JobExecutionContext context) {
+        for (String key : new String[]{Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS,
+                Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS}) {
+            Object value = context.getMergedJobDataMap().get(key);
+            if (value != null && value.toString().matches("\\d+")) {
+                return Instant.ofEpochMilli(Long.parseLong(value.toString()));
+            }
+        }
+        return null;
     }
 }
