@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +114,67 @@ class ScheduleIT {
             }
         }
     }
+
+    /**
+     * The same plan for cron: the lines parse as crontab lines, a line's command runs its job
+     * (recorded like a daemon run), and while another run holds the job's lock it does nothing.
+     */
+    @Test
+    void crontabLinesParseAndRunTheirJobUnderALock() throws Exception {
+        try (ArchivingCluster source = ArchivingCluster.start()) {
+            assertThat(source.backup().exitCode()).isZero();
+            String job = "tidy-" + Long.toHexString(System.nanoTime());
+            Path config = source.scratch().resolve("lifeboat.yaml");
+            Files.writeString(config, """
+                    repo: %s
+                    pgdata: %s
+                    pg-port: %d
+                    schedule:
+                      jobs:
+                        - name: nightly
+                          kind: backup
+                          cron: "0 0 2 ? * MON-FRI"
+                        - name: %s
+                          kind: expire
+                          every: 6h
+                          keep-full: 3
+                    """.formatted(source.repository(), source.dataDirectory(), source.port(), job));
+
+            Lifeboat.Run crontab = Lifeboat.run("schedule", "crontab", "--config", config.toString());
+            assertThat(crontab.exitCode()).as(crontab.toString()).isZero();
+            List<String> lines = crontab.stdout().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+            assertThat(lines).hasSize(2);
+            for (String line : lines) {
+                assertThat(line).matches(CRONTAB_LINE);
+            }
+            assertThat(lines.get(0)).startsWith("0 2 * * 1-5 flock -n /run/lock/lifeboat-nightly.lock ");
+            String command = lines.get(1).split("\\s+", 6)[5];
+            assertThat(lines.get(1)).startsWith("0 */6 * * * ");
+
+            Lifeboat.Run run = Lifeboat.exec(List.of("/bin/sh", "-c", command), Map.of(), null);
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(history(source, job).finished()).singleElement().satisfies(r -> {
+                assertThat(r.outcome()).isEqualTo(JobRun.Outcome.SUCCEEDED);
+                assertThat(r.trigger()).isEqualTo("now");
+            });
+
+            Process holder = new ProcessBuilder("flock", "/run/lock/lifeboat-" + job + ".lock", "sleep", "30").start();
+            try {
+                ArchivingCluster.sleep(500);
+                Lifeboat.Run blocked = Lifeboat.exec(List.of("/bin/sh", "-c", command), Map.of(), null);
+                assertThat(blocked.exitCode()).as("flock -n gives up while another run holds the lock").isEqualTo(1);
+                assertThat(history(source, job).finished()).hasSize(1);
+            } finally {
+                holder.destroyForcibly();
+                holder.waitFor();
+                Files.deleteIfExists(Path.of("/run/lock/lifeboat-" + job + ".lock"));
+            }
+        }
+    }
+
+    /** Five time fields (numbers, ranges, lists, steps, *) and a command. */
+    private static final String CRONTAB_LINE =
+            "((\\*|\\d+(-\\d+)?)(/\\d+)?(,(\\*|\\d+(-\\d+)?)(/\\d+)?)*\\s+){5}flock -n /run/lock/lifeboat-\\S+\\.lock \\S+/bin/lifeboat schedule exec \\S+ --config \\S+";
 
     private static void awaitRuns(ArchivingCluster source, String job, int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
