@@ -48,7 +48,9 @@ final class BackupTask {
                         workers, job.setting("archive-timeout").map(BackupTask::timeout).orElse(Duration.ofSeconds(120)),
                         ProgressListener.NONE);
                 BackupResult result = new BackupService(repository, clock).run(request);
-                return result.backupId() + " (" + result.type().jsonName() + ", " + result.files() + " files, "
+                return result.backupId() + " (" + result.type().jsonName()
+                        + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
+                        + ", " + result.files() + " files, "
                         + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)";
             };
         }

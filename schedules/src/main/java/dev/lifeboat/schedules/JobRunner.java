@@ -39,12 +39,17 @@ public final class JobRunner {
      * opened (then there is nowhere to record; the event says why).
      */
     public Optional<JobRun> run(String jobName, String trigger, Instant scheduledFor, String instance) {
-        return execute(jobName, trigger, scheduledFor, instance).run();
+        return run(jobName, trigger, scheduledFor, null, instance);
+    }
+
+    /** A run as the scheduler fires it; {@code missed} is the due time a catch-up run makes up for. */
+    public Optional<JobRun> run(String jobName, String trigger, Instant scheduledFor, Instant missed, String instance) {
+        return execute(jobName, trigger, scheduledFor, missed, instance).run();
     }
 
     /** Runs the job once on request (cron's way in): recorded like any run, and a failure is thrown as it came. */
     public JobRun runOrThrow(String jobName, String trigger, String instance) {
-        Outcome outcome = execute(jobName, trigger, null, instance);
+        Outcome outcome = execute(jobName, trigger, null, null, instance);
         if (outcome.failure() != null) {
             throw outcome.failure();
         }
@@ -54,10 +59,10 @@ public final class JobRunner {
     private record Outcome(Optional<JobRun> run, RuntimeException failure) {
     }
 
-    private Outcome execute(String jobName, String trigger, Instant scheduledFor, String instance) {
+    private Outcome execute(String jobName, String trigger, Instant scheduledFor, Instant missed, String instance) {
         JobDefinition job = schedule.job(jobName).orElseThrow(() -> new LifeboatException(ErrorCode.CONFIG,
                 "the schedule has no job '" + jobName + "'", "list the jobs with 'lifeboat schedule list'"));
-        events.started(job, trigger, scheduledFor);
+        events.started(job, trigger, missed != null ? missed : scheduledFor);
         Repository repository;
         try {
             repository = Repository.open(BlobStores.openWithDefaults(job.repository()));
@@ -67,7 +72,7 @@ public final class JobRunner {
         }
         try (repository) {
             JobRunLog log = new JobRunLog(repository, clock);
-            JobRunLog.Started started = log.start(job.name(), job.kind().jsonName(), trigger, scheduledFor, instance);
+            JobRunLog.Started started = log.start(job.name(), job.kind().jsonName(), trigger, scheduledFor, missed, instance);
             JobRun run;
             RuntimeException failure = null;
             try {

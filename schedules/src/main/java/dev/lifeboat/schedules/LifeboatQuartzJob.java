@@ -38,9 +38,8 @@ public final class LifeboatQuartzJob implements Job {
                 }
             } else if (missed != null) {
                 trigger = "misfire";
-                due = missed;
             }
-            runner.run(name, trigger, due, context.getScheduler().getSchedulerInstanceId());
+            runner.run(name, trigger, due, "misfire".equals(trigger) ? missed : null, context.getScheduler().getSchedulerInstanceId());
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }
@@ -54,6 +53,8 @@ public final class LifeboatQuartzJob implements Job {
                 return Instant.ofEpochMilli(Long.parseLong(value.toString()));
             }
         }
-        return null;
+        // Quartz starts the recovery trigger at the time the lost run was due; a misfire of the
+        // recovery trigger moves its fire time, never its start time.
+        return context.getTrigger().getStartTime() == null ? null : context.getTrigger().getStartTime().toInstant();
     }
 }

@@ -111,7 +111,7 @@ class ScheduleDaemonTest {
 
         assertThat(finished).singleElement().satisfies(run -> {
             assertThat(run.trigger()).isEqualTo("misfire");
-            assertThat(run.scheduledFor()).isEqualTo(threeDaysAgo.plus(Duration.ofDays(1)));
+            assertThat(run.missed()).isEqualTo(threeDaysAgo.plus(Duration.ofDays(1)));
         });
     }
 

@@ -12,11 +12,13 @@ import java.time.Instant;
  * @param runId             unique per run
  * @param trigger           "schedule", "misfire" (a catch-up run), "recovery" (re-run after the
  *                          host running it died), "now" (run on request) or "command"
- * @param scheduledFor      when the trigger was due; null for runs on request
+ * @param scheduledFor      when the scheduler fired it (for a catch-up run: when it caught up);
+ *                          null for runs on request
  * @param outcome           null while running
  * @param summary           one line saying what the run did (a backup id, what expire removed)
  * @param error             the one-line error of a failed run
  * @param instance          the scheduler instance (host and start) that ran it
+ * @param missed            for a misfire run: the due time it makes up for
  */
 public record JobRun(
         String job,
@@ -31,7 +33,8 @@ public record JobRun(
         String error,
         String host,
         long pid,
-        String instance) {
+        String instance,
+        Instant missed) {
 
     public enum Outcome {
         /** The job did what it was asked. */
@@ -45,7 +48,8 @@ public record JobRun(
     }
 
     public JobRun finished(Instant end, Outcome result, String summaryLine, String errorLine) {
-        return new JobRun(job, kind, runId, trigger, scheduledFor, startTime, end, result, summaryLine, errorLine, host, pid, instance);
+        return new JobRun(job, kind, runId, trigger, scheduledFor, startTime, end, result, summaryLine, errorLine, host, pid, instance,
+                missed);
     }
 
     public Duration duration() {

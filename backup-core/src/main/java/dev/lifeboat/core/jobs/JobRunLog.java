@@ -68,12 +68,17 @@ public final class JobRunLog {
      * ABANDONED records: the job never runs twice at once, so a marker seen now is stale).
      */
     public Started start(String job, String kind, String trigger, Instant scheduledFor, String instance) {
+        return start(job, kind, trigger, scheduledFor, null, instance);
+    }
+
+    /** As above, for a catch-up run: {@code missed} is the due time it makes up for. */
+    public Started start(String job, String kind, String trigger, Instant scheduledFor, Instant missed, String instance) {
         requireValidJobName(job);
         abandonStale(job);
         Instant now = clock.instant();
         String runId = UUID.randomUUID().toString().substring(0, 8);
         JobRun run = new JobRun(job, kind, runId, trigger, scheduledFor, now, null, null, null, null,
-                dev.lifeboat.core.LifeboatVersion.host(), ProcessHandle.current().pid(), instance);
+                dev.lifeboat.core.LifeboatVersion.host(), ProcessHandle.current().pid(), instance, missed);
         String runKey = KEY_TIME.format(now) + "-" + runId;
         store.put(RepositoryLayout.jobRunning(job, runKey), BlobContent.of(json(run)), PutMode.CREATE_ONLY);
         return new Started(run, runKey);

@@ -9,8 +9,8 @@ package dev.lifeboat.core.repo;
  * data/20261125-130501F/000001.zst               its data objects (single files or packs)
  * wal/00000001/0000000100000000/000000010000000000000003-&lt;sha256&gt;.zst
  * wal/00000002/00000002.history-&lt;sha256&gt;.zst
- * jobs/nightly-full/20261125-020000.123-3f2a9c.json   a finished run of a scheduled job or of expire
- * jobs/nightly-full/20261125-020000.123-3f2a9c.running  a run under way (removed when it finishes)
+ * jobs/nightly-full/20261125-020000.123-3f2a9c1b.json a finished run of a scheduled job or of expire
+ * jobs/nightly-full/20261125-020000.123-3f2a9c1b.running a run under way (removed when it finishes)
  * </pre>
  */
 public final class RepositoryLayout {

@@ -54,7 +54,7 @@ public final class ExpireService {
             for (int i = expired.size() - 1; i >= 0; i--) {
                 repository.backups().delete(expired.get(i).id());
             }
-            Set<String> referenced = dataReferencedByKeptChains(plan);
+            Set<String> referenced = dataReferencedByListedBackups();
             for (RetentionPlan.BackupDecision b : expired) {
                 if (referenced.contains(b.id())) {
                     notes.add("data of " + b.id() + " is still referenced by a kept backup and was left in place");
@@ -66,7 +66,8 @@ public final class ExpireService {
                 repository.store().delete(w.key());
             }
             for (RetentionPlan.Orphan o : plan.orphans()) {
-                if (!repository.backups().exists(o.backupId())) { // a late manifest makes it a backup after all
+                // A late manifest makes it a backup after all; a listed diff or incr may read its objects.
+                if (!repository.backups().exists(o.backupId()) && !referenced.contains(o.backupId())) {
                     count(RepositoryLayout.dataPrefix(o.backupId()), data, true);
                 }
             }
@@ -93,20 +94,20 @@ public final class ExpireService {
     }
 
     /**
-     * Backup ids whose data objects a kept diff or incr refers to. Chains make this empty for
-     * expired backups (a kept backup keeps its ancestors); it is checked anyway, because
-     * deleting data a listed backup reads would be the one unforgivable mistake.
+     * Backup ids whose data objects a listed diff or incr reads. Read after the expired
+     * manifests are gone, so that a diff or incr that a backup running right now lists
+     * meanwhile protects what it reuses: data any listed manifest names is never removed.
      */
-    private Set<String> dataReferencedByKeptChains(RetentionPlan plan) {
+    private Set<String> dataReferencedByListedBackups() {
         Set<String> referenced = new HashSet<>();
-        for (RetentionPlan.BackupDecision b : plan.kept()) {
-            if (b.type().equals(BackupType.FULL.jsonName())) {
-                continue;
+        for (BackupManifest head : repository.backups().list()) {
+            if (head.type() == BackupType.FULL) {
+                continue; // a full backup reads only its own objects
             }
-            BackupManifest manifest = repository.backups().read(b.id());
+            BackupManifest manifest = repository.backups().read(head.id());
             for (BackupManifest.File f : manifest.files()) {
                 String owner = f.object() == null ? null : RepositoryLayout.backupIdOfDataObject(f.object());
-                if (owner != null && !owner.equals(b.id())) {
+                if (owner != null && !owner.equals(head.id())) {
                     referenced.add(owner);
                 }
             }

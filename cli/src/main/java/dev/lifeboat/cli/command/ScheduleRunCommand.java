@@ -34,7 +34,7 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
                 .orElse("in memory"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            line(log, "stopping: no new runs; waiting for running jobs to finish");
+            line(log, "stopping: waiting for running jobs to finish");
             daemon.close();
             line(log, "stopped");
             stopped.countDown();

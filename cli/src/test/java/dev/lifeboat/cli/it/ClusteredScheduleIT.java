@@ -75,7 +75,8 @@ class ClusteredScheduleIT {
                 List<JobRun> abandoned = runs.stream().filter(r -> r.outcome() == JobRun.Outcome.ABANDONED).toList();
                 assertThat(abandoned).as(String.join("\n", survivor.lines())).singleElement()
                         .satisfies(r -> assertThat(r.runId()).isEqualTo(running.runId()));
-                assertThat(runs).filteredOn(r -> r.trigger().equals("recovery")).singleElement().satisfies(r -> {
+                assertThat(runs).as("runs: %s%nsurvivor:%n%s", runs, String.join("\n", survivor.lines()))
+                        .filteredOn(r -> r.trigger().equals("recovery")).singleElement().satisfies(r -> {
                     assertThat(r.instance()).isEqualTo(survivorId);
                     assertThat(r.scheduledFor()).isEqualTo(running.scheduledFor());
                     assertThat(r.outcome()).isEqualTo(JobRun.Outcome.SUCCEEDED);
