@@ -60,16 +60,15 @@ public final class InfoService {
                     segments.size(), gaps, lastArchived));
         }
         List<RepositoryInfo.Job> jobs = new ArrayList<>();
-        for (JobRunLog.History h : new JobRunLog(repository, Clock.systemUTC()).all().values()) {
-            JobRun last = h.last().orElse(null);
-            JobRun running = h.running().isEmpty() ? null : h.running().get(h.running().size() - 1);
-            JobRun any = last != null ? last : running;
-            jobs.add(new RepositoryInfo.Job(h.job(), any.kind(),
+        for (JobRunLog.Latest j : new JobRunLog(repository, Clock.systemUTC()).latestOfEach().values()) {
+            JobRun last = j.last();
+            JobRun any = last != null ? last : j.running();
+            jobs.add(new RepositoryInfo.Job(j.job(), any.kind(),
                     last == null || last.outcome() == null ? null : last.outcome().name().toLowerCase(java.util.Locale.ROOT),
                     last == null ? null : last.startTime(), last == null ? null : last.endTime(),
                     last == null ? null : last.summary(), last == null ? null : last.error(),
-                    h.lastSuccess().map(JobRun::startTime).orElse(null),
-                    running == null ? null : running.startTime(), h.finished().size()));
+                    j.lastSuccess() == null ? null : j.lastSuccess().startTime(),
+                    j.running() == null ? null : j.running().startTime(), j.recorded()));
         }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
                 d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, jobs);

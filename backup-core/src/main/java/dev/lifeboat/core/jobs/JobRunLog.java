@@ -120,10 +120,20 @@ public final class JobRunLog {
         }
     }
 
-    /** Every job that has records, by name. */
-    public Map<String, History> all() {
-        Map<String, List<JobRun>> finished = new TreeMap<>();
-        Map<String, List<JobRun>> running = new TreeMap<>();
+    /**
+     * The last run, the last successful run and any run under way of one job, with how many
+     * runs are recorded.
+     */
+    public record Latest(String job, JobRun last, JobRun lastSuccess, JobRun running, int recorded) {
+    }
+
+    /**
+     * The latest state of every job that has records, by name. Reads only the newest records
+     * of each job (back to its last success), so it stays cheap on a remote store.
+     */
+    public Map<String, Latest> latestOfEach() {
+        Map<String, List<String>> records = new TreeMap<>();
+        Map<String, List<String>> markers = new TreeMap<>();
         try (Stream<BlobInfo> blobs = store.list(RepositoryLayout.JOBS_PREFIX)) {
             blobs.forEach(b -> {
                 String rest = b.key().substring(RepositoryLayout.JOBS_PREFIX.length());
@@ -133,17 +143,31 @@ public final class JobRunLog {
                 }
                 String job = rest.substring(0, slash);
                 if (b.key().endsWith(RepositoryLayout.JOB_RECORD_SUFFIX)) {
-                    read(b.key()).ifPresent(r -> finished.computeIfAbsent(job, j -> new ArrayList<>()).add(r));
+                    records.computeIfAbsent(job, j -> new ArrayList<>()).add(b.key());
                 } else if (b.key().endsWith(RepositoryLayout.JOB_RUNNING_SUFFIX)) {
-                    read(b.key()).ifPresent(r -> running.computeIfAbsent(job, j -> new ArrayList<>()).add(r));
+                    markers.computeIfAbsent(job, j -> new ArrayList<>()).add(b.key());
                 }
             });
         }
-        Map<String, History> all = new TreeMap<>();
-        for (String job : union(finished, running)) {
-            all.put(job, new History(job, finished.getOrDefault(job, List.of()), running.getOrDefault(job, List.of())));
+        Map<String, Latest> latest = new TreeMap<>();
+        for (String job : union(records, markers)) {
+            List<String> keys = records.getOrDefault(job, List.of());
+            JobRun last = null;
+            JobRun lastSuccess = null;
+            for (int i = keys.size() - 1; i >= 0 && lastSuccess == null; i--) {
+                Optional<JobRun> run = read(keys.get(i));
+                if (run.isPresent()) {
+                    last = last == null ? run.get() : last;
+                    lastSuccess = run.get().outcome() == JobRun.Outcome.SUCCEEDED ? run.get() : null;
+                }
+            }
+            List<String> open = markers.getOrDefault(job, List.of());
+            JobRun running = open.isEmpty() ? null : read(open.get(open.size() - 1)).orElse(null);
+            if (last != null || running != null) {
+                latest.put(job, new Latest(job, last, lastSuccess, running, keys.size()));
+            }
         }
-        return all;
+        return latest;
     }
 
     /** The records of one job. */

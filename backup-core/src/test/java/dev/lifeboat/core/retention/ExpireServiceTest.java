@@ -242,7 +242,7 @@ class ExpireServiceTest {
             deletes = probe.store.calls(InMemoryBlobStore.Operation.DELETE) - before;
         }
         assertThat(deletes).isGreaterThan(6 + 12 + 50);
-        for (int killAt = 1; killAt < deletes; killAt += Math.max(1, deletes / 15)) {
+        for (int killAt = 1; killAt < deletes; killAt += Math.max(1, deletes / 8)) {
             Path dir = temp.resolve("kill-" + killAt);
             dir.toFile().mkdirs();
             r = new SyntheticRepository(dir);
