@@ -105,6 +105,11 @@ public final class ConfigFile {
         return Optional.of(node.asText());
     }
 
+    /** The whole file as a tree (for sections that are not options, such as schedule:), or null without a file. */
+    public JsonNode tree() {
+        return root;
+    }
+
     /** Throws the problem with the file, if there is one; called before a command runs. */
     public void check() {
         if (problem != null) {

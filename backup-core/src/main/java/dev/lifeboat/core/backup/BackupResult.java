@@ -5,10 +5,17 @@ import dev.lifeboat.core.repo.BackupType;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A backup that now exists in the repository, with what it took. */
+/**
+ * A backup that now exists in the repository, with what it took.
+ *
+ * @param parent      the backup a diff or incr builds on (null for a full backup)
+ * @param reusedFiles files unchanged since the parent, whose stored copies are reused
+ */
 public record BackupResult(
         String backupId,
         BackupType type,
+        String parent,
+        long reusedFiles,
         int timeline,
         String startLsn,
         String stopLsn,

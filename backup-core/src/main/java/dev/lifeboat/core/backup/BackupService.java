@@ -44,17 +44,15 @@ public final class BackupService {
     }
 
     public BackupResult run(BackupRequest request) {
-        if (request.type() != BackupType.FULL) {
-            throw new LifeboatException(ErrorCode.USAGE, "only full backups are supported so far",
-                    "use --type full");
-        }
         ProgressListener progress = request.progress();
         long started = System.nanoTime();
         try (ClusterSession session = ClusterSession.connect(request.connection())) {
             checkCluster(session, request.pgdata());
 
+            BackupManifest parent = parentFor(request.type(), session.majorVersion());
+            BackupType type = parent == null ? BackupType.FULL : request.type();
             Instant startTime = clock.instant();
-            String backupId = uniqueId(startTime, request.type());
+            String backupId = uniqueId(startTime, type);
             progress.step("starting backup " + backupId + " (checkpoint)");
             String startLsn = session.startBackup("lifeboat " + backupId);
 
@@ -62,9 +60,13 @@ public final class BackupService {
             long copyStarted = System.nanoTime();
             DataDirectoryInventory.Inventory inventory = DataDirectoryInventory.of(request.pgdata());
             DataObjectUploader uploader = new DataObjectUploader(repository, backupId, request.jobs(), progress);
+            UnchangedFiles.Split split = parent == null ? new UnchangedFiles.Split(inventory.files(), List.of())
+                    : UnchangedFiles.split(inventory.files(), parent);
             List<BackupManifest.File> files;
             try {
-                files = uploader.upload(inventory.files());
+                files = new java.util.ArrayList<>(uploader.upload(split.toCopy()));
+                files.addAll(split.reused());
+                files.sort(java.util.Comparator.comparing(BackupManifest.File::path));
             } catch (RuntimeException e) {
                 removeDataObjects(backupId);
                 throw e;
@@ -91,7 +93,7 @@ public final class BackupService {
 
             long bytes = files.stream().mapToLong(BackupManifest.File::size).sum();
             BackupManifest manifest = new BackupManifest(
-                    BackupManifest.CURRENT_FORMAT, backupId, request.type(), null,
+                    BackupManifest.CURRENT_FORMAT, backupId, type, parent == null ? null : parent.id(),
                     repository.descriptor().systemIdentifier(), session.majorVersion(), session.serverVersion(),
                     repository.descriptor().walSegmentSize(), timeline,
                     startLsn, stop.lsn(), startWalFile, stop.walFileName(), startTime, stopTime, nextXid,
@@ -101,9 +103,13 @@ public final class BackupService {
                     inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
                     files);
+            requireDataObjectsPresent(backupId, files);
             progress.step("writing manifest");
             repository.backups().write(manifest);
-            return new BackupResult(backupId, request.type(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
+            if (parent != null) {
+                requireParentStillListed(manifest, parent);
+            }
+            return new BackupResult(backupId, type, parent == null ? null : parent.id(), split.reused().size(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
                     startTime, stopTime, files.size(), bytes, uploader.storedBytes(), uploader.objectCount(),
                     copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started));
         }
@@ -146,6 +152,62 @@ public final class BackupService {
             id = BackupId.of(start, type);
         }
         return id;
+    }
+
+    /**
+     * The backup a diff (the newest full) or an incr (the newest backup of any type) builds on,
+     * with its file list; null for a full backup, or when there is nothing to build on (then a
+     * full backup is taken, as pgBackRest does).
+     */
+    private BackupManifest parentFor(BackupType type, int pgMajor) {
+        if (type == BackupType.FULL) {
+            return null;
+        }
+        List<BackupManifest> backups = repository.backups().list();
+        for (int i = backups.size() - 1; i >= 0; i--) {
+            BackupManifest b = backups.get(i);
+            if (b.pgMajor() == pgMajor && (type == BackupType.INCR || b.type() == BackupType.FULL)) {
+                return repository.backups().read(b.id());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An expire that ran while this backup did may have removed the parent: its manifest goes
+     * first, so checking it after our own manifest is written closes the race (expire keeps
+     * data that any listed manifest references). Without its parent this backup is withdrawn.
+     */
+    private void requireParentStillListed(BackupManifest manifest, BackupManifest parent) {
+        if (!repository.backups().exists(parent.id())) {
+            repository.backups().delete(manifest.id());
+            removeDataObjects(manifest.id());
+            throw new LifeboatException(ErrorCode.REPOSITORY, "backup " + parent.id() + ", which " + manifest.id()
+                    + " builds on, was removed while it ran (an expire?)", "run the backup again");
+        }
+    }
+
+    /**
+     * The manifest must never name an object that is gone (removed while the backup ran, e.g.
+     * as an orphan by an expire told to remove very young ones): check before it is written.
+     */
+    private void requireDataObjectsPresent(String backupId, List<BackupManifest.File> files) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (Stream<BlobInfo> blobs = repository.store().list(RepositoryLayout.dataPrefix(backupId))) {
+            blobs.forEach(b -> present.add(b.key()));
+        }
+        for (BackupManifest.File f : files) {
+            if (f.object() != null && !present.contains(f.object()) && !f.object().startsWith(RepositoryLayout.dataPrefix(backupId))
+                    && repository.store().stat(f.object()).isPresent()) {
+                present.add(f.object()); // reused from an earlier backup, and still there
+            }
+            if (f.object() != null && !present.contains(f.object())) {
+                removeDataObjects(backupId);
+                throw new LifeboatException(ErrorCode.REPOSITORY, "data object " + f.object() + " of backup " + backupId
+                        + " disappeared from " + repository.location() + " while the backup ran",
+                        "something removed it (another tool, or an expire of orphans); run the backup again");
+            }
+        }
     }
 
     private boolean hasDataObjects(String backupId) {

@@ -9,6 +9,10 @@ import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalInventory;
 
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
+
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +68,18 @@ public final class InfoService {
                     segments.isEmpty() ? null : segments.lastEntry().getValue().fileName(),
                     segments.size(), gaps, lastArchived));
         }
+        List<RepositoryInfo.Job> jobs = new ArrayList<>();
+        for (JobRunLog.Latest j : new JobRunLog(repository, Clock.systemUTC()).latestOfEach().values()) {
+            JobRun last = j.last();
+            JobRun any = last != null ? last : j.running();
+            jobs.add(new RepositoryInfo.Job(j.job(), any.kind(),
+                    last == null || last.outcome() == null ? null : last.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    last == null ? null : last.startTime(), last == null ? null : last.endTime(),
+                    last == null ? null : last.summary(), last == null ? null : last.error(),
+                    j.lastSuccess() == null ? null : j.lastSuccess().startTime(),
+                    j.running() == null ? null : j.running().startTime(), j.recorded()));
+        }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
-                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood);
+                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood, jobs);
     }
 }

@@ -17,7 +17,8 @@ public record RepositoryInfo(
         String compression,
         List<Backup> backups,
         List<Timeline> wal,
-        String lastKnownGood) {
+        String lastKnownGood,
+        List<Job> jobs) {
 
     /** @param drill the backup's newest drill, or null when it was never drilled */
     public record Backup(String id, String type, int timeline, Instant startTime, Instant stopTime, String startLsn,
@@ -41,5 +42,14 @@ public record RepositoryInfo(
      */
     public record Timeline(int timeline, Integer parent, String branchLsn, String firstSegment, String lastSegment,
                            long segments, List<String> gaps, Instant lastArchivedAt) {
+    }
+
+    /**
+     * The last recorded run of a job (scheduled, or expire run by hand).
+     *
+     * @param runningSince start of a run still marked as under way, or null
+     */
+    public record Job(String name, String kind, String lastOutcome, Instant lastStart, Instant lastEnd, String lastSummary,
+                      String lastError, Instant lastSuccess, Instant runningSince, int runsRecorded) {
     }
 }

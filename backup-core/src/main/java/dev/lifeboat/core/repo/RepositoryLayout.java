@@ -10,6 +10,8 @@ package dev.lifeboat.core.repo;
  * wal/00000001/0000000100000000/000000010000000000000003-&lt;sha256&gt;.zst
  * wal/00000002/00000002.history-&lt;sha256&gt;.zst
  * drills/20261125-130501F/20261126-020000.123-4f2a.json.zst   one drill of that backup (zstd JSON)
+ * jobs/nightly-full/20261125-020000.123-3f2a9c1b.json a finished run of a scheduled job or of expire
+ * jobs/nightly-full/20261125-020000.123-3f2a9c1b.running a run under way (removed when it finishes)
  * </pre>
  */
 public final class RepositoryLayout {
@@ -21,6 +23,9 @@ public final class RepositoryLayout {
     public static final String WAL_PREFIX = "wal/";
     public static final String DRILLS_PREFIX = "drills/";
     public static final String DRILL_SUFFIX = ".json.zst";
+    public static final String JOBS_PREFIX = "jobs/";
+    public static final String JOB_RECORD_SUFFIX = ".json";
+    public static final String JOB_RUNNING_SUFFIX = ".running";
 
     private RepositoryLayout() {
     }
@@ -67,5 +72,29 @@ public final class RepositoryLayout {
         }
         String backupId = rest.substring(0, slash);
         return BackupId.isValid(backupId) && DrillRecord.isValidId(rest.substring(slash + 1)) ? backupId : null;
+    }
+
+    /** Where the runs of one job are recorded. */
+    public static String jobPrefix(String jobName) {
+        return JOBS_PREFIX + jobName + "/";
+    }
+
+    /** The record of a finished run; {@code runKey} sorts by start time. */
+    public static String jobRecord(String jobName, String runKey) {
+        return jobPrefix(jobName) + runKey + JOB_RECORD_SUFFIX;
+    }
+
+    /** The marker of a run under way. */
+    public static String jobRunning(String jobName, String runKey) {
+        return jobPrefix(jobName) + runKey + JOB_RUNNING_SUFFIX;
+    }
+
+    /** The backup id a data object belongs to, or null when the key is not under data/. */
+    public static String backupIdOfDataObject(String key) {
+        if (!key.startsWith(DATA_PREFIX)) {
+            return null;
+        }
+        int slash = key.indexOf('/', DATA_PREFIX.length());
+        return slash < 0 ? null : key.substring(DATA_PREFIX.length(), slash);
     }
 }

@@ -26,7 +26,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--type", paramLabel = "full", description = "Backup type (default: ${DEFAULT-VALUE}).", defaultValue = "full")
+    @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = "full",
+            description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
+                    "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
     String type;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Files compressed and stored at once (default: number of CPUs).")
@@ -45,15 +47,22 @@ public final class BackupCommand extends LifeboatSubcommand {
     protected int execute() {
         int workers = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
         try (Repository repository = repo.open()) {
-            BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), BackupType.parse(type), workers,
+            BackupType backupType;
+            try {
+                backupType = BackupType.parse(type);
+            } catch (IllegalArgumentException e) {
+                throw new dev.lifeboat.core.error.LifeboatException(dev.lifeboat.core.error.ErrorCode.USAGE, e.getMessage(), "use --type full, diff or incr");
+            }
+            BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), backupType, workers,
                     Duration.ofSeconds(archiveTimeoutSeconds),
                     TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
             BackupResult result = new BackupService(repository, Clock.systemUTC()).run(request);
             print(result, out -> {
                 out.println(result.backupId());
                 if (System.console() != null) {
-                    out.printf("  %s backup, timeline %d, LSN %s .. %s%n", result.type().jsonName(), result.timeline(),
-                            result.startLsn(), result.stopLsn());
+                    out.printf("  %s backup%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(),
+                            result.parent() == null ? "" : " on " + result.parent() + " (" + result.reusedFiles() + " unchanged files reused)",
+                            result.timeline(), result.startLsn(), result.stopLsn());
                     out.printf("  %,d files, %,.1f MB read, %,.1f MB stored (%d objects)%n", result.files(),
                             result.bytes() / 1e6, result.storedBytes() / 1e6, result.objects());
                     out.printf("  %.1f s (copy %.1f s, WAL wait %.1f s), %.1f MB/s%n", seconds(result.totalDuration()),

@@ -66,6 +66,18 @@ public final class InfoCommand extends LifeboatSubcommand {
                 out.println("  GAP: missing " + gap);
             }
         }
+        if (!info.jobs().isEmpty()) {
+            out.println();
+            out.printf("%-24s %-9s %-11s %-22s %-22s %s%n", "JOB", "KIND", "LAST", "STARTED", "LAST SUCCESS", "RESULT");
+            for (RepositoryInfo.Job j : info.jobs()) {
+                String result = j.lastError() != null ? j.lastError() : j.lastSummary() == null ? "" : j.lastSummary();
+                out.printf("%-24s %-9s %-11s %-22s %-22s %s%n", j.name(), j.kind(), j.lastOutcome() == null ? "-" : j.lastOutcome(),
+                        time(j.lastStart()), time(j.lastSuccess()), result);
+                if (j.runningSince() != null) {
+                    out.println("  running since " + time(j.runningSince()));
+                }
+            }
+        }
     }
 
     private static String time(Instant instant) {

@@ -1,0 +1,117 @@
+package dev.lifeboat.core.retention;
+
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.storage.BlobInfo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Carries out a retention plan in an order that a crash at any point cannot hurt: first the
+ * manifests of expired backups, newest first (a backup stops existing before anything it
+ * builds on does), then their data objects, then WAL below the oldest point a kept backup
+ * needs, then old orphaned data. Whatever is left after a kill is either a listed backup with
+ * all its data and WAL, or unlisted leftovers that the next expire removes.
+ */
+public final class ExpireService {
+
+    private final Repository repository;
+    private final KnownGoodBackups knownGood;
+    private final Clock clock;
+
+    public ExpireService(Repository repository, KnownGoodBackups knownGood, Clock clock) {
+        this.repository = repository;
+        this.knownGood = knownGood;
+        this.clock = clock;
+    }
+
+    public ExpireResult run(ExpireRequest request) {
+        long started = System.nanoTime();
+        RetentionPlan plan = new RetentionPlanner(repository, knownGood, clock).plan(request.policy());
+        List<RetentionPlan.BackupDecision> expired = plan.expired();
+        List<String> notes = new ArrayList<>(plan.notes());
+        long[] data = new long[2];
+        long walBytes = plan.walToRemove().stream().mapToLong(ArchivedWal::storedSize).sum();
+
+        if (request.dryRun()) {
+            for (RetentionPlan.BackupDecision b : expired) {
+                count(RepositoryLayout.dataPrefix(b.id()), data, false);
+            }
+            plan.orphans().forEach(o -> {
+                data[0] += o.objects();
+                data[1] += o.bytes();
+            });
+        } else {
+            for (int i = expired.size() - 1; i >= 0; i--) {
+                repository.backups().delete(expired.get(i).id());
+            }
+            Set<String> referenced = dataReferencedByListedBackups();
+            for (RetentionPlan.BackupDecision b : expired) {
+                if (referenced.contains(b.id())) {
+                    notes.add("data of " + b.id() + " is still referenced by a kept backup and was left in place");
+                    continue;
+                }
+                count(RepositoryLayout.dataPrefix(b.id()), data, true);
+            }
+            for (ArchivedWal w : plan.walToRemove()) {
+                repository.store().delete(w.key());
+            }
+            for (RetentionPlan.Orphan o : plan.orphans()) {
+                // A late manifest makes it a backup after all; a listed diff or incr may read its objects.
+                if (!repository.backups().exists(o.backupId()) && !referenced.contains(o.backupId())) {
+                    count(RepositoryLayout.dataPrefix(o.backupId()), data, true);
+                }
+            }
+        }
+        return new ExpireResult(repository.location(), request.dryRun(), plan.policy(), plan.backups(),
+                expired.stream().map(RetentionPlan.BackupDecision::id).toList(), data[0], data[1], plan.walKeptFrom(),
+                plan.walToRemove().size(), walBytes, plan.orphans().stream().map(RetentionPlan.Orphan::backupId).toList(),
+                List.copyOf(notes), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Counts (and removes) the objects under a prefix. */
+    private void count(String prefix, long[] totals, boolean delete) {
+        List<BlobInfo> blobs;
+        try (Stream<BlobInfo> listed = repository.store().list(prefix)) {
+            blobs = listed.toList();
+        }
+        for (BlobInfo blob : blobs) {
+            if (delete) {
+                repository.store().delete(blob.key());
+            }
+            totals[0]++;
+            totals[1] += blob.size();
+        }
+    }
+
+    /**
+     * Backup ids whose data objects a listed diff or incr reads. Read after the expired
+     * manifests are gone, so that a diff or incr that a backup running right now lists
+     * meanwhile protects what it reuses: data any listed manifest names is never removed.
+     */
+    private Set<String> dataReferencedByListedBackups() {
+        Set<String> referenced = new HashSet<>();
+        for (BackupManifest head : repository.backups().list()) {
+            if (head.type() == BackupType.FULL) {
+                continue; // a full backup reads only its own objects
+            }
+            BackupManifest manifest = repository.backups().read(head.id());
+            for (BackupManifest.File f : manifest.files()) {
+                String owner = f.object() == null ? null : RepositoryLayout.backupIdOfDataObject(f.object());
+                if (owner != null && !owner.equals(head.id())) {
+                    referenced.add(owner);
+                }
+            }
+        }
+        return referenced;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.schedules.JobDefinition;
+import dev.lifeboat.schedules.JobEvents;
+import dev.lifeboat.schedules.ScheduleDaemon;
+import dev.lifeboat.schedules.ScheduleDefinition;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the schedule in the foreground until SIGTERM or SIGINT (for systemd: Type=simple).",
+                "On SIGTERM it takes no new runs and waits for running jobs to finish, then exits (status 143).",
+                "With schedule.job-store, daemons on several hosts share the schedule: each run happens once."})
+public final class ScheduleRunCommand extends LifeboatSubcommand {
+
+    public ScheduleRunCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    protected int execute() {
+        ScheduleDefinition schedule = ScheduleCommand.load(context);
+        PrintStream log = out();
+        ScheduleDaemon daemon = ScheduleDaemon.start(schedule, ScheduleCommand.catalog(context), Clock.systemUTC(), new Log(log));
+        line(log, "schedule started: " + schedule.jobs().size() + " job(s), instance " + daemon.instanceId() + ", job store "
+                + schedule.jobStore().map(s -> s.describe() + " (clustered, check-in every " + schedule.checkinInterval().toMillis() + " ms)")
+                .orElse("in memory"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            line(log, "stopping: waiting for running jobs to finish");
+            daemon.close();
+            line(log, "stopped");
+            stopped.countDown();
+        }, "lifeboat-schedule-stop"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static void line(PrintStream out, String text) {
+        synchronized (out) {
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + text);
+            out.flush();
+        }
+    }
+
+    /** One line per start and end of a run. */
+    private record Log(PrintStream out) implements JobEvents {
+        @Override
+        public void started(JobDefinition job, String trigger, Instant scheduledFor) {
+            line(out, job.name() + " (" + job.kind().jsonName() + ") started: " + trigger
+                    + (scheduledFor == null ? "" : ", due " + scheduledFor.truncatedTo(ChronoUnit.MILLIS)));
+        }
+
+        @Override
+        public void finished(JobRun run) {
+            String took = run.duration() == null ? "" : String.format(" in %.1f s", run.duration().toMillis() / 1000.0);
+            line(out, run.job() + " " + run.outcome().name().toLowerCase(java.util.Locale.ROOT) + took + ": "
+                    + (run.error() != null ? run.error() : run.summary()));
+        }
+
+        @Override
+        public void unrecorded(JobDefinition job, String error) {
+            line(out, job.name() + " could not run (nothing recorded): " + error);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.lifeboat.schedules;
+
+import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.backup.BackupRequest;
+import dev.lifeboat.core.backup.BackupResult;
+import dev.lifeboat.core.backup.BackupService;
+import dev.lifeboat.core.pg.ConnectionSettings;
+import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.retention.DurationText;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** A scheduled `lifeboat backup`: the same service, the same settings. */
+final class BackupTask {
+
+    private BackupTask() {
+    }
+
+    record Factory(Map<String, String> env, Clock clock) implements TaskCatalog.Factory {
+
+        @Override
+        public void check(JobDefinition job) {
+            if (job.setting("pgdata").isEmpty() && env.get("PGDATA") == null) {
+                throw TaskCatalog.badSetting(job, "no pgdata for the backup", "set 'pgdata' in the job or at the top of the file");
+            }
+            try {
+                BackupType.parse(job.setting("type").orElse("full"));
+                job.setting("pg-port").ifPresent(Integer::parseInt);
+                job.setting("jobs").ifPresent(Integer::parseInt);
+                job.setting("archive-timeout").ifPresent(BackupTask::timeout);
+            } catch (IllegalArgumentException e) {
+                throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
+            }
+        }
+
+        @Override
+        public ScheduledTask create(JobDefinition job) {
+            return repository -> {
+                Path pgdata = Path.of(job.setting("pgdata").orElseGet(() -> env.get("PGDATA")));
+                ConnectionSettings connection = ConnectionSettings.resolve(job.setting("pg-host").orElse(null),
+                        job.setting("pg-port").map(Integer::valueOf).orElse(null), job.setting("pg-user").orElse(null),
+                        job.setting("pg-database").orElse(null), env);
+                int workers = job.setting("jobs").map(Integer::parseInt).orElse(Runtime.getRuntime().availableProcessors());
+                BackupRequest request = new BackupRequest(pgdata, connection, BackupType.parse(job.setting("type").orElse("full")),
+                        workers, job.setting("archive-timeout").map(BackupTask::timeout).orElse(Duration.ofSeconds(120)),
+                        ProgressListener.NONE);
+                BackupResult result = new BackupService(repository, clock).run(request);
+                return result.backupId() + " (" + result.type().jsonName()
+                        + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
+                        + ", " + result.files() + " files, "
+                        + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)";
+            };
+        }
+    }
+
+    /** Plain numbers are seconds, as for the command's --archive-timeout. */
+    static Duration timeout(String text) {
+        return text.strip().matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text.strip())) : DurationText.parse(text);
+    }
+}

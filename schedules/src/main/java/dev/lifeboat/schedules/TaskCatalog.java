@@ -1,0 +1,67 @@
+package dev.lifeboat.schedules;
+
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The job kinds this Lifeboat can run, each with the task that runs it. A schedule naming a
+ * kind that has no service here is refused when the configuration is loaded, never skipped
+ * silently. Drill, verify and replicate register here when their services exist.
+ */
+public final class TaskCatalog {
+
+    /** Builds the task of a job, and checks its settings when the configuration loads. */
+    public interface Factory {
+        /** Throws a CONFIG LifeboatException naming the job and the missing or bad setting. */
+        void check(JobDefinition job);
+
+        ScheduledTask create(JobDefinition job);
+    }
+
+    private final Map<JobKind, Factory> factories = new EnumMap<>(JobKind.class);
+
+    /** Backup and expire; the kinds whose services exist in this build. */
+    public static TaskCatalog standard(Map<String, String> env, Clock clock) {
+        TaskCatalog catalog = new TaskCatalog();
+        catalog.register(JobKind.BACKUP, new BackupTask.Factory(env, clock));
+        catalog.register(JobKind.EXPIRE, new ExpireTask.Factory(clock));
+        return catalog;
+    }
+
+    public TaskCatalog register(JobKind kind, Factory factory) {
+        factories.put(kind, factory);
+        return this;
+    }
+
+    public boolean supports(JobKind kind) {
+        return factories.containsKey(kind);
+    }
+
+    /** Refuses a job whose kind has no service, or whose settings its service cannot use. */
+    public void check(JobDefinition job) {
+        Factory factory = factories.get(job.kind());
+        if (factory == null) {
+            throw new LifeboatException(ErrorCode.CONFIG, "schedule job '" + job.name() + "' is of kind '" + job.kind().jsonName()
+                    + "', which this Lifeboat cannot run: it has no " + job.kind().jsonName() + " service yet",
+                    "remove the job or change its kind (runnable kinds: " + runnable() + ")");
+        }
+        factory.check(job);
+    }
+
+    public ScheduledTask create(JobDefinition job) {
+        check(job);
+        return factories.get(job.kind()).create(job);
+    }
+
+    private String runnable() {
+        return String.join(", ", factories.keySet().stream().map(JobKind::jsonName).toList());
+    }
+
+    static LifeboatException badSetting(JobDefinition job, String message, String hint) {
+        return new LifeboatException(ErrorCode.CONFIG, "schedule job '" + job.name() + "': " + message, hint);
+    }
+}
