@@ -40,8 +40,7 @@ final class ExpireTask {
         public ScheduledTask create(JobDefinition job) {
             RetentionPolicy policy = policy(job);
             return repository -> {
-                // The drill catalog will answer which backups are known-good (issue: drills).
-                ExpireResult result = new ExpireService(repository, KnownGoodBackups.NONE, clock)
+                ExpireResult result = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), clock)
                         .run(new ExpireRequest(policy, false));
                 return result.summary();
             };

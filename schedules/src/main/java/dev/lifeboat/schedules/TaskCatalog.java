@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The job kinds this Lifeboat can run, each with the task that runs it. A schedule naming a
  * kind that has no service here is refused when the configuration is loaded, never skipped
- * silently. Drill, verify and replicate register here when their services exist.
+ * silently. Replicate registers here when its service exists.
  */
 public final class TaskCatalog {
 
@@ -24,11 +24,13 @@ public final class TaskCatalog {
 
     private final Map<JobKind, Factory> factories = new EnumMap<>(JobKind.class);
 
-    /** Backup and expire; the kinds whose services exist in this build. */
-    public static TaskCatalog standard(Map<String, String> env, Clock clock) {
+    /** The kinds whose services exist in this build. */
+    public static TaskCatalog standard(Map<String, String> env, Clock clock, LifeboatCall lifeboat) {
         TaskCatalog catalog = new TaskCatalog();
         catalog.register(JobKind.BACKUP, new BackupTask.Factory(env, clock));
         catalog.register(JobKind.EXPIRE, new ExpireTask.Factory(clock));
+        catalog.register(JobKind.VERIFY, new VerifyTask.Factory());
+        catalog.register(JobKind.DRILL, new DrillTask.Factory(env, lifeboat));
         return catalog;
     }
 

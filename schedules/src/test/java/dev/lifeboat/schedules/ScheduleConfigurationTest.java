@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ class ScheduleConfigurationTest {
     static ScheduleDefinition parse(String jobs, String rest) {
         try {
             JsonNode root = new ObjectMapper().readTree(String.format(TOP, jobs, rest));
-            return ScheduleConfiguration.parse(root, Map.of(), TaskCatalog.standard(Map.of(), Clock.systemUTC()));
+            return ScheduleConfiguration.parse(root, Map.of(), TaskCatalog.standard(Map.of(), Clock.systemUTC(), new LifeboatCall(List.of("lifeboat"), List.of())));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -65,9 +66,14 @@ class ScheduleConfigurationTest {
 
     @Test
     void aKindWithoutItsServiceIsRefusedNotIgnored() {
-        assertRefused("{\"name\": \"weekly-drill\", \"kind\": \"drill\", \"cron\": \"0 0 4 ? * SUN\"}", "",
-                "schedule job 'weekly-drill' is of kind 'drill', which this Lifeboat cannot run");
-        assertRefused("{\"name\": \"r\", \"kind\": \"replicate\", \"every\": \"1h\"}", "", "kind 'replicate'");
+        assertRefused("{\"name\": \"r\", \"kind\": \"replicate\", \"every\": \"1h\"}", "",
+                "schedule job 'r' is of kind 'replicate', which this Lifeboat cannot run");
+    }
+
+    @Test
+    void aDrillJobWithAMissingChecksFileIsRefusedAtLoad() {
+        assertRefused("{\"name\": \"weekly-drill\", \"kind\": \"drill\", \"cron\": \"0 0 4 ? * SUN\", \"checks\": \"/no/such/checks.sql\"}",
+                "", "/no/such/checks.sql");
     }
 
     @Test

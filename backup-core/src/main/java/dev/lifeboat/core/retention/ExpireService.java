@@ -62,6 +62,10 @@ public final class ExpireService {
                 }
                 count(RepositoryLayout.dataPrefix(b.id()), data, true);
             }
+            for (RetentionPlan.BackupDecision b : expired) {
+                // The drills of a backup that no longer exists prove nothing any more.
+                count(RepositoryLayout.drillPrefix(b.id()), new long[2], true);
+            }
             for (ArchivedWal w : plan.walToRemove()) {
                 repository.store().delete(w.key());
             }

@@ -56,7 +56,7 @@ public final class ExpireCommand extends LifeboatSubcommand {
         RetentionPolicy policy = new RetentionPolicy(keepFull, duration(keepWithin, "--keep-within"),
                 duration(pitrWindow, "--pitr-window"), duration(orphanAge, "--orphan-age")).validated();
         try (Repository repository = repo.open()) {
-            ExpireService service = new ExpireService(repository, KnownGoodBackups.NONE, Clock.systemUTC());
+            ExpireService service = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), Clock.systemUTC());
             ExpireResult result;
             if (dryRun) {
                 result = service.run(new ExpireRequest(policy, true)); // a dry run leaves no trace, not even a record

@@ -2,10 +2,12 @@ package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.schedules.ScheduleConfiguration;
 import dev.lifeboat.schedules.ScheduleDefinition;
+import dev.lifeboat.schedules.LifeboatCall;
 import dev.lifeboat.schedules.TaskCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +41,7 @@ public final class ScheduleCommand implements Runnable {
     }
 
     static TaskCatalog catalog(CliContext context) {
-        return TaskCatalog.standard(context.env(), Clock.systemUTC());
+        return TaskCatalog.standard(context.env(), Clock.systemUTC(),
+                new LifeboatCall(LifeboatInvocation.command(context), LifeboatInvocation.options(context)));
     }
 }
