@@ -7,6 +7,7 @@ import java.util.List;
  * What a restore did and how long each phase took.
  *
  * @param standby         the instance runs as a standby (consistent, read-only, replaying archived WAL)
+ * @param pausedAtTarget  recovery stopped at the target and waits, read-only, to be promoted
  * @param reachedTimeline the timeline the new instance writes on, once started
  * @param filesDuration   fetching, decompressing, checking and writing the backup's files
  * @param toConsistent    from starting the server until it accepted connections (consistent)
@@ -20,6 +21,7 @@ public record RestoreResult(
         int port,
         boolean started,
         boolean standby,
+        boolean pausedAtTarget,
         Integer reachedTimeline,
         long files,
         long bytes,

@@ -53,12 +53,12 @@ public final class RestoreService {
         FilesWritten files = writeFiles(plan, request);
         if (!request.start()) {
             return new RestoreResult(files.manifest().id(), plan.target().describe(), files.pgdata().toString(), request.port(), false,
-                    request.standby(), null, files.manifest().totals().files(), files.bytes(), planDuration, files.duration(), null, null,
+                    request.standby(), false, null, files.manifest().totals().files(), files.bytes(), planDuration, files.duration(), null, null,
                     null, Duration.ofNanos(System.nanoTime() - started), null, files.notes());
         }
         Startup startup = start(files, request);
         return new RestoreResult(files.manifest().id(), plan.target().describe(), files.pgdata().toString(), request.port(), true,
-                request.standby(), startup.timeline(), files.manifest().totals().files(), files.bytes(), planDuration, files.duration(),
+                request.standby(), request.pauseAtTarget(), startup.timeline(), files.manifest().totals().files(), files.bytes(), planDuration, files.duration(),
                 startup.elapsedAt(StartupPhase.ACCEPTING_CONNECTIONS), startup.elapsedAt(StartupPhase.RECOVERY_FINISHED),
                 startup.elapsedAt(StartupPhase.OPEN_FOR_WRITES), Duration.ofNanos(System.nanoTime() - started),
                 startup.logFile().toString(), files.notes());
@@ -184,8 +184,47 @@ public final class RestoreService {
         if (request.standby()) {
             return new Startup(instance, binaries, instance.awaitConsistent(request.startTimeout(), listener), null, logFile);
         }
+        if (request.pauseAtTarget()) {
+            List<StartupProgress> phases = instance.awaitConsistent(request.startTimeout(), listener);
+            awaitPausedAtTarget(instance, request.startTimeout());
+            progress.step("recovery paused at the target");
+            return new Startup(instance, binaries, phases, null, logFile);
+        }
         List<StartupProgress> phases = instance.awaitOpenForWrites(request.startTimeout(), listener);
         return new Startup(instance, binaries, phases, currentTimeline(instance), logFile);
+    }
+
+    /**
+     * With recovery_target_action = pause, the server replays to the target and waits there,
+     * read-only, for someone to look and then promote.
+     */
+    private static void awaitPausedAtTarget(PgInstance instance, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = instance.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END")) {
+                rs.next();
+                if (!rs.getBoolean(1) || rs.getBoolean(2)) {
+                    return; // paused at the target (or someone promoted it meanwhile)
+                }
+                last = "still replaying";
+            } catch (SQLException e) {
+                last = e.getMessage();
+            }
+            if (!instance.isRunning()) {
+                throw new LifeboatException(ErrorCode.RECOVERY, "PostgreSQL on " + instance.dataDirectory()
+                        + " stopped before it reached the target", "see the server log " + instance.logFile());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new LifeboatException(ErrorCode.TIMEOUT, "recovery on " + instance.dataDirectory() + " did not reach the target within "
+                + timeout.toSeconds() + " s (" + last + ")", "raise --start-timeout, or see the server log " + instance.logFile());
     }
 
     static Integer currentTimeline(PgInstance instance) {

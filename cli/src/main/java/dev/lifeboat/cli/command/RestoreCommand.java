@@ -118,7 +118,11 @@ public final class RestoreCommand extends LifeboatSubcommand {
     private static void printText(PrintStream out, RestoreResult r) {
         out.printf("restored backup %s to %s into %s%n", r.backupId(), r.target(), r.pgdata());
         out.printf("  files      %6.1f s  (%,d files, %,.1f MB)%n", seconds(r.filesDuration()), r.files(), r.bytes() / 1e6);
-        if (r.started() && r.standby()) {
+        if (r.started() && r.pausedAtTarget()) {
+            out.printf("  recovery   %6.1f s to consistent%n", seconds(r.toConsistent()));
+            out.printf("paused at the target on port %d, read-only: look around, then promote it with:%n", r.port());
+            out.printf("  lifeboat promote --pgdata %s%n", r.pgdata());
+        } else if (r.started() && r.standby()) {
             out.printf("  recovery   %6.1f s to consistent%n", seconds(r.toConsistent()));
             out.printf("standby on port %d, replaying WAL from the repository as it arrives; server log %s%n", r.port(), r.logFile());
             out.printf("promote it with: lifeboat promote --pgdata %s%n", r.pgdata());

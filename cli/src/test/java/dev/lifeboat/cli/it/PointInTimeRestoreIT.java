@@ -92,6 +92,34 @@ class PointInTimeRestoreIT {
     }
 
     @Test
+    void pauseAtTheTargetToLookBeforePromoting() {
+        writeRows(120);
+        source.cluster().execute("SELECT pg_create_restore_point('look_first')");
+        String expected = rows();
+        writeRowsAndRuin();
+
+        Path pgdata = source.newDirectory("paused");
+        int port;
+        try (PortReservation reservation = FreePort.reserve()) {
+            port = reservation.port();
+        }
+        Lifeboat.Run restore = source.restore(pgdata, port, "--target-name", "look_first", "--pause-at-target");
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.stdout()).contains("paused at the target on port " + port).contains("lifeboat promote --pgdata");
+        try {
+            assertThat(ArchivingCluster.query(port, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(ArchivingCluster.query(port, CHECKSUM)).isEqualTo(expected);
+
+            Lifeboat.Run promote = Lifeboat.run("promote", "--pgdata", pgdata.toString());
+            assertThat(promote.exitCode()).as(promote.toString()).isZero();
+            ArchivingCluster.execute(port, "INSERT INTO orders VALUES (-2, 'written after promoting')");
+            assertThat(ArchivingCluster.query(port, "SELECT count(*) FROM orders WHERE id = -2")).isEqualTo("1");
+        } finally {
+            source.stopRestored(pgdata);
+        }
+    }
+
+    @Test
     void restoreToTheEndOfTheBackup() {
         writeRowsAndRuin();
 
