@@ -17,7 +17,7 @@ import java.util.Optional;
  * Opening it checks the descriptor, so nothing can write into a store that is not a Lifeboat
  * repository or that a newer Lifeboat wrote.
  */
-public final class Repository implements AutoCloseable {
+public final class Repository implements WalDestination, AutoCloseable {
 
     private final BlobStore store;
     private final RepositoryDescriptor descriptor;
@@ -96,6 +96,7 @@ public final class Repository implements AutoCloseable {
     }
 
     /** Refuses work for a cluster other than the one this repository belongs to. */
+    @Override
     public void requireCluster(String systemIdentifier, String what) {
         if (!descriptor.systemIdentifier().equals(systemIdentifier)) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
@@ -109,6 +110,7 @@ public final class Repository implements AutoCloseable {
         return store;
     }
 
+    @Override
     public RepositoryDescriptor descriptor() {
         return descriptor;
     }
@@ -127,6 +129,11 @@ public final class Repository implements AutoCloseable {
 
     public String location() {
         return store.location();
+    }
+
+    @Override
+    public WalArchive.PushOutcome pushWal(String fileName, java.nio.file.Path file, String sha256, WalSummary summary) {
+        return wal.push(fileName, file, sha256, summary);
     }
 
     @Override

@@ -35,9 +35,19 @@ import java.util.stream.Stream;
 public final class RestoreService {
 
     private final Repository repository;
+    private final List<String> walSource;
 
     public RestoreService(Repository repository) {
+        this(repository, List.of("--repo", repository.location()));
+    }
+
+    /**
+     * @param walSource the arguments restore_command passes wal-fetch to name where WAL comes from
+     *                  (e.g. --repo LOCATION, or nothing with --config naming several repositories)
+     */
+    public RestoreService(Repository repository, List<String> walSource) {
         this.repository = repository;
+        this.walSource = List.copyOf(walSource);
     }
 
     public RestoreResult run(RestoreRequest request) {
@@ -73,7 +83,7 @@ public final class RestoreService {
                 notes.add("tablespaces were restored inside the data directory (pg_tblspc/<oid>), not at their original paths");
             }
             String restoreCommand = RecoveryConfiguration.shellCommand(concat(request.lifeboatCommand(), List.of("wal-fetch"),
-                    request.commandOptions(), List.of("--repo", repository.location(), "%f", "%p")));
+                    request.commandOptions(), walSource, List.of("%f", "%p")));
             Map<String, String> settings = RecoveryConfiguration.settings(plan, restoreCommand, request.port(),
                     request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata));
             RecoveryConfiguration.write(pgdata, settings, manifest.id(), repository.location());
