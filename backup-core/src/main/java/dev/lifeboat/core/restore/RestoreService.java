@@ -221,8 +221,13 @@ public final class RestoreService {
 
     /** archive_command for a restored instance that archives into {@code repositoryLocation}. */
     public static String archiveCommand(List<String> lifeboatCommand, List<String> commandOptions, String repositoryLocation) {
+        return archiveCommand(lifeboatCommand, commandOptions, List.of("--repo", repositoryLocation));
+    }
+
+    /** archive_command for a restored instance that archives where {@code repositoryArguments} say (--repo-name eu,us). */
+    public static String archiveCommand(List<String> lifeboatCommand, List<String> commandOptions, List<String> repositoryArguments) {
         return RecoveryConfiguration.shellCommand(concat(lifeboatCommand, List.of("wal-push"), commandOptions,
-                List.of("--repo", repositoryLocation, "%p")));
+                repositoryArguments, List.of("%p")));
     }
 
     private static void removeQuietly(Path pgdata, boolean removeItself) {
