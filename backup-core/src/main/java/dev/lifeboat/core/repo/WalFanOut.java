@@ -92,7 +92,11 @@ final class WalFanOut implements AutoCloseable {
     private WalArchive.PushOutcome pushToRequired(String fileName, Path file, String sha256, WalSummary summary) {
         List<RepositoryConfig> required = set.required();
         if (required.size() == 1) {
-            return set.open(required.get(0).name()).pushWal(fileName, file, sha256, summary);
+            try {
+                return set.open(required.get(0).name()).pushWal(fileName, file, sha256, summary);
+            } catch (RuntimeException e) {
+                throw named(required.get(0), e);
+            }
         }
         List<Future<WalArchive.PushOutcome>> futures = new ArrayList<>();
         for (RepositoryConfig member : required) {

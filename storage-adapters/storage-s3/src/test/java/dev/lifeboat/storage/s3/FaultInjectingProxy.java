@@ -156,6 +156,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
+    /** Drops the faults still to come (a test that set up more than the requests used). */
+    public void clearFaults() {
+        synchronized (rules) {
+            rules.clear();
+        }
+    }
+
     /** Every request seen so far, faulted or not, in arrival order. */
     public List<Request> requests() {
         return List.copyOf(seen);
