@@ -53,7 +53,7 @@ cleanup() {
     for d in "$work"/restored*; do
         [ -d "$d" ] && as_server "$bin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
     done
-    [ -n "$s3_pid" ] && kill "$s3_pid" 2>/dev/null || true
+    if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null || true; fi
     [ "$keep" = yes ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -127,6 +127,11 @@ as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/n
 echo "pgbench -i -s $scale ..."
 "$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
 db_bytes=$("$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_database_size('postgres')" postgres 2>/dev/null || echo 0)
+# The WAL pgbench wrote must be archived before the clock starts, or the first backup would
+# also pay for archiving it while it waits for its own WAL.
+echo "waiting for the archiver to catch up ..."
+"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_switch_wal()" postgres >/dev/null
+while [ -n "$(ls "$work/source/pg_wal/archive_status/" 2>/dev/null | grep '\.ready$' | head -n 1)" ]; do sleep 1; done
 
 timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one command
     local label=$1; shift
@@ -141,7 +146,7 @@ timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one com
     end=$(date +%s.%N)
     echo "$(calc "$end - $start") ${rss:-?}"
 }
-json_number() { grep -o "\"$1\" : [0-9]*" "$2" | head -n 1 | grep -o '[0-9]*$'; }
+json_number() { grep -o "\"$1\" : [0-9.]*" "$2" | head -n 1 | grep -o '[0-9.]*$'; }
 mb() { calc "$1 / 1000000"; }
 
 echo
@@ -155,6 +160,7 @@ for target in "${targets[@]}"; do
     backup_id=$(grep -o '"backupId" : "[^"]*"' "$out" | cut -d'"' -f4)
     stored=$(json_number storedBytes "$out")
     read_bytes=$(json_number bytes "$out")
+    copy_s=$(json_number copyDuration "$out")
 
     rport=$(free_port)
     read -r restore_s restore_rss < <(timed "restore-$target" "$lifeboat" restore "${repo_args[@]}" "${select_args[@]}" \
@@ -163,7 +169,7 @@ for target in "${targets[@]}"; do
     as_server "$bin/pg_ctl" -D "$work/restored-$target" -m fast stop >/dev/null 2>&1 || true
 
     echo "[$target] backup $backup_id read $(mb "$read_bytes") MB, stored $(mb "$stored") MB"
-    echo "[$target] backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/s, peak RSS ${backup_rss} KiB"
+    echo "[$target] backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/s; copying the files $copy_s s, $(calc "$read_bytes / 1000000 / $copy_s") MB/s; peak RSS ${backup_rss} KiB"
     echo "[$target] restore: $restore_s s wall to open for writes, $(calc "$read_bytes / 1000000 / $restore_s") MB/s, peak RSS ${restore_rss} KiB"
     echo "[$target] $(grep -o '"filesDuration" : [0-9.]*\|"toOpenForWrites" : [0-9.]*' "$work/restore-$target.out" | tr '\n' ' ')"
     echo "[$target] restored pgbench_accounts rows: $rows (expected $((scale * 100000)))"
