@@ -81,12 +81,12 @@ if [ "$s3" = yes ]; then
     AWS_SECRET_ACCESS_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
     AWS_EC2_METADATA_DISABLED=true
     export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED
-    s3_port=$(free_port)
     LOCAL_S3_ACCESS_KEY=$AWS_ACCESS_KEY_ID LOCAL_S3_SECRET_KEY=$AWS_SECRET_ACCESS_KEY \
-        java -Xmx1g -XX:+UseSerialGC -cp "$classpath" dev.lifeboat.storage.s3.LocalS3Main "$work/s3" "$s3_port" > "$work/s3.log" 2>&1 &
+        java -Xmx1g -XX:+UseSerialGC -cp "$classpath" dev.lifeboat.storage.s3.LocalS3Main "$work/s3" 0 > "$work/s3.log" 2>&1 &
     s3_pid=$!
     for _ in $(seq 1 300); do grep -q '^ready' "$work/s3.log" 2>/dev/null && break; sleep 0.1; done
     grep -q '^ready' "$work/s3.log" || { echo "the local S3 server did not start:" >&2; cat "$work/s3.log" >&2; exit 1; }
+    s3_port=$(sed -n 's/^ready http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/s3.log")
     mkdir -p "$work/repository"
     [ "$(id -u)" = 0 ] && chown postgres: "$work/repository"
     cat > "$work/lifeboat.yaml" <<YAML
@@ -132,6 +132,8 @@ db_bytes=$("$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_dat
 echo "waiting for the archiver to catch up ..."
 "$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_switch_wal()" postgres >/dev/null
 while [ -n "$(ls "$work/source/pg_wal/archive_status/" 2>/dev/null | grep '\.ready$' | head -n 1)" ]; do sleep 1; done
+# Likewise the checkpoint that writes out pgbench's pages: not the first backup's to pay for.
+"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "CHECKPOINT" postgres >/dev/null
 
 timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one command
     local label=$1; shift
