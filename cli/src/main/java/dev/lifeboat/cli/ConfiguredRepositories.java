@@ -111,8 +111,9 @@ public final class ConfiguredRepositories {
             throw invalid(file, "repository " + name + ": 'retention' must be a mapping", null);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
-                : e.getValue().toString()));
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+        }
         return values;
     }
 
