@@ -6,6 +6,12 @@
 # prints the drill's report, its JUnit XML and its measured RTO.
 #
 #   bench/backup-restore.sh [--scale 50] [--jobs N] [--repo DIR|URI] [--drill] [--keep]
+#   bench/backup-restore.sh --s3 [--scale 50] [--jobs N] [--keep]
+#
+# With --s3 the same database is backed up (and restored) twice: into a directory repository
+# and into a local S3 server (s3proxy keeping its buckets on the same disk, started here on
+# 127.0.0.1 with made-up credentials), so the two paths can be compared on one machine. Both
+# repositories are configured together, so WAL is archived into both.
 #
 # Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
@@ -16,16 +22,19 @@ jobs=""
 repo=""
 keep=no
 drill=no
+s3=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) scale=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
         --repo) repo=$2; shift 2 ;;
+        --s3) s3=yes; shift ;;
         --keep) keep=yes; shift ;;
         --drill) drill=yes; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
+if [ "$s3" = yes ] && [ -n "$repo" ]; then echo "--s3 makes its own repositories: leave out --repo" >&2; exit 2; fi
 
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 lifeboat="$root/bin/lifeboat"
@@ -42,17 +51,16 @@ as_server() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"
 
 work=$(mktemp -d /tmp/lifeboat-bench-XXXXXX)
 chmod 755 "$work"
+s3_pid=""
 cleanup() {
     as_server "$bin/pg_ctl" -D "$work/source" -m immediate stop >/dev/null 2>&1 || true
-    as_server "$bin/pg_ctl" -D "$work/restored" -m immediate stop >/dev/null 2>&1 || true
+    for d in "$work"/restored*; do
+        [ -d "$d" ] && as_server "$bin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
+    done
+    if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null || true; fi
     [ "$keep" = yes ] || rm -rf "$work"
 }
 trap cleanup EXIT
-[ -n "$repo" ] || repo="$work/repository"
-if [[ "$repo" != *://* ]]; then
-    mkdir -p "$repo"
-    [ "$(id -u)" = 0 ] && chown postgres: "$repo"
-fi
 [ "$(id -u)" = 0 ] && chown postgres: "$work"
 
 free_port() {  # a random loopback port nothing listens on
@@ -63,6 +71,48 @@ free_port() {  # a random loopback port nothing listens on
     done
 }
 calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
+
+# What the server's archive_command and every timed command use to find the repositories.
+repo_args=()
+if [ "$s3" = yes ]; then
+    echo "starting a local S3 server (s3proxy on disk) ..."
+    (cd "$root" && ./mvnw -q -B -pl storage-adapters/storage-s3 -am -DskipTests test-compile dependency:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath) >&2
+    s3_dir="$root/storage-adapters/storage-s3"
+    classpath="$s3_dir/target/test-classes:$s3_dir/target/classes:$root/storage-adapters/storage-core/target/classes:$(cat "$s3_dir/target/bench.classpath")"
+    # Made-up credentials for this run only, handed over in the environment (never on a command line).
+    AWS_ACCESS_KEY_ID=bench
+    AWS_SECRET_ACCESS_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    AWS_EC2_METADATA_DISABLED=true
+    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED
+    LOCAL_S3_ACCESS_KEY=$AWS_ACCESS_KEY_ID LOCAL_S3_SECRET_KEY=$AWS_SECRET_ACCESS_KEY \
+        java -Xmx1g -XX:+UseSerialGC -cp "$classpath" dev.lifeboat.storage.s3.LocalS3Main "$work/s3" 0 > "$work/s3.log" 2>&1 &
+    s3_pid=$!
+    for _ in $(seq 1 300); do grep -q '^ready' "$work/s3.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q '^ready' "$work/s3.log" || { echo "the local S3 server did not start:" >&2; cat "$work/s3.log" >&2; exit 1; }
+    s3_port=$(sed -n 's/^ready http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/s3.log")
+    mkdir -p "$work/repository"
+    [ "$(id -u)" = 0 ] && chown postgres: "$work/repository"
+    cat > "$work/lifeboat.yaml" <<YAML
+repositories:
+  - name: fs
+    uri: $work/repository
+  - name: s3
+    uri: 's3://lifeboat-eu/bench?region=eu-west-1&endpoint=http://127.0.0.1:$s3_port&path-style=true'
+YAML
+    chmod 644 "$work/lifeboat.yaml"
+    repo_args=(--config "$work/lifeboat.yaml")
+    targets=(fs s3)
+else
+    [ -n "$repo" ] || repo="$work/repository"
+    if [[ "$repo" != *://* ]]; then
+        mkdir -p "$repo"
+        [ "$(id -u)" = 0 ] && chown postgres: "$repo"
+    fi
+    repo_args=(--repo "$repo")
+    targets=(repo)
+fi
+
 port=$(free_port)
 as_server "$bin/initdb" -D "$work/source" -A trust -U postgres --no-sync -E UTF8 --locale=C >/dev/null
 cat >> "$work/source/postgresql.conf" <<CONF
@@ -71,16 +121,23 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$work'
 wal_level = replica
 archive_mode = on
-archive_command = '$lifeboat wal-push --repo $repo %p'
+archive_command = '$lifeboat wal-push ${repo_args[*]} %p'
 max_wal_size = 4GB
 checkpoint_timeout = 30min
 CONF
 as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
 
-"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" >/dev/null
+"$lifeboat" init "${repo_args[@]}" --pgdata "$work/source" --pg-port "$port" >/dev/null
 echo "pgbench -i -s $scale ..."
 "$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
 db_bytes=$("$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_database_size('postgres')" postgres 2>/dev/null || echo 0)
+# The WAL pgbench wrote must be archived before the clock starts, or the first backup would
+# also pay for archiving it while it waits for its own WAL.
+echo "waiting for the archiver to catch up ..."
+"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_switch_wal()" postgres >/dev/null
+while [ -n "$(ls "$work/source/pg_wal/archive_status/" 2>/dev/null | grep '\.ready$' | head -n 1)" ]; do sleep 1; done
+# Likewise the checkpoint that writes out pgbench's pages: not the first backup's to pay for.
+"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "CHECKPOINT" postgres >/dev/null
 
 timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one command
     local label=$1; shift
@@ -95,26 +152,38 @@ timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one com
     end=$(date +%s.%N)
     echo "$(calc "$end - $start") ${rss:-?}"
 }
-
-read -r backup_s backup_rss < <(timed backup "$lifeboat" backup --repo "$repo" --pgdata "$work/source" --pg-port "$port" ${jobs:+--jobs $jobs} --output json)
-backup_id=$(grep -o '"backupId" : "[^"]*"' "$work/backup.out" | cut -d'"' -f4)
-stored=$(grep -o '"storedBytes" : [0-9]*' "$work/backup.out" | grep -o '[0-9]*$')
-read_bytes=$(grep -o '"bytes" : [0-9]*' "$work/backup.out" | grep -o '[0-9]*$')
-
-rport=$(free_port)
-read -r restore_s restore_rss < <(timed restore "$lifeboat" restore --repo "$repo" --pgdata "$work/restored" --port "$rport" --target latest ${jobs:+--jobs $jobs} --output json)
-rows=$("$bin/psql" -At -h 127.0.0.1 -p "$rport" -U postgres -c "SELECT count(*) FROM pgbench_accounts" postgres)
-
+json_number() { grep -o "\"$1\" : [0-9.]*" "$2" | head -n 1 | grep -o '[0-9.]*$'; }
 mb() { calc "$1 / 1000000"; }
-echo
-echo "pgbench scale $scale: database $(mb "$db_bytes") MB, backup $backup_id read $(mb "$read_bytes") MB, stored $(mb "$stored") MB"
-echo "backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/s, peak RSS ${backup_rss} KiB"
-echo "restore: $restore_s s wall to open for writes, $(calc "$read_bytes / 1000000 / $restore_s") MB/s, peak RSS ${restore_rss} KiB"
-grep -o '"filesDuration" : [0-9.]*\|"toOpenForWrites" : [0-9.]*' "$work/restore.out" | tr '\n' ' '; echo
-echo "restored pgbench_accounts rows: $rows (expected $((scale * 100000)))"
 
+echo
+echo "pgbench scale $scale: database $(mb "$db_bytes") MB"
+for target in "${targets[@]}"; do
+    select_args=()
+    [ "$target" = repo ] || select_args=(--repo-name "$target")
+    read -r backup_s backup_rss < <(timed "backup-$target" "$lifeboat" backup "${repo_args[@]}" "${select_args[@]}" \
+        --pgdata "$work/source" --pg-port "$port" ${jobs:+--jobs $jobs} --output json)
+    out="$work/backup-$target.out"
+    backup_id=$(grep -o '"backupId" : "[^"]*"' "$out" | cut -d'"' -f4)
+    stored=$(json_number storedBytes "$out")
+    read_bytes=$(json_number bytes "$out")
+    copy_s=$(json_number copyDuration "$out")
+
+    rport=$(free_port)
+    read -r restore_s restore_rss < <(timed "restore-$target" "$lifeboat" restore "${repo_args[@]}" "${select_args[@]}" \
+        --pgdata "$work/restored-$target" --port "$rport" --target latest ${jobs:+--jobs $jobs} --output json)
+    rows=$("$bin/psql" -At -h 127.0.0.1 -p "$rport" -U postgres -c "SELECT count(*) FROM pgbench_accounts" postgres)
+    as_server "$bin/pg_ctl" -D "$work/restored-$target" -m fast stop >/dev/null 2>&1 || true
+
+    echo "[$target] backup $backup_id read $(mb "$read_bytes") MB, stored $(mb "$stored") MB"
+    echo "[$target] backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/s; copying the files $copy_s s, $(calc "$read_bytes / 1000000 / $copy_s") MB/s; peak RSS ${backup_rss} KiB"
+    echo "[$target] restore: $restore_s s wall to open for writes, $(calc "$read_bytes / 1000000 / $restore_s") MB/s, peak RSS ${restore_rss} KiB"
+    echo "[$target] $(grep -o '"filesDuration" : [0-9.]*\|"toOpenForWrites" : [0-9.]*' "$work/restore-$target.out" | tr '\n' ' ')"
+    echo "[$target] restored pgbench_accounts rows: $rows (expected $((scale * 100000)))"
+done
+if [ "$s3" = yes ]; then
+    echo "[s3] the local S3 server's peak RSS: $(grep VmHWM "/proc/$s3_pid/status" 2>/dev/null | awk '{print $2}') KiB (not counted above)"
+fi
 if [ "$drill" = yes ]; then
-    as_server "$bin/pg_ctl" -D "$work/restored" -m fast stop >/dev/null  # the drill has the machine to itself
     cat > "$work/checks.sql" <<SQL
 -- name: every pgbench account is there
 -- expect: count = $((scale * 100000))
@@ -126,7 +195,7 @@ SELECT (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT sum(bbalance) FROM
 SQL
     echo
     echo "lifeboat drill --junit $work/drill.xml --checks checks.sql ..."
-    read -r drill_s drill_rss < <(timed drill "$lifeboat" drill --repo "$repo" --checks "$work/checks.sql" --junit "$work/drill.xml" ${jobs:+--jobs $jobs} || true)
+    read -r drill_s drill_rss < <(timed drill "$lifeboat" drill "${repo_args[@]}" --checks "$work/checks.sql" --junit "$work/drill.xml" ${jobs:+--jobs $jobs} || true)
     cat "$work/drill.out"
     echo
     cat "$work/drill.xml"

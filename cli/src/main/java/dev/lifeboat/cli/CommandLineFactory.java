@@ -7,6 +7,7 @@ import dev.lifeboat.cli.command.ExpireCommand;
 import dev.lifeboat.cli.command.InfoCommand;
 import dev.lifeboat.cli.command.InitCommand;
 import dev.lifeboat.cli.command.PromoteCommand;
+import dev.lifeboat.cli.command.ReplicateCommand;
 import dev.lifeboat.cli.command.RestoreCommand;
 import dev.lifeboat.cli.command.VerifyCommand;
 import dev.lifeboat.cli.command.ScheduleCommand;
@@ -29,8 +30,8 @@ final class CommandLineFactory {
     @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
             subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
-                    RestoreCommand.class, DrillCommand.class, VerifyCommand.class, PromoteCommand.class, InfoCommand.class,
-                    ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                    RestoreCommand.class, DrillCommand.class, VerifyCommand.class, PromoteCommand.class, ReplicateCommand.class,
+                    InfoCommand.class, ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
             footer = {"", "Exit codes: 0 ok, 1 WAL file not found (wal-fetch), 2 usage, 3 configuration, 4 repository,",
                     "5 PostgreSQL, 6 recovery target, 7 restore destination, 8 storage, 9 corrupt object, 10 conflict,",
                     "11 timeout, 12 recovery failed, 13 check failed (drill, demo), 70 internal; wal-fetch exits 128 on every other failure."})

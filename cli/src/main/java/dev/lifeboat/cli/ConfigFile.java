@@ -110,6 +110,15 @@ public final class ConfigFile {
         return root;
     }
 
+    /** A top-level entry of any shape (e.g. the 'repositories' list), if present. */
+    public Optional<JsonNode> node(String key) {
+        if (root == null) {
+            return Optional.empty();
+        }
+        JsonNode node = root.get(key);
+        return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
+    }
+
     /** Throws the problem with the file, if there is one; called before a command runs. */
     public void check() {
         if (problem != null) {

@@ -10,9 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How a failure looks to the user: "lifeboat: error: ..." and "hint: ...", or a JSON object. */
-final class Failures {
+public final class Failures {
 
     private Failures() {
+    }
+
+    /** Any failure as the one-line error, hint and code a user would see. */
+    public static LifeboatException asLifeboatException(Throwable failure) {
+        return FailureReporter.asLifeboatException(failure);
     }
 
     static LifeboatException fromStorage(StorageException e) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Opening it checks the descriptor, so nothing can write into a store that is not a Lifeboat
  * repository or that a newer Lifeboat wrote.
  */
-public final class Repository implements AutoCloseable {
+public final class Repository implements WalDestination, AutoCloseable {
 
     private final BlobStore store;
     private final RepositoryDescriptor descriptor;
@@ -99,6 +99,7 @@ public final class Repository implements AutoCloseable {
     }
 
     /** Refuses work for a cluster other than the one this repository belongs to. */
+    @Override
     public void requireCluster(String systemIdentifier, String what) {
         if (!descriptor.systemIdentifier().equals(systemIdentifier)) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
@@ -112,6 +113,7 @@ public final class Repository implements AutoCloseable {
         return store;
     }
 
+    @Override
     public RepositoryDescriptor descriptor() {
         return descriptor;
     }
@@ -134,6 +136,11 @@ public final class Repository implements AutoCloseable {
 
     public String location() {
         return store.location();
+    }
+
+    @Override
+    public WalArchive.PushOutcome pushWal(String fileName, java.nio.file.Path file, String sha256, WalSummary summary) {
+        return wal.push(fileName, file, sha256, summary);
     }
 
     @Override

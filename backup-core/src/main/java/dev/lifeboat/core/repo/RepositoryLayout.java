@@ -12,6 +12,8 @@ package dev.lifeboat.core.repo;
  * drills/20261125-130501F/20261126-020000.123-4f2a.json.zst   one drill of that backup (zstd JSON)
  * jobs/nightly-full/20261125-020000.123-3f2a9c1b.json a finished run of a scheduled job or of expire
  * jobs/nightly-full/20261125-020000.123-3f2a9c1b.running a run under way (removed when it finishes)
+ * queue/us/wal/000000010000000000000003-&lt;sha256&gt;   WAL still to copy to the repository named "us" (empty)
+ * queue/us/last-attempt                            when a copy to "us" was last tried
  * </pre>
  */
 public final class RepositoryLayout {
@@ -26,6 +28,7 @@ public final class RepositoryLayout {
     public static final String JOBS_PREFIX = "jobs/";
     public static final String JOB_RECORD_SUFFIX = ".json";
     public static final String JOB_RUNNING_SUFFIX = ".running";
+    public static final String QUEUE_PREFIX = "queue/";
 
     private RepositoryLayout() {
     }
@@ -40,6 +43,20 @@ public final class RepositoryLayout {
 
     public static String dataObject(String backupId, int sequence) {
         return dataPrefix(backupId) + String.format("%06d.zst", sequence);
+    }
+
+    /** Where the markers of WAL still to be copied to another repository (by its configured name) live. */
+    public static String walQueue(String repositoryName) {
+        return QUEUE_PREFIX + repositoryName + "/wal/";
+    }
+
+    /** The marker saying that a WAL file (by name and SHA-256) is still to be copied to that repository. */
+    public static String walQueueMarker(String repositoryName, String fileName, String sha256) {
+        return walQueue(repositoryName) + fileName + "-" + sha256;
+    }
+
+    public static String walQueueAttempt(String repositoryName) {
+        return QUEUE_PREFIX + repositoryName + "/last-attempt";
     }
 
     /** The backup id of a manifest key, or null when the key is not a manifest. */

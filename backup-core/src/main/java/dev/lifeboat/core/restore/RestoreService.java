@@ -38,9 +38,19 @@ import java.util.stream.Stream;
 public final class RestoreService {
 
     private final Repository repository;
+    private final List<String> walSource;
 
     public RestoreService(Repository repository) {
+        this(repository, List.of("--repo", repository.location()));
+    }
+
+    /**
+     * @param walSource the arguments restore_command passes wal-fetch to name where WAL comes from
+     *                  (e.g. --repo LOCATION, or nothing with --config naming several repositories)
+     */
+    public RestoreService(Repository repository, List<String> walSource) {
         this.repository = repository;
+        this.walSource = List.copyOf(walSource);
     }
 
     /** The server log of a restored instance, inside its data directory. */
@@ -122,7 +132,7 @@ public final class RestoreService {
                 notes.add("tablespaces were restored inside the data directory (pg_tblspc/<oid>), not at their original paths");
             }
             String restoreCommand = RecoveryConfiguration.shellCommand(concat(request.lifeboatCommand(), List.of("wal-fetch"),
-                    request.commandOptions(), List.of("--repo", repository.location(), "%f", "%p")));
+                    request.commandOptions(), walSource, List.of("%f", "%p")));
             Map<String, String> settings = RecoveryConfiguration.settings(plan, restoreCommand, request.port(),
                     request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata),
                     request.standby(), request.settings());
@@ -319,8 +329,13 @@ public final class RestoreService {
 
     /** archive_command for a restored instance that archives into {@code repositoryLocation}. */
     public static String archiveCommand(List<String> lifeboatCommand, List<String> commandOptions, String repositoryLocation) {
+        return archiveCommand(lifeboatCommand, commandOptions, List.of("--repo", repositoryLocation));
+    }
+
+    /** archive_command for a restored instance that archives where {@code repositoryArguments} say (--repo-name eu,us). */
+    public static String archiveCommand(List<String> lifeboatCommand, List<String> commandOptions, List<String> repositoryArguments) {
         return RecoveryConfiguration.shellCommand(concat(lifeboatCommand, List.of("wal-push"), commandOptions,
-                List.of("--repo", repositoryLocation, "%p")));
+                repositoryArguments, List.of("%p")));
     }
 
     private static void removeQuietly(Path pgdata, boolean removeItself) {

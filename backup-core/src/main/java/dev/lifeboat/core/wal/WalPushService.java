@@ -3,8 +3,8 @@ package dev.lifeboat.core.wal;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.repo.WalDestination;
 import dev.lifeboat.core.repo.WalSummary;
 
 import java.io.IOException;
@@ -21,9 +21,10 @@ import java.time.Duration;
  */
 public final class WalPushService {
 
-    private final Repository repository;
+    private final WalDestination repository;
 
-    public WalPushService(Repository repository) {
+    /** @param repository a repository, or a set of them (each required one stores the file before push returns) */
+    public WalPushService(WalDestination repository) {
         this.repository = repository;
     }
 
@@ -60,7 +61,7 @@ public final class WalPushService {
         if (sha256 == null) {
             sha256 = ObjectCodec.sha256(file);
         }
-        WalArchive.PushOutcome outcome = repository.wal().push(name, file, sha256, summary);
+        WalArchive.PushOutcome outcome = repository.pushWal(name, file, sha256, summary);
         return new Result(name, outcome, size, Duration.ofNanos(System.nanoTime() - started));
     }
 

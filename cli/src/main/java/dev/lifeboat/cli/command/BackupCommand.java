@@ -6,18 +6,27 @@ import dev.lifeboat.cli.TerminalProgress;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
+import dev.lifeboat.cli.Failures;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupType;
-import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositorySet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Take a base backup of the running cluster into the repository.",
-                "The backup exists once its manifest is written, after its WAL is archived."})
+                "The backup exists once its manifest is written, after its WAL is archived.",
+                "With several repositories configured, one backup goes into each (or those chosen with --repo-name)."})
 public final class BackupCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -46,31 +55,76 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Override
     protected int execute() {
         int workers = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
-        try (Repository repository = repo.open()) {
-            BackupType backupType;
-            try {
-                backupType = BackupType.parse(type);
-            } catch (IllegalArgumentException e) {
-                throw new dev.lifeboat.core.error.LifeboatException(dev.lifeboat.core.error.ErrorCode.USAGE, e.getMessage(), "use --type full, diff or incr");
+        BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), backupType(), workers,
+                Duration.ofSeconds(archiveTimeoutSeconds),
+                TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
+        try (RepositorySet repositories = repo.openSet()) {
+            if (repositories.isSingle()) {
+                BackupResult result = new BackupService(repositories.open(repositories.members().get(0).name()), Clock.systemUTC())
+                        .run(request);
+                print(result, out -> printText(out, result, ""));
+                return 0;
             }
-            BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), backupType, workers,
-                    Duration.ofSeconds(archiveTimeoutSeconds),
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
-            BackupResult result = new BackupService(repository, Clock.systemUTC()).run(request);
-            print(result, out -> {
-                out.println(result.backupId());
-                if (System.console() != null) {
-                    out.printf("  %s backup%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(),
-                            result.parent() == null ? "" : " on " + result.parent() + " (" + result.reusedFiles() + " unchanged files reused)",
-                            result.timeline(), result.startLsn(), result.stopLsn());
-                    out.printf("  %,d files, %,.1f MB read, %,.1f MB stored (%d objects)%n", result.files(),
-                            result.bytes() / 1e6, result.storedBytes() / 1e6, result.objects());
-                    out.printf("  %.1f s (copy %.1f s, WAL wait %.1f s), %.1f MB/s%n", seconds(result.totalDuration()),
-                            seconds(result.copyDuration()), seconds(result.archiveWaitDuration()), result.megabytesPerSecond());
+            return backUpEach(repositories, request);
+        }
+    }
+
+    private BackupType backupType() {
+        try {
+            return BackupType.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new LifeboatException(ErrorCode.USAGE, e.getMessage(), "use --type full, diff or incr");
+        }
+    }
+
+    /** A backup per repository, one after the other; one that fails does not stop the others. */
+    private int backUpEach(RepositorySet repositories, BackupRequest request) {
+        List<RepositoryBackup> results = new ArrayList<>();
+        LifeboatException firstFailure = null;
+        for (RepositoryConfig member : repositories.members()) {
+            try {
+                // WAL queued for this repository must be there before the backup waits for its own.
+                repositories.catchUp(member.name(), Duration.ofSeconds(archiveTimeoutSeconds));
+                BackupResult result = new BackupService(repositories.open(member.name()), Clock.systemUTC()).run(request);
+                results.add(new RepositoryBackup(member.name(), result, null));
+                if (!json()) {
+                    printText(out(), result, member.name() + " ");
                 }
-            });
+            } catch (RuntimeException e) {
+                LifeboatException failure = Failures.asLifeboatException(e);
+                results.add(new RepositoryBackup(member.name(), null, failure.getMessage()));
+                err().println("lifeboat: backup into repository " + member.name() + " failed: " + failure.getMessage());
+                if (firstFailure == null) {
+                    firstFailure = new LifeboatException(failure.code(), "backup into repository " + member.name() + " failed: "
+                            + failure.getMessage(), failure.hint(), e);
+                }
+            }
+        }
+        repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
+        if (json()) {
+            print(Map.of("backups", results), out -> { });
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
         }
         return 0;
+    }
+
+    /** One repository's backup, or why it failed. */
+    public record RepositoryBackup(String repository, BackupResult backup, String error) {
+    }
+
+    private static void printText(PrintStream out, BackupResult result, String prefix) {
+        out.println(prefix + result.backupId());
+        if (System.console() != null) {
+            out.printf("  %s backup%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(),
+                    result.parent() == null ? "" : " on " + result.parent() + " (" + result.reusedFiles() + " unchanged files reused)",
+                    result.timeline(), result.startLsn(), result.stopLsn());
+            out.printf("  %,d files, %,.1f MB read, %,.1f MB stored (%d objects)%n", result.files(),
+                    result.bytes() / 1e6, result.storedBytes() / 1e6, result.objects());
+            out.printf("  %.1f s (copy %.1f s, WAL wait %.1f s), %.1f MB/s%n", seconds(result.totalDuration()),
+                    seconds(result.copyDuration()), seconds(result.archiveWaitDuration()), result.megabytesPerSecond());
+        }
     }
 
     static double seconds(Duration d) {

@@ -1,18 +1,26 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.Failures;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.info.InfoService;
 import dev.lifeboat.core.info.RepositoryInfo;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the backups in a repository and its archived WAL per timeline, with any gap.")
+        description = {"Show the backups in a repository and its archived WAL per timeline, with any gap.",
+                "With several repositories configured, shows each (or those chosen with --repo-name)."})
 public final class InfoCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -24,11 +32,52 @@ public final class InfoCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        try (Repository repository = repo.open()) {
-            RepositoryInfo info = new InfoService(repository).run();
-            print(info, out -> printText(out, info));
+        List<RepositoryConfig> members = repo.selected();
+        if (members.size() == 1) {
+            try (Repository repository = repo.open()) {
+                RepositoryInfo info = new InfoService(repository).run();
+                print(info, out -> printText(out, info));
+            }
+            return 0;
+        }
+        List<RepositorySummary> summaries = new ArrayList<>();
+        LifeboatException firstFailure = null;
+        try (RepositorySet repositories = repo.openSet()) {
+            for (RepositoryConfig member : repositories.members()) {
+                try {
+                    RepositoryInfo info = new InfoService(repositories.open(member.name())).run();
+                    Long queued = member.required() ? null : repositories.queueFor(member.name()).size();
+                    summaries.add(new RepositorySummary(member.name(), member.required(), queued, info, null));
+                } catch (RuntimeException e) {
+                    LifeboatException failure = Failures.asLifeboatException(e);
+                    summaries.add(new RepositorySummary(member.name(), member.required(), null, null, failure.getMessage()));
+                    if (firstFailure == null) {
+                        firstFailure = new LifeboatException(failure.code(), "repository " + member.name() + ": "
+                                + failure.getMessage(), failure.hint(), e);
+                    }
+                }
+            }
+        }
+        print(Map.of("repositories", summaries), out -> {
+            for (RepositorySummary summary : summaries) {
+                out.println("== " + summary.name() + (summary.required() ? " (required)" : "")
+                        + (summary.queuedWal() != null && summary.queuedWal() > 0 ? ", " + summary.queuedWal() + " WAL files queued for it" : ""));
+                if (summary.info() != null) {
+                    printText(out, summary.info());
+                } else {
+                    out.println("unavailable: " + summary.error());
+                }
+                out.println();
+            }
+        });
+        if (firstFailure != null) {
+            throw firstFailure;
         }
         return 0;
+    }
+
+    /** One configured repository in the output; {@code queuedWal} counts WAL still to be copied to it. */
+    public record RepositorySummary(String name, boolean required, Long queuedWal, RepositoryInfo info, String error) {
     }
 
     private static void printText(PrintStream out, RepositoryInfo info) {

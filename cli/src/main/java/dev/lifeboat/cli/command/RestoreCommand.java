@@ -6,7 +6,9 @@ import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositorySet;
+import dev.lifeboat.core.restore.FallThroughRestore;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
@@ -26,7 +28,9 @@ import java.util.Map;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore a backup into a new data directory, recover to a target and start the new instance.",
                 "Picks the newest backup that can reach the target, refuses targets the archive cannot reach,",
-                "and reports when the instance is open for writes. The source and its repository are only read."})
+                "and reports when the instance is open for writes. The source and its repository are only read.",
+                "With several repositories configured, restores from the first that can (a repository that is",
+                "unreachable, lacks the backup or holds a corrupt object is passed over and named)."})
 public final class RestoreCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -89,30 +93,39 @@ public final class RestoreCommand extends LifeboatSubcommand {
         }
         RecoveryTarget recoveryTarget = targetOptions.target();
         Integer timeline = targetOptions.timeline();
-        try (Repository repository = repo.open()) {
+        try (RepositorySet repositories = repo.openSet()) {
             List<String> command = LifeboatInvocation.command(context);
             List<String> options = LifeboatInvocation.options(context);
-            String archiveCommand = archiveCommand(repository, command, options);
+            String archiveCommand = archiveCommand(repositories, command, options);
             RestoreRequest request = new RestoreRequest(pgdata, port == null ? 0 : port, recoveryTarget, backupId, timeline,
                     command, options, archiveCommand, pauseAtTarget, !noStart, login.settings(context.env()),
                     Duration.ofSeconds(startTimeoutSeconds), jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
                     TerminalProgress.forTerminal(err(), common().output == OutputFormat.text), standby, settings);
-            RestoreResult result = new RestoreService(repository).run(request);
+            FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
+            for (String passedOver : restored.passedOver()) {
+                err().println("lifeboat: warning: restored from repository " + restored.from() + "; passed over " + passedOver);
+            }
+            RestoreResult result = restored.result();
             print(result, out -> printText(out, result));
         }
         return 0;
     }
 
-    private String archiveCommand(Repository repository, List<String> command, List<String> options) {
+    private String archiveCommand(RepositorySet repositories, List<String> command, List<String> options) {
         if (archiveTo == null || archiveTo.equalsIgnoreCase("off")) {
             return null;
         }
-        String location = archiveTo.equalsIgnoreCase("same") ? repository.location() : archiveTo;
-        if (!archiveTo.equalsIgnoreCase("same") && BlobStores.toUri(location).equals(BlobStores.toUri(repository.location()))) {
-            throw new LifeboatException(ErrorCode.USAGE, "--archive-to names the source repository",
-                    "say --archive-to same if the restored instance is to replace the source as primary");
+        if (archiveTo.equalsIgnoreCase("same")) {
+            return RestoreService.archiveCommand(command, options,
+                    repo.arguments(repositories.members().stream().map(RepositoryConfig::name).toList()));
         }
-        return RestoreService.archiveCommand(command, options, location);
+        for (RepositoryConfig member : repositories.members()) {
+            if (BlobStores.toUri(archiveTo).equals(BlobStores.toUri(member.location()))) {
+                throw new LifeboatException(ErrorCode.USAGE, "--archive-to names the source repository",
+                        "say --archive-to same if the restored instance is to replace the source as primary");
+            }
+        }
+        return RestoreService.archiveCommand(command, options, RepositoryOption.absolute(archiveTo));
     }
 
     private static void printText(PrintStream out, RestoreResult r) {

@@ -2,7 +2,8 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.core.error.ErrorCode;
-import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositorySet;
+import dev.lifeboat.core.wal.FallThroughWalFetch;
 import dev.lifeboat.core.wal.WalFetchService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +16,8 @@ import java.nio.file.Path;
                 "  restore_command = '/path/to/bin/lifeboat wal-fetch --repo DIR %f %p'",
                 "Exits 0 when delivered, 1 when the repository does not have the file, and 128 on any other",
                 "failure (unreachable store, corrupt object, full disk) so that PostgreSQL stops recovery",
-                "instead of taking the failure for the end of the archive."})
+                "instead of taking the failure for the end of the archive. With several repositories configured, the",
+                "first good copy is delivered; 'not found' only when every repository says so."})
 public final class WalFetchCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -38,9 +40,13 @@ public final class WalFetchCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        try (Repository repository = repo.open()) {
-            WalFetchService.Outcome outcome = new WalFetchService(repository).fetch(walName, destination);
-            return outcome == WalFetchService.Outcome.DELIVERED ? 0 : notFoundStatus();
+        try (RepositorySet repositories = repo.openSet()) {
+            FallThroughWalFetch.Fetched fetched = new FallThroughWalFetch(repositories).fetch(walName, destination);
+            for (String passedOver : fetched.passedOver()) {
+                err().println("lifeboat: warning: " + walName + " fetched from repository " + fetched.from()
+                        + "; passed over " + passedOver);
+            }
+            return fetched.outcome() == WalFetchService.Outcome.DELIVERED ? 0 : notFoundStatus();
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.wal.ReadyWalBatch;
 import dev.lifeboat.core.wal.WalPushService;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 @Command(name = "wal-push", mixinStandardHelpOptions = true,
         description = {"Archive one WAL file (PostgreSQL's archive_command):",
                 "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %p'",
-                "Exits 0 only once the file is durably stored; an identical file already stored is success."})
+                "Exits 0 only once the file is durably stored (with several repositories configured: in every",
+                "required one; the others get it now or through a queue); an identical file already stored is success."})
 public final class WalPushCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -37,8 +39,12 @@ public final class WalPushCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        try (Repository repository = repo.open()) {
-            WalPushService.Result result = new ReadyWalBatch(new WalPushService(repository), ahead, jobs).push(walPath);
+        try (RepositorySet repositories = repo.openSet()) {
+            for (RepositoryConfig member : repositories.required()) {
+                repositories.open(member.name()); // a missing repository is reported before anything else
+            }
+            WalPushService.Result result = new ReadyWalBatch(new WalPushService(repositories), ahead, jobs).push(walPath);
+            repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
             print(result, out -> {
                 if (System.console() != null) {
                     out.printf("%s %s (%.0f ms)%n", result.fileName(),

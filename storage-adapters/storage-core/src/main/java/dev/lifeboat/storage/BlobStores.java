@@ -32,14 +32,29 @@ public final class BlobStores {
                 "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")");
     }
 
-    /**
-     * Opens the store at {@code location} wrapped in the decorators every command wants. The
-     * order, innermost first, is the order of the lines below: rate limits and logging, when
-     * they come, go between the adapter and the retry so that each attempt is limited and logged.
-     */
+    /** Opens the store at {@code location} with {@link StoreSettings#DEFAULTS}. */
     public static BlobStore openWithDefaults(String location) {
+        return open(location, StoreSettings.DEFAULTS);
+    }
+
+    /**
+     * Opens the store at {@code location} wrapped in the decorators the settings ask for. This
+     * is the one place they are stacked; the order, innermost first, is the order of the lines:
+     * a request that hangs becomes a transient failure; every attempt is logged and held to
+     * the rate limit; the retry, outermost, repeats whole attempts.
+     */
+    public static BlobStore open(String location, StoreSettings settings) {
         BlobStore store = open(location);
-        store = new RetryingBlobStore(store, RetryPolicy.DEFAULT);
+        if (settings.requestTimeout() != null) {
+            store = new TimeLimitedBlobStore(store, settings.requestTimeout());
+        }
+        if (settings.requestLog() != null) {
+            store = new RequestLoggingBlobStore(store, settings.requestLog());
+        }
+        if (settings.uploads() != null || settings.downloads() != null) {
+            store = new RateLimitedBlobStore(store, settings.uploads(), settings.downloads());
+        }
+        store = new RetryingBlobStore(store, settings.retry());
         return store;
     }
 

@@ -53,8 +53,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
         /** Pass the request on and let the server answer, then reset the client's connection instead of replying. */
         LOSE_REPLY,
         /** Never answer: hold the connection until the client gives up or the proxy closes. */
-        STALL
+        STALL,
+        /**
+         * Answer as AWS does a request signed for the wrong region: 400 AuthorizationHeaderMalformed
+         * naming the region expected ({@link #EXPECTED_REGION}), also in the x-amz-bucket-region header.
+         */
+        WRONG_REGION
     }
+
+    /** The region a {@link Fault#WRONG_REGION} answer says the bucket is in. */
+    public static final String EXPECTED_REGION = "ap-southeast-2";
 
     /** A request as the proxy saw it; header names are case-insensitive. */
     public record Request(String method, String target, Map<String, String> headers) {
@@ -148,6 +156,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
+    /** Drops the faults still to come (a test that set up more than the requests used). */
+    public void clearFaults() {
+        synchronized (rules) {
+            rules.clear();
+        }
+    }
+
     /** Every request seen so far, faulted or not, in arrival order. */
     public List<Request> requests() {
         return List.copyOf(seen);
@@ -214,6 +229,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     slowDown(toClient, request);
                     return;
                 }
+                if (fault == Fault.WRONG_REGION) {
+                    if (!head.expectsContinue()) {
+                        copyBody(fromClient, OutputStream.nullOutputStream(), head);
+                    }
+                    wrongRegion(toClient, request);
+                    return;
+                }
                 if (fault == Fault.STALL) {
                     fromClient.transferTo(OutputStream.nullOutputStream()); // until the client gives up
                     return;
@@ -273,6 +295,24 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 closeQuietly(server);
             }
         }
+    }
+
+    private static void wrongRegion(OutputStream toClient, Request request) throws IOException {
+        String authorization = request.headers().getOrDefault("authorization", "");
+        java.util.regex.Matcher scope = java.util.regex.Pattern.compile("Credential=[^/]+/[0-9]+/([a-z0-9-]+)/").matcher(authorization);
+        String used = scope.find() ? scope.group(1) : "us-east-1";
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code>"
+                + "<Message>The authorization header is malformed; the region '" + used + "' is wrong; expecting '"
+                + EXPECTED_REGION + "'</Message><Region>" + EXPECTED_REGION + "</Region></Error>")
+                .getBytes(StandardCharsets.US_ASCII);
+        boolean head = request.method().equals("HEAD");
+        String status = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-bucket-region: " + EXPECTED_REGION
+                + "\r\nContent-Length: " + (head ? 0 : body.length) + "\r\nConnection: close\r\n\r\n";
+        toClient.write(status.getBytes(StandardCharsets.US_ASCII));
+        if (!head) {
+            toClient.write(body);
+        }
+        toClient.flush();
     }
 
     private static void slowDown(OutputStream toClient, Request request) throws IOException {

@@ -3,6 +3,8 @@ package dev.lifeboat.storage.s3;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -13,6 +15,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,22 +43,35 @@ public final class LocalS3Server implements AutoCloseable {
     public static final String SECRET_KEY = HexFormat.of().formatHex(randomBytes(20));
 
     private final S3Proxy proxy;
-    private final TransientNio2BlobStore blobs;
+    private final BlobStore blobs;
     private final URI endpoint;
 
-    private LocalS3Server(S3Proxy proxy, TransientNio2BlobStore blobs, URI endpoint) {
+    private LocalS3Server(S3Proxy proxy, BlobStore blobs, URI endpoint) {
         this.proxy = proxy;
         this.blobs = blobs;
         this.endpoint = endpoint;
     }
 
-    /** Starts a server with both buckets, empty. */
+    /** Starts a server with both buckets, empty, in memory. */
     public static LocalS3Server start() throws Exception {
-        TransientNio2BlobStore blobs = new TransientNio2BlobStore();
+        return start(new TransientNio2BlobStore(), ACCESS_KEY, SECRET_KEY, 0);
+    }
+
+    /**
+     * Starts a server that keeps its buckets in {@code directory} (created if need be) on
+     * {@code port} (0: any free one), with the given credentials: for benchmarks, where an
+     * in-memory store would hold the whole database in the heap.
+     */
+    public static LocalS3Server startOnDisk(Path directory, String accessKey, String secretKey, int port) throws Exception {
+        Files.createDirectories(directory);
+        return start(new FilesystemNio2BlobStore(directory.toString()), accessKey, secretKey, port);
+    }
+
+    private static LocalS3Server start(BlobStore blobs, String accessKey, String secretKey, int port) throws Exception {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobs)
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 // The SDK sends headers s3proxy does not know (checksum and SDK telemetry ones).
                 .ignoreUnknownHeaders(true)
                 // Tests leave keep-alive connections open; a graceful stop would wait for them.
@@ -68,8 +85,13 @@ public final class LocalS3Server implements AutoCloseable {
             Thread.sleep(5);
         }
         LocalS3Server server = new LocalS3Server(proxy, blobs, URI.create("http://127.0.0.1:" + proxy.getPort()));
-        blobs.createContainer(EU_BUCKET);
-        blobs.createContainer(US_BUCKET);
+        for (String bucket : new String[]{EU_BUCKET, US_BUCKET}) {
+            try {
+                blobs.createContainer(bucket);
+            } catch (RuntimeException e) {
+                // already there (a directory store that outlived an earlier run)
+            }
+        }
         return server;
     }
 

@@ -86,6 +86,30 @@ class S3FaultsOverHttpTest {
 
     @Test
     @Timeout(60)
+    void aWrongRegionIsPermanentAndNamesTheRightOneForEveryRequest() {
+        BlobStore retrying = openWithDefaults();
+        proxy.failNext(3, Fault.WRONG_REGION);
+
+        for (ThrowingCall call : List.<ThrowingCall>of(() -> retrying.stat("wal/1"),
+                () -> retrying.put("wal/1", GeneratedContent.of(100, 1), PutMode.CREATE_ONLY),
+                () -> retrying.list("wal/").close())) {
+            Throwable thrown = catchThrowable(call::run);
+            assertThat(thrown).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+                assertThat(e.getMessage()).contains("region " + FaultInjectingProxy.EXPECTED_REGION)
+                        .contains("region=" + FaultInjectingProxy.EXPECTED_REGION);
+            });
+        }
+        assertThat(proxy.requests()).hasSize(3); // not retried
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
+    @Timeout(60)
     void threeServiceUnavailableAnswersThenSuccessStoresTheBlob() {
         BlobStore retrying = openWithDefaults();
         GeneratedContent segment = GeneratedContent.of(MIB, 1);

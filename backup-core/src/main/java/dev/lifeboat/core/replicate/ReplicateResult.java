@@ -1,0 +1,27 @@
+package dev.lifeboat.core.replicate;
+
+import dev.lifeboat.core.error.ErrorCode;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a replicate run did.
+ *
+ * @param initialized   the target had no descriptor and got the source's
+ * @param walCopied     WAL files copied; {@code walPresent} were there already
+ * @param backupsCopied backups whose data and manifest were copied; {@code backupsPresent} were there already
+ * @param problems      what could not be copied; a backup with a problem got no manifest in the target
+ */
+public record ReplicateResult(String from, String to, boolean initialized, long walCopied, long walPresent,
+                              int backupsCopied, int backupsPresent, long objectsCopied, long bytesCopied,
+                              List<Problem> problems, Duration elapsed) {
+
+    /** One object or backup that was not copied, and why. */
+    public record Problem(String what, ErrorCode code, String message) {
+    }
+
+    public boolean complete() {
+        return problems.isEmpty();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.lifeboat.core.repo;
+
+import java.nio.file.Path;
+
+/**
+ * Where wal-push stores a WAL file: one {@link Repository}, or a {@link RepositorySet} that
+ * stores it in every required repository and queues it for the others.
+ */
+public interface WalDestination {
+
+    /** The descriptor WAL is checked against (cluster, segment size). */
+    RepositoryDescriptor descriptor();
+
+    /** Refuses WAL of a cluster other than the one the destination belongs to. */
+    void requireCluster(String systemIdentifier, String what);
+
+    /**
+     * Stores the file unless this exact content is already there; returns only once it is
+     * durably stored wherever the destination promises (a different content under the same
+     * name is refused).
+     */
+    WalArchive.PushOutcome pushWal(String fileName, Path file, String sha256, WalSummary summary);
+}

@@ -1,0 +1,117 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.ConfiguredRepositories;
+import dev.lifeboat.cli.OutputFormat;
+import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositorySet;
+import dev.lifeboat.core.repo.WalCatchUpQueue;
+import dev.lifeboat.core.replicate.ReplicateRequest;
+import dev.lifeboat.core.replicate.ReplicateResult;
+import dev.lifeboat.core.replicate.ReplicateService;
+import dev.lifeboat.storage.BlobStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+@Command(name = "replicate", mixinStandardHelpOptions = true,
+        description = {"Copy the backups and WAL that one repository has and another lacks (e.g. to another region).",
+                "Every object is checked as it is copied; a backup's manifest is copied last, so a half-copied backup",
+                "never shows in the target. Running it again (after a failure, or a kill) copies only what is missing.",
+                "FROM and TO are names from the configuration's 'repositories' list, or locations."})
+public final class ReplicateCommand extends LifeboatSubcommand {
+
+    @Option(names = "--from", paramLabel = "NAME|DIR|URI",
+            description = "Repository to copy from (default: the first configured one that is not --to).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
+    String to;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+            description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Mixin
+    StoreOptions store;
+
+    public ReplicateCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    protected int execute() {
+        required(to, "--to", "name the repository to copy to: a configured name, a directory or a store URI");
+        List<RepositoryConfig> configured = ConfiguredRepositories.of(context.config());
+        RepositoryConfig target = resolve(to, configured);
+        RepositoryConfig source = from != null ? resolve(from, configured)
+                : configured.stream().filter(m -> !RepositoryOption.sameLocation(m.location(), target.location())).findFirst()
+                .orElseThrow(() -> new LifeboatException(ErrorCode.USAGE, "--from is required",
+                        "name the repository to copy from, or configure 'repositories'"));
+        if (RepositoryOption.sameLocation(source.location(), target.location())) {
+            throw new LifeboatException(ErrorCode.USAGE, "--from and --to are the same repository", "copy to another repository");
+        }
+        ReplicateResult result;
+        try (Repository sourceRepository = Repository.open(store.open(context, source.location()));
+             BlobStore targetStore = store.open(context, target.location())) {
+            result = new ReplicateService(sourceRepository, targetStore).run(new ReplicateRequest(jobs,
+                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)));
+        }
+        Optional<WalCatchUpQueue.Drained> unqueued = unqueue(configured, target);
+        print(result, out -> printText(out, result, unqueued));
+        if (!result.complete()) {
+            ReplicateResult.Problem first = result.problems().get(0);
+            throw new LifeboatException(first.code(), result.problems().size() + " object(s) or backup(s) not copied to "
+                    + result.to() + "; first: " + first.message(),
+                    "fix the cause and run replicate again: it copies only what is missing");
+        }
+        return 0;
+    }
+
+    /** A configured name, else a location. */
+    private static RepositoryConfig resolve(String value, List<RepositoryConfig> configured) {
+        return configured.stream().filter(m -> m.name().equals(value)).findFirst()
+                .orElseGet(() -> configured.stream().filter(m -> RepositoryOption.sameLocation(m.location(), value)).findFirst()
+                        .orElseGet(() -> {
+                            if (RepositoryConfig.isValidName(value) && !configured.isEmpty() && !value.contains("/")) {
+                                throw new LifeboatException(ErrorCode.USAGE, "no repository named '" + value + "' is configured",
+                                        "give a configured name or a location (a directory or a store URI)");
+                            }
+                            return RepositoryConfig.of("given", value);
+                        }));
+    }
+
+    /** WAL queued for the target (wal-push could not reach it) is there now: the queue is emptied. */
+    private Optional<WalCatchUpQueue.Drained> unqueue(List<RepositoryConfig> configured, RepositoryConfig target) {
+        boolean queued = configured.stream().anyMatch(m -> m.name().equals(target.name()) && !m.required());
+        if (!queued) {
+            return Optional.empty();
+        }
+        try (RepositorySet repositories = new RepositorySet(configured, location -> store.open(context, location))) {
+            Optional<WalCatchUpQueue.Drained> drained = repositories.catchUp(target.name(), Duration.ofHours(1));
+            repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
+            return drained;
+        }
+    }
+
+    private static void printText(PrintStream out, ReplicateResult r, Optional<WalCatchUpQueue.Drained> unqueued) {
+        out.printf("replicated %s -> %s%s%n", r.from(), r.to(), r.initialized() ? " (new repository)" : "");
+        out.printf("  WAL      %,d copied, %,d there already%n", r.walCopied(), r.walPresent());
+        out.printf("  backups  %,d copied, %,d there already%n", r.backupsCopied(), r.backupsPresent());
+        out.printf("  %,d objects, %,.1f MB in %.1f s%n", r.objectsCopied(), r.bytesCopied() / 1e6, r.elapsed().toNanos() / 1e9);
+        unqueued.ifPresent(d -> out.printf("  queue    %d unqueued%s%n", d.copied() + d.alreadyThere(),
+                d.complete() ? ", empty" : ", not empty yet"));
+        for (ReplicateResult.Problem p : r.problems()) {
+            out.println("  NOT COPIED " + p.what() + ": " + p.message());
+        }
+    }
+}

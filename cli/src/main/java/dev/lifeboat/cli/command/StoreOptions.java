@@ -1,0 +1,68 @@
+package dev.lifeboat.cli.command;
+
+import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.BlobStores;
+import dev.lifeboat.storage.StoreSettings;
+import dev.lifeboat.storage.TransferRate;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/**
+ * How a command talks to stores: a bandwidth limit, a request timeout, a log of requests. Each
+ * is a decorator that {@link BlobStores#open(String, StoreSettings)} stacks around any adapter;
+ * one limit covers every store the command opens.
+ */
+public final class StoreOptions {
+
+    @Option(names = "--max-rate", paramLabel = "RATE",
+            description = "Most bytes per second to upload, and to download, e.g. 50MB/s (default: no limit).")
+    String maxRate;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS",
+            description = "Give up on a store request that hangs this long (an upload: without progress) and retry (default: 120).")
+    Long requestTimeoutSeconds;
+
+    @Option(names = "--log-requests", description = "Print one line per store request on stderr (what, key, bytes, time, outcome).")
+    boolean logRequests;
+
+    private StoreSettings settings;
+
+    /** The settings, made once per command so that every store shares one rate limit. */
+    synchronized StoreSettings settings(CliContext context) {
+        if (settings == null) {
+            StoreSettings s = StoreSettings.DEFAULTS;
+            if (maxRate != null && !maxRate.isBlank()) {
+                try {
+                    s = s.withMaxRate(TransferRate.parse(maxRate));
+                } catch (IllegalArgumentException e) {
+                    throw new LifeboatException(ErrorCode.USAGE, "--max-rate: " + e.getMessage(), "write e.g. --max-rate 50MB/s");
+                }
+            }
+            if (requestTimeoutSeconds != null) {
+                if (requestTimeoutSeconds <= 0) {
+                    throw new LifeboatException(ErrorCode.USAGE, "--request-timeout must be a positive number of seconds",
+                            "e.g. --request-timeout 60");
+                }
+                s = s.withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
+            }
+            if (logRequests) {
+                s = s.withRequestLog(line -> {
+                    synchronized (context.err()) {
+                        context.err().println("lifeboat: " + line);
+                        context.err().flush();
+                    }
+                });
+            }
+            settings = s;
+        }
+        return settings;
+    }
+
+    BlobStore open(CliContext context, String location) {
+        return BlobStores.open(location, settings(context));
+    }
+}
