@@ -10,7 +10,6 @@ import java.util.Map;
 /**
  * The job kinds this Lifeboat can run, each with the task that runs it. A schedule naming a
  * kind that has no service here is refused when the configuration is loaded, never skipped
- * silently. Replicate registers here when its service exists.
  */
 public final class TaskCatalog {
 
@@ -31,12 +30,18 @@ public final class TaskCatalog {
         catalog.register(JobKind.EXPIRE, new ExpireTask.Factory(clock));
         catalog.register(JobKind.VERIFY, new VerifyTask.Factory());
         catalog.register(JobKind.DRILL, new DrillTask.Factory(env, lifeboat));
+        catalog.register(JobKind.REPLICATE, new ReplicateTask.Factory());
         return catalog;
     }
 
     public TaskCatalog register(JobKind kind, Factory factory) {
         factories.put(kind, factory);
         return this;
+    }
+
+    /** The factory registered for a kind (to build smaller catalogs, e.g. in tests). */
+    public Factory factory(JobKind kind) {
+        return factories.get(kind);
     }
 
     public boolean supports(JobKind kind) {

@@ -66,8 +66,12 @@ class ScheduleConfigurationTest {
 
     @Test
     void aKindWithoutItsServiceIsRefusedNotIgnored() {
-        assertRefused("{\"name\": \"r\", \"kind\": \"replicate\", \"every\": \"1h\"}", "",
-                "schedule job 'r' is of kind 'replicate', which this Lifeboat cannot run");
+        TaskCatalog backupsOnly = new TaskCatalog().register(JobKind.BACKUP, TaskCatalog.standard(Map.of(), Clock.systemUTC(),
+                new LifeboatCall(List.of("lifeboat"), List.of())).factory(JobKind.BACKUP));
+        assertThatThrownBy(() -> backupsOnly.check(new JobDefinition("r", JobKind.REPLICATE, null, Map.of())))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.getMessage())
+                        .contains("schedule job 'r' is of kind 'replicate', which this Lifeboat cannot run"));
+        assertRefused("{\"name\": \"r\", \"kind\": \"replicate\", \"every\": \"1h\"}", "", "no 'to' for the replication");
     }
 
     @Test
