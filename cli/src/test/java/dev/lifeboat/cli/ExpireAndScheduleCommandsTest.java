@@ -73,7 +73,7 @@ class ExpireAndScheduleCommandsTest {
     }
 
     @Test
-    void aScheduleNeedsAConfigurationFileAndAJobKindWithoutAServiceIsRefused() throws IOException {
+    void aScheduleNeedsAConfigurationFileAndAJobWithoutItsSettingsIsRefused() throws IOException {
         Result noFile = run("schedule", "list");
         assertThat(noFile.exitCode()).isEqualTo(3);
         assertThat(noFile.stderr()).contains("the schedule lives in the configuration file");
@@ -83,14 +83,14 @@ class ExpireAndScheduleCommandsTest {
                 repo: %s
                 schedule:
                   jobs:
-                    - name: weekly-drill
-                      kind: drill
+                    - name: copy-to-us
+                      kind: replicate
                       cron: "0 0 4 ? * SUN"
                 """.formatted(repo));
         for (String sub : List.of("run", "list", "crontab")) {
             Result refused = run("schedule", sub, "--config", config.toString());
             assertThat(refused.exitCode()).as(sub).isEqualTo(3);
-            assertThat(refused.stderr()).as(sub).contains("schedule job 'weekly-drill' is of kind 'drill', which this Lifeboat cannot run");
+            assertThat(refused.stderr()).as(sub).contains("schedule job 'copy-to-us': no 'to' for the replication");
         }
     }
 
