@@ -213,6 +213,7 @@ public final class PgInstance {
         }
         StartupWatch watch = new StartupWatch(listener);
         watch.pid = running.pid();
+        watch.promoting = true;
         return await(watch, timeout, true);
     }
 
@@ -432,6 +433,8 @@ public final class PgInstance {
         private long pid = -1;
         private String lastLsn;
         private Instant lastProgress = Instant.EPOCH;
+        /** A promotion was asked for: a pause (at a target) ends by itself once the server notices. */
+        private boolean promoting;
 
         StartupWatch(StartupListener listener) {
             this.listener = listener;
@@ -491,7 +494,7 @@ public final class PgInstance {
         }
 
         private void recovering(String lsn, boolean paused) {
-            if (paused) {
+            if (paused && !promoting) {
                 throw new LifeboatException(ErrorCode.RECOVERY,
                         "recovery on port " + port + " is paused at " + lsn
                                 + " (recovery_target_action = 'pause'?): it will not open for writes by itself",
