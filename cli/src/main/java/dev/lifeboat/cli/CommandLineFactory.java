@@ -1,6 +1,8 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.command.AgentCommand;
 import dev.lifeboat.cli.command.BackupCommand;
+import dev.lifeboat.cli.command.CheckCommand;
 import dev.lifeboat.cli.command.DemoCommand;
 import dev.lifeboat.cli.command.InfoCommand;
 import dev.lifeboat.cli.command.InitCommand;
@@ -24,7 +26,7 @@ final class CommandLineFactory {
     @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
             subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
-                    RestoreCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                    RestoreCommand.class, InfoCommand.class, CheckCommand.class, AgentCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
             footer = {"", "Exit codes: 0 ok, 1 WAL file not found (wal-fetch), 2 usage, 3 configuration, 4 repository,",
                     "5 PostgreSQL, 6 recovery target, 7 restore destination, 8 storage, 9 corrupt object, 10 conflict,",
                     "11 timeout, 12 recovery failed, 13 check failed, 70 internal; wal-fetch exits 128 on every other failure."})

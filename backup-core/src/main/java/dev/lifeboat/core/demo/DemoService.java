@@ -145,7 +145,7 @@ public final class DemoService {
                 port.close();
                 restored = new RestoreService(repository).run(new RestoreRequest(restoredData, restorePort,
                         new RecoveryTarget.Time(target), null, null, lifeboat, List.of(), null, false, true,
-                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, ProgressListener.NONE));
+                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, 4, ProgressListener.NONE));
             }
             done("lifeboat restore --target-time '" + RecoveryTarget.formatForPostgres(target) + "'",
                     String.format("new instance on port %d open for writes: files %.1f s, recovery %.1f s, total %.1f s",

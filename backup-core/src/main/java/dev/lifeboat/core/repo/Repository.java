@@ -24,6 +24,7 @@ public final class Repository implements AutoCloseable {
     private final ObjectCodec codec;
     private final BackupCatalog backups;
     private final WalArchive wal;
+    private final StreamedWal streamed;
 
     private Repository(BlobStore store, RepositoryDescriptor descriptor) {
         this.store = store;
@@ -31,6 +32,7 @@ public final class Repository implements AutoCloseable {
         this.codec = new ObjectCodec(descriptor.compression().level());
         this.backups = new BackupCatalog(store, codec);
         this.wal = new WalArchive(store, codec);
+        this.streamed = new StreamedWal(store, codec);
     }
 
     /** Opens an initialised repository, or fails saying how to create one. */
@@ -123,6 +125,11 @@ public final class Repository implements AutoCloseable {
 
     public WalArchive wal() {
         return wal;
+    }
+
+    /** The streamed parts of segments not yet archived. */
+    public StreamedWal streamed() {
+        return streamed;
     }
 
     public String location() {

@@ -88,7 +88,12 @@ public final class RestorePlanner {
             notes.add(gapMessage);
         }
         requireTargetWithinArchive(target, chosen, wal, history, reach, archiveEnd, lastSegment);
-        return new RestorePlan(chosen, target, targetTimeline, timeline == null, archiveEnd, List.copyOf(notes));
+        List<ArchivedWal> replayPath = new ArrayList<>();
+        for (long s = startSegment; s < reach.endSegment(); s++) {
+            wal.segmentOnPath(history, s).ifPresent(replayPath::add);
+        }
+        return new RestorePlan(chosen, target, targetTimeline, timeline == null, archiveEnd, List.copyOf(notes),
+                List.copyOf(replayPath));
     }
 
     private BackupManifest choose(List<BackupManifest> usable, RecoveryTarget target, WalInventory wal, TimelineHistory history,

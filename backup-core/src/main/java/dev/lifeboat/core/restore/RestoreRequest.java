@@ -18,6 +18,7 @@ import java.util.List;
  * @param pauseAtTarget   pause at the target (recovery_target_action = pause) instead of promoting
  * @param start           start the instance and wait until it takes writes
  * @param login           how to log in to the new instance to check that it takes writes (port ignored)
+ * @param prefetch        WAL segments fetched ahead of recovery while the instance starts (0: none)
  */
 public record RestoreRequest(
         Path pgdata,
@@ -33,5 +34,6 @@ public record RestoreRequest(
         ConnectionSettings login,
         Duration startTimeout,
         int jobs,
+        int prefetch,
         ProgressListener progress) {
 }

@@ -90,26 +90,53 @@ public final class RestoreService {
 
         progress.step("starting PostgreSQL " + binaries.version() + " on port " + request.port() + " and replaying WAL");
         Path logFile = pgdata.resolve("lifeboat-restore.log");
+        ServerUser serverUser = ServerUser.detect();
         PgInstance instance = PgInstance.builder(binaries, pgdata)
-                .serverUser(ServerUser.detect())
+                .serverUser(serverUser)
                 .user(request.login().user())
                 .password(request.login().password())
                 .build();
-        instance.start(request.port(), logFile);
-        List<StartupProgress> phases = instance.awaitOpenForWrites(request.startTimeout(), p -> {
-            if (p.phase() == StartupPhase.RECOVERING && p.lastReplayedLsn() != null) {
-                progress.step("replayed WAL up to " + p.lastReplayedLsn());
-            } else if (p.phase() != StartupPhase.RECOVERING) {
-                progress.step(p.phase().name().toLowerCase().replace('_', ' ') + " after "
-                        + String.format("%.1f s", p.elapsed().toNanos() / 1e9));
+        serverUser.handOver(pgdata); // before the spool is made, so that its files are the server's too
+        WalPrefetcher prefetcher = startPrefetcher(request, pgdata, plan, notes);
+        List<StartupProgress> phases;
+        try {
+            instance.start(request.port(), logFile);
+            phases = instance.awaitOpenForWrites(request.startTimeout(), p -> {
+                if (p.phase() == StartupPhase.RECOVERING && p.lastReplayedLsn() != null) {
+                    progress.step("replayed WAL up to " + p.lastReplayedLsn());
+                } else if (p.phase() != StartupPhase.RECOVERING) {
+                    progress.step(p.phase().name().toLowerCase().replace('_', ' ') + " after "
+                            + String.format("%.1f s", p.elapsed().toNanos() / 1e9));
+                }
+            });
+        } finally {
+            if (prefetcher != null) {
+                prefetcher.close();
             }
-        });
+        }
         Integer timeline = currentTimeline(instance);
         return new RestoreResult(manifest.id(), plan.target().describe(), pgdata.toString(), request.port(), true, timeline,
                 manifest.totals().files(), bytes, planDuration, filesDuration,
                 elapsedAt(phases, StartupPhase.ACCEPTING_CONNECTIONS), elapsedAt(phases, StartupPhase.RECOVERY_FINISHED),
                 elapsedAt(phases, StartupPhase.OPEN_FOR_WRITES), Duration.ofNanos(System.nanoTime() - started),
                 logFile.toString(), notes);
+    }
+
+    /**
+     * Prefetching needs the launcher's fast path, which answers only restore_command's plain
+     * form (no --config).
+     */
+    private WalPrefetcher startPrefetcher(RestoreRequest request, Path pgdata, RestorePlan plan, List<String> notes) {
+        if (request.prefetch() <= 0 || !request.commandOptions().isEmpty()) {
+            return null;
+        }
+        try {
+            return WalPrefetcher.start(repository, pgdata, repository.location(), plan.replayPath(), request.prefetch(),
+                    Math.min(request.prefetch(), Math.max(2, request.jobs())));
+        } catch (IOException | RuntimeException e) {
+            notes.add("WAL prefetching is off: " + e.getMessage());
+            return null;
+        }
     }
 
     private static Duration elapsedAt(List<StartupProgress> phases, StartupPhase phase) {
