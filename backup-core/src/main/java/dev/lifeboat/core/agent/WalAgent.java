@@ -284,12 +284,11 @@ public final class WalAgent implements AutoCloseable {
         @Override
         public void run() {
             Path file = walDirectory.resolve(name);
+            RuntimeException problem = null;
             try {
                 if (!Files.exists(file)) {
-                    // Archived meanwhile by a JVM wal-push and recycled: nothing left to do.
-                    if (requested) {
-                        directory.markFailed(name, "WAL file " + file + " does not exist");
-                    }
+                    // Archived meanwhile by a JVM wal-push and recycled: nothing to store.
+                    problem = new LifeboatException(ErrorCode.USAGE, "WAL file " + file + " does not exist", null);
                     return;
                 }
                 FileIdentity before = FileIdentity.settled(file);
@@ -307,12 +306,25 @@ public final class WalAgent implements AutoCloseable {
                 listener.stored(result);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (IOException | RuntimeException e) {
-                failed(e instanceof RuntimeException re ? re
-                        : new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e));
+                problem = new LifeboatException(ErrorCode.INTERNAL, "interrupted", null, e);
+            } catch (IOException e) {
+                problem = new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+                failed(problem);
+            } catch (RuntimeException e) {
+                problem = e;
+                failed(e);
             } finally {
                 inFlight.remove(name);
-                if (requested) {
+                // Asked for (now or while it ran): answer before the request goes, so the launcher never waits for nothing.
+                boolean asked = requested;
+                if (asked && problem != null) {
+                    try {
+                        directory.markFailed(name, problem.getMessage() == null ? problem.toString() : problem.getMessage());
+                    } catch (IOException ignored) {
+                        // the launcher sees its request gone without an answer and runs the JVM wal-push
+                    }
+                }
+                if (asked) {
                     directory.removeRequest(name);
                 }
             }
@@ -324,13 +336,6 @@ public final class WalAgent implements AutoCloseable {
             int attempts = previous == null ? 1 : previous.attempts() + 1;
             long delay = Math.min(LAST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(attempts - 1, 10));
             retries.put(name, new Retry(attempts, System.nanoTime() + delay));
-            if (requested) {
-                try {
-                    directory.markFailed(name, problem.getMessage() == null ? problem.toString() : problem.getMessage());
-                } catch (IOException ignored) {
-                    // the launcher also falls back when the agent stops answering
-                }
-            }
             listener.failed(name, problem);
         }
     }

@@ -41,7 +41,8 @@ public final class WalPrefetcher implements AutoCloseable {
     private final int depth;
     private final ThreadPoolExecutor fetchers;
     private final Map<String, FetchTask> inFlight = new ConcurrentHashMap<>();
-    private final Set<String> spooled = ConcurrentHashMap.newKeySet();
+    /** Files placed in the spool and not yet taken; true for those placed because the launcher asked. */
+    private final Map<String, Boolean> spooled = new ConcurrentHashMap<>();
     private final Set<String> prefetchFailed = ConcurrentHashMap.newKeySet();
     private final AtomicLong prefetched = new AtomicLong();
     private final AtomicLong requested = new AtomicLong();
@@ -133,7 +134,7 @@ public final class WalPrefetcher implements AutoCloseable {
 
     /** Files gone from the spool were taken by recovery: it has moved past them. */
     private void noticeTaken() {
-        for (String name : spooled) {
+        for (String name : spooled.keySet()) {
             if (!spool.holds(name)) {
                 spooled.remove(name);
                 prefetched.incrementAndGet();
@@ -146,7 +147,7 @@ public final class WalPrefetcher implements AutoCloseable {
     }
 
     private void onRequest(String name) {
-        if (spooled.contains(name) && spool.holds(name)) {
+        if (spooled.containsKey(name) && spool.holds(name)) {
             spool.removeRequest(name); // the launcher looked just before it was placed
             return;
         }
@@ -162,11 +163,15 @@ public final class WalPrefetcher implements AutoCloseable {
         submit(new FetchTask(name, index == null ? null : path.get(index), true, index == null ? -1 : index));
     }
 
-    /** Spooled files before recovery's position will not be asked for (recovery got them otherwise). */
+    /**
+     * Prefetched files before recovery's position will not be asked for (recovery got them
+     * otherwise). Files placed on request stay until taken.
+     */
     private void discardPassed() {
-        for (String name : spooled) {
+        for (Map.Entry<String, Boolean> entry : spooled.entrySet()) {
+            String name = entry.getKey();
             Integer index = positionOf.get(name);
-            if (index != null && index < position) {
+            if (!entry.getValue() && index != null && index < position) {
                 spooled.remove(name);
                 spool.discard(name);
             }
@@ -179,7 +184,8 @@ public final class WalPrefetcher implements AutoCloseable {
         }
         while (next < path.size() && spooled.size() + prefetchesInFlight() < depth) {
             ArchivedWal wal = path.get(next);
-            if (!spooled.contains(wal.fileName()) && !inFlight.containsKey(wal.fileName()) && !prefetchFailed.contains(wal.fileName())) {
+            if (!spooled.containsKey(wal.fileName()) && !inFlight.containsKey(wal.fileName())
+                    && !prefetchFailed.contains(wal.fileName())) {
                 submit(new FetchTask(wal.fileName(), wal, false, next));
             }
             next++;
@@ -226,39 +232,57 @@ public final class WalPrefetcher implements AutoCloseable {
 
         @Override
         public void run() {
+            if (!running) {
+                inFlight.remove(name);
+                return;
+            }
+            boolean found = true;
+            RuntimeException problem = null;
             try {
-                if (!running) {
-                    return;
-                }
                 if (known != null) {
                     repository.wal().fetch(known, spool.temporary(name));
-                } else if (new WalFetchService(repository).fetch(name, spool.temporary(name)) == WalFetchService.Outcome.NOT_FOUND) {
-                    if (requested) {
+                } else {
+                    found = new WalFetchService(repository).fetch(name, spool.temporary(name)) == WalFetchService.Outcome.DELIVERED;
+                }
+                if (found) {
+                    spool.place(name);
+                    spooled.put(name, requested); // after: a name in the set but not on disk counts as taken
+                    prefetchFailed.remove(name);
+                }
+            } catch (IOException e) {
+                spooled.remove(name);
+                problem = new java.io.UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                spooled.remove(name);
+                problem = e;
+            } finally {
+                inFlight.remove(name);
+            }
+            // Asked for (now or while it ran): answer before the request goes, so the launcher never waits for nothing.
+            boolean asked = requested;
+            if (asked) {
+                spooled.computeIfPresent(name, (n, placedOnRequest) -> true);
+            }
+            try {
+                if (problem != null) {
+                    if (asked) {
+                        failed.incrementAndGet();
+                        spool.answerFailed(name, problem.getMessage() == null ? problem.toString() : problem.getMessage());
+                    } else {
+                        prefetchFailed.add(name); // recovery's own request tries again, and says why
+                    }
+                } else if (!found) {
+                    if (asked) {
                         missing.incrementAndGet();
                         spool.answerMissing(name);
                     }
-                    return;
-                }
-                spool.place(name);
-                spooled.add(name);
-                prefetchFailed.remove(name);
-                if (requested) {
+                } else if (asked) {
                     WalPrefetcher.this.requested.incrementAndGet();
                 }
-            } catch (IOException | RuntimeException e) {
-                if (requested) {
-                    failed.incrementAndGet();
-                    try {
-                        spool.answerFailed(name, e.getMessage() == null ? e.toString() : e.getMessage());
-                    } catch (IOException ignored) {
-                        // the launcher falls back when no answer comes and the heartbeat stops
-                    }
-                } else {
-                    prefetchFailed.add(name); // recovery's own request will try again, and say why
-                }
+            } catch (IOException e) {
+                // unanswered: the launcher sees its request gone without an answer and asks the JVM
             } finally {
-                inFlight.remove(name);
-                if (requested) {
+                if (asked) {
                     spool.removeRequest(name);
                 }
             }

@@ -78,6 +78,21 @@ class WalPrefetcherTest {
     }
 
     @Test
+    void aSegmentRecoveryTookAndAsksForAgainIsDeliveredAgainAndKeptUntilTaken() throws Exception {
+        start(2);
+        await(() -> spooled().size() == 2);
+        take(segment(1));
+        take(segment(2));
+        await(() -> spooled().contains(segment(4)));
+
+        request(segment(2)); // PostgreSQL reads the last segment again when recovery ends
+        await(() -> Files.exists(spool.resolve(segment(2))));
+        Thread.sleep(100);
+        assertThat(spool.resolve(segment(2))).as("not discarded as passed").exists();
+        assertThat(spool.resolve("requests").resolve(segment(2))).doesNotExist();
+    }
+
+    @Test
     void requestsAreAnsweredWithTheFileOrMissingFromAFreshLookup() throws Exception {
         start(1);
         Path history = Files.writeString(temp.resolve("00000002.history"), "1\t0/5000000\tno recovery target specified\n");

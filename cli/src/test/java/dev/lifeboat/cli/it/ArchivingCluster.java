@@ -67,6 +67,14 @@ public final class ArchivingCluster implements AutoCloseable {
         return Lifeboat.run(args);
     }
 
+    /** Starts `lifeboat agent` for this cluster and repository; close it (or kill/stop it) when done. */
+    public AgentProcess startAgent(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--repo", repository.toString(), "--pgdata", dataDirectory().toString(),
+                "--pg-host", "127.0.0.1", "--pg-port", Integer.toString(port()), "--report-every", "1"));
+        args.addAll(List.of(extraArgs));
+        return AgentProcess.start(scratch.resolve("agent-" + System.nanoTime() + ".log"), args);
+    }
+
     public Lifeboat.Run backup() {
         return lifeboat("backup", "--repo", repository.toString(), "--pgdata", dataDirectory().toString(),
                 "--pg-port", Integer.toString(port()));
