@@ -51,7 +51,8 @@ public final class WalAgent implements AutoCloseable {
     private record Stored(FileIdentity identity, long atNanos) {
     }
 
-    private record Retry(int attempts, long notBeforeNanos) {
+    /** A file that failed, and when to try again; {@code outage} when the store failed rather than the file. */
+    private record Retry(int attempts, long notBeforeNanos, boolean outage) {
     }
 
     private final AgentSettings settings;
@@ -299,6 +300,8 @@ public final class WalAgent implements AutoCloseable {
                 }
                 directory.markStored(name, before, result.sha256());
                 stored.put(name, new Stored(before, System.nanoTime()));
+                // The store works again: what failed because it did not is tried at once, not after its back-off.
+                retries.values().removeIf(Retry::outage);
                 retries.remove(name);
                 directory.clearFailed(name);
                 storedCount.incrementAndGet();
@@ -335,7 +338,9 @@ public final class WalAgent implements AutoCloseable {
             Retry previous = retries.get(name);
             int attempts = previous == null ? 1 : previous.attempts() + 1;
             long delay = Math.min(LAST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(attempts - 1, 10));
-            retries.put(name, new Retry(attempts, System.nanoTime() + delay));
+            boolean outage = problem instanceof dev.lifeboat.storage.StorageException
+                    || problem instanceof LifeboatException le && le.code() == ErrorCode.STORAGE;
+            retries.put(name, new Retry(attempts, System.nanoTime() + delay, outage));
             listener.failed(name, problem);
         }
     }

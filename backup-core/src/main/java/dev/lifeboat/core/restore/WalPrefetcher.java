@@ -240,7 +240,7 @@ public final class WalPrefetcher implements AutoCloseable {
             RuntimeException problem = null;
             try {
                 if (known != null) {
-                    repository.wal().fetch(known, spool.temporary(name));
+                    repository.wal().fetch(known, spool.temporary(name), false);
                 } else {
                     found = new WalFetchService(repository).fetch(name, spool.temporary(name)) == WalFetchService.Outcome.DELIVERED;
                 }

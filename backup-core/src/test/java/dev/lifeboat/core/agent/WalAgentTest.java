@@ -92,6 +92,22 @@ class WalAgentTest {
     }
 
     @Test
+    void afterAnOutageWhatFailedIsStoredAsSoonAsTheStoreWorksAgainNotAfterItsBackOff() throws Exception {
+        segment(FIRST, "failed during the outage");
+        ready(FIRST);
+        destination.failing.add(FIRST);
+        start();
+        await(() -> destination.pushes.contains(FIRST));
+        destination.failing.clear();
+
+        segment(SECOND, "written after the store came back");
+        ready(SECOND);
+        long since = System.nanoTime();
+        await(() -> destination.stored.containsKey(FIRST));
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).as("well within the 5 s back-off").isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
     void aFileThatChangedAfterItWasStoredIsNeverVouchedForAgain() throws Exception {
         Path file = segment(FIRST, "what was stored");
         ready(FIRST);

@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# WAL benchmark: how fast WAL leaves a busy primary, and how fast a restore replays it.
+#
+#   bench/wal-archive.sh [--backlog 50] [--load 60] [--clients 4] [--scale 100] [--wal-mb 1024]
+#                        [--jobs N] [--skip-restore] [--no-pgbackrest] [--keep]
+#
+# On a throwaway cluster (pgbench database of --scale) under a write-heavy pgbench load (the
+# built-in TPC-B-like script plus one that inserts 2,000 rows per transaction, so that WAL comes
+# at the rate of a busy primary: TPC-B alone writes a segment every few seconds), it measures:
+#   1. draining a backlog of --backlog ready segments (archiving paused while pgbench wrote them):
+#      bin/lifeboat wal-push alone, with `lifeboat agent` started at the same moment, and
+#      pgBackRest archive-push (synchronous and asynchronous) when pgbackrest is installed;
+#   2. --load seconds of pgbench with archiving through bin/lifeboat wal-push, without and with
+#      the agent: segments written, segments archived per second, the largest ready backlog;
+#   3. the latency of one bin/lifeboat wal-push call for an archived segment: answered from the
+#      agent's marker, from the directory repository without an agent (sha256sum), by the JVM;
+#   4. a restore to latest with --wal-mb of WAL to replay after the backup: lifeboat restore
+#      with --prefetch 0 and with the default prefetch, the same backup with a plain
+#      `cp` restore_command, and pgBackRest restore (plain and async archive-get) when installed.
+# Every figure is wall time on this machine, whatever else runs on it (the load average is
+# printed with the results).
+#
+# Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
+# /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
+set -euo pipefail
+
+backlog=50
+load=60
+clients=4
+scale=100
+wal_mb=1024
+jobs=""
+restore=yes
+pgbackrest=auto
+keep=no
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --backlog) backlog=$2; shift 2 ;;
+        --load) load=$2; shift 2 ;;
+        --clients) clients=$2; shift 2 ;;
+        --scale) scale=$2; shift 2 ;;
+        --wal-mb) wal_mb=$2; shift 2 ;;
+        --jobs) jobs=$2; shift 2 ;;
+        --skip-restore) restore=no; shift ;;
+        --no-pgbackrest) pgbackrest=no; shift ;;
+        --keep) keep=yes; shift ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd -P)
+"$root/bin/lifeboat" --version >/dev/null   # builds the jar if needed, before anything is timed
+
+bin=${LIFEBOAT_PG_BIN:-}
+if [ -z "$bin" ]; then
+    if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then bin=$(pg_config --bindir)
+    else bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); fi
+fi
+[ -x "$bin/pgbench" ] || { echo "no pgbench in '$bin' (set LIFEBOAT_PG_BIN)" >&2; exit 2; }
+if [ "$pgbackrest" = auto ]; then
+    if command -v pgbackrest >/dev/null; then pgbackrest=yes; else pgbackrest=no; fi
+fi
+
+as_server() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+work=$(mktemp -d /tmp/lifeboat-walbench-XXXXXX)
+chmod 755 "$work"
+agent_pid=""
+load_pid=""
+cleanup() {
+    [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
+    [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
+    for d in source restored-jvm restored-prefetch restored-cp restored-pgbr restored-pgbr-async; do
+        [ -d "$work/$d" ] && as_server "$bin/pg_ctl" -D "$work/$d" -m immediate stop >/dev/null 2>&1 || true
+    done
+    [ "$keep" = yes ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The launcher and jar are copied where the postgres user can read them (the checkout may be under /root).
+mkdir -p "$work/lifeboat/bin" "$work/lifeboat/cli/target" "$work/repository" "$work/plain" "$work/pgbackrest"
+cp "$root/bin/lifeboat" "$work/lifeboat/bin/lifeboat"
+cp "$root/cli/target/lifeboat.jar" "$work/lifeboat/cli/target/lifeboat.jar"
+chmod -R a+rX "$work/lifeboat"
+lifeboat="$work/lifeboat/bin/lifeboat"
+repo="$work/repository"
+[ "$(id -u)" = 0 ] && chown -R postgres: "$work"
+
+free_port() {  # a random loopback port nothing listens on
+    local p
+    while :; do
+        p=$((30000 + RANDOM % 10000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+}
+calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
+now() { date +%s.%N; }
+port=$(free_port)
+sql() { "$bin/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "$1" postgres; }
+ready() { find "$work/source/pg_wal/archive_status" -name '*.ready' | wc -l; }
+set_archive_command() { sql "ALTER SYSTEM SET archive_command = '$1'" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null; }
+wal_position() { sql "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"; }
+
+as_server "$bin/initdb" -D "$work/source" -A trust -U postgres --no-sync -E UTF8 --locale=C >/dev/null
+cat >> "$work/source/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$work'
+wal_level = replica
+archive_mode = on
+archive_command = 'true'
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+max_wal_senders = 4
+CONF
+as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
+"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" >/dev/null
+echo "pgbench -i -s $scale (its WAL is not archived) ..."
+"$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
+sql "CHECKPOINT" >/dev/null
+sql "CREATE TABLE bench_filler (id int, note text)" >/dev/null
+echo 'INSERT INTO bench_filler SELECT g, md5(random()::text) FROM generate_series(1, 2000) g;' > "$work/bulk.sql"
+chmod 644 "$work/bulk.sql"
+writing() {  # writing SECONDS [OUTPUT]: the write load, in the background (its pid in load_pid)
+    "$bin/pgbench" -T "$1" -c "$clients" -b tpcb-like@1 -f "$work/bulk.sql@1" -h 127.0.0.1 -p "$port" -U postgres postgres \
+        > "${2:-/dev/null}" 2>&1 &
+    load_pid=$!
+}
+stop_writing() {
+    kill "$load_pid" 2>/dev/null || true
+    wait "$load_pid" 2>/dev/null || true
+    load_pid=""
+    sql "TRUNCATE bench_filler" >/dev/null
+}
+
+lifeboat_push="$lifeboat wal-push --repo $repo %p"
+pgbr_conf="$work/pgbackrest.conf"
+pgbr() { as_server pgbackrest --config="$pgbr_conf" --stanza=bench "$@"; }
+if [ "$pgbackrest" = yes ]; then
+    cat > "$pgbr_conf" <<CONF
+[global]
+repo1-path=$work/pgbackrest
+compress-type=zst
+compress-level=3
+process-max=4
+spool-path=$work/pgbackrest-spool
+lock-path=$work/pgbackrest-lock
+log-path=$work/pgbackrest-log
+log-level-console=warn
+log-level-file=off
+start-fast=y
+archive-check=n
+
+[bench]
+pg1-path=$work/source
+pg1-port=$port
+pg1-socket-path=$work
+pg1-user=postgres
+CONF
+    chmod 644 "$pgbr_conf"
+    mkdir -p "$work/pgbackrest-spool" "$work/pgbackrest-lock" "$work/pgbackrest-log"
+    [ "$(id -u)" = 0 ] && chown postgres: "$work/pgbackrest-spool" "$work/pgbackrest-lock" "$work/pgbackrest-log"
+    pgbr stanza-create >/dev/null
+fi
+
+start_agent() {  # start_agent [extra args]: in the background, as the postgres user, like systemd would
+    as_server "$lifeboat" agent --repo "$repo" --pgdata "$work/source" --pg-port "$port" --pg-host 127.0.0.1 \
+        ${jobs:+--jobs $jobs} --report-every 5 "$@" >> "$work/agent.log" 2>&1 &
+    agent_pid=$!
+}
+stop_agent() {
+    if [ -n "$agent_pid" ]; then
+        # runuser forwards SIGTERM to the agent, which finishes what it is pushing and exits
+        kill "$agent_pid" 2>/dev/null || true
+        wait "$agent_pid" 2>/dev/null || true
+        agent_pid=""
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 1. Backlog drain
+make_backlog() {  # archiving paused (a failing archive_command), pgbench until $1 segments wait
+    set_archive_command "false"
+    writing 3600
+    while [ "$(ready)" -lt "$1" ]; do sleep 0.1; done
+    stop_writing
+    sql "SELECT pg_switch_wal()" >/dev/null
+    sleep 1
+}
+drain() {  # drain LABEL ARCHIVE_COMMAND [agent]: seconds and segments/s until nothing is ready
+    local label=$1 command=$2 with_agent=${3:-} n t0 t1
+    make_backlog "$backlog"
+    n=$(ready)
+    t0=$(now)
+    if [ -n "$with_agent" ]; then
+        # A cold start, timed: archive_command is switched on once the agent is up (else the first
+        # calls find no agent and start JVMs of their own).
+        start_agent
+        until [ -f "$work/source/pg_wal/.lifeboat/push/heartbeat" ]; do sleep 0.02; done
+    fi
+    set_archive_command "$command"
+    while [ "$(ready)" -gt 0 ]; do sleep 0.05; done
+    t1=$(now)
+    if [ -n "$with_agent" ]; then stop_agent; fi
+    printf '  %-44s %3d segments in %5.1f s = %5.1f segments/s\n' "$label" "$n" "$(calc "$t1 - $t0")" "$(calc "$n / ($t1 - $t0)")"
+}
+
+echo
+echo "1. draining a backlog of $backlog ready segments into a filesystem repository"
+drain "lifeboat wal-push (no agent)" "$lifeboat_push"
+drain "lifeboat agent (cold start included)" "$lifeboat_push" agent
+if [ "$pgbackrest" = yes ]; then
+    drain "pgbackrest archive-push (sync)" "pgbackrest --config=$pgbr_conf --stanza=bench archive-push %p"
+    drain "pgbackrest archive-push (async)" "pgbackrest --config=$pgbr_conf --stanza=bench --archive-async archive-push %p"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 2. Under load
+under_load() {  # under_load LABEL [agent]
+    local label=$1 with_agent=${2:-} start_lsn end_lsn archived0 archived1 max_ready=0 r t0 t1 t2
+    set_archive_command "$lifeboat_push"
+    while [ "$(ready)" -gt 0 ]; do sleep 0.1; done
+    if [ -n "$with_agent" ]; then start_agent; sleep 2; fi
+    start_lsn=$(wal_position)
+    archived0=$(sql "SELECT archived_count FROM pg_stat_archiver")
+    t0=$(now)
+    writing "$load" "$work/pgbench.out"
+    while kill -0 "$load_pid" 2>/dev/null; do
+        r=$(ready)
+        [ "$r" -gt "$max_ready" ] && max_ready=$r
+        sleep 0.5
+    done
+    t1=$(now)
+    stop_writing
+    end_lsn=$(wal_position)
+    archived1=$(sql "SELECT archived_count FROM pg_stat_archiver")
+    r=$(ready)
+    while [ "$(ready)" -gt 0 ]; do sleep 0.1; done
+    t2=$(now)
+    if [ -n "$with_agent" ]; then stop_agent; fi
+    local written archived seconds tps
+    written=$(calc "($end_lsn - $start_lsn) / 16777216")
+    archived=$((archived1 - archived0))
+    seconds=$(calc "$t1 - $t0")
+    tps=$(grep -o 'tps = [0-9.]*' "$work/pgbench.out" | head -n 1 | cut -d' ' -f3 || true)
+    printf '  %-28s %5.0f tps, wrote %5.1f segments (%4.1f/s), archived %3d (%4.1f/s), largest backlog %d, %d left at the end (drained in %.1f s)\n' \
+        "$label" "${tps:-0}" "$written" "$(calc "$written / $seconds")" "$archived" "$(calc "$archived / $seconds")" "$max_ready" "$r" "$(calc "$t2 - $t1")"
+}
+
+echo
+echo "2. $load s of pgbench -c $clients with archive_command = bin/lifeboat wal-push"
+under_load "without agent"
+under_load "with agent" agent
+
+# ---------------------------------------------------------------------------------------------
+# 3. One archive_command call
+latency() {  # latency LABEL REPO SEGMENT: mean wall milliseconds of 20 calls, made as PostgreSQL makes them
+    local label=$1 target=$2 segment=$3 t0 t1 failures
+    t0=$(now)
+    failures=$(cd "$work/source" && as_server sh -c 'f=0; for i in $(seq 1 20); do "$0" wal-push --repo "$1" "pg_wal/$2" >/dev/null 2>&1 || f=$((f + 1)); done; echo $f' \
+        "$lifeboat" "$target" "$segment")
+    t1=$(now)
+    printf '  %-52s %6.1f ms per call%s\n' "$label" "$(calc "($t1 - $t0) * 1000 / 20")" "$([ "$failures" = 0 ] || echo " ($failures failed!)")"
+}
+
+echo
+echo "3. one bin/lifeboat wal-push call for a segment already archived"
+set_archive_command "$lifeboat_push"
+start_agent
+sleep 2
+segment=$(sql "SELECT pg_walfile_name(pg_current_wal_lsn())")
+sql "SELECT pg_switch_wal()" >/dev/null
+while [ "$(sql "SELECT last_archived_wal FROM pg_stat_archiver")" != "$segment" ]; do sleep 0.1; done
+latency "agent running (its marker)" "$repo" "$segment"
+stop_agent
+rm -rf "$work/source/pg_wal/.lifeboat"   # its markers stay true after it stops: forget them to time the other paths
+latency "no agent, directory repository (sha256sum)" "$repo" "$segment"
+latency "no agent, same repository as file:// URI (JVM)" "file://$repo" "$segment"
+
+# ---------------------------------------------------------------------------------------------
+# 4. Restore with WAL to replay
+if [ "$restore" = yes ]; then
+    echo
+    echo "4. restore to latest with $wal_mb MB of WAL to replay (pgbench scale $scale)"
+    push="$lifeboat_push && cp %p $work/plain/%f"
+    [ "$pgbackrest" = yes ] && push="$push && pgbackrest --config=$pgbr_conf --stanza=bench archive-push %p"
+    set_archive_command "$push"
+    start_agent
+    "$lifeboat" backup --repo "$repo" --pgdata "$work/source" --pg-port "$port" ${jobs:+--jobs $jobs} >/dev/null
+    [ "$pgbackrest" = yes ] && pgbr backup --type=full >/dev/null
+    start_lsn=$(wal_position)
+    writing 3600
+    while [ $(( ($(wal_position) - start_lsn) / 1048576 )) -lt "$wal_mb" ]; do sleep 0.2; done
+    kill "$load_pid" 2>/dev/null || true
+    wait "$load_pid" 2>/dev/null || true
+    load_pid=""
+    sql "SELECT pg_switch_wal()" >/dev/null
+    while [ "$(ready)" -gt 0 ]; do sleep 0.1; done
+    stop_agent
+    expected=$(sql "SELECT sum(abalance) || ':' || (SELECT count(*) FROM bench_filler) FROM pgbench_accounts")
+    echo "  $(calc "($(wal_position) - $start_lsn) / 1048576") MB of WAL after the backups; sum(abalance):rows = $expected"
+
+    open_for_writes() {  # open_for_writes PORT: waits until the instance takes a write
+        until "$bin/psql" -X -At -h 127.0.0.1 -p "$1" -U postgres -c "CREATE TABLE IF NOT EXISTS bench_open ()" postgres >/dev/null 2>&1; do
+            sleep 0.05
+        done
+    }
+    report() {  # report LABEL PORT T0 T1
+        local balance
+        balance=$("$bin/psql" -X -At -h 127.0.0.1 -p "$2" -U postgres -c "SELECT sum(abalance) || ':' || (SELECT count(*) FROM bench_filler) FROM pgbench_accounts" postgres)
+        printf '  %-40s %6.1f s to open for writes%s\n' "$1" "$(calc "$4 - $3")" "$([ "$balance" = "$expected" ] || echo " (WRONG CONTENTS: $balance)")"
+    }
+    stop_instance() { as_server "$bin/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; }
+
+    rport=$(free_port); t0=$(now)
+    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-jvm" --port "$rport" --prefetch 0 ${jobs:+--jobs $jobs} >/dev/null
+    report "lifeboat restore --prefetch 0" "$rport" "$t0" "$(now)"
+    stop_instance "$work/restored-jvm"
+
+    rport=$(free_port); t0=$(now)
+    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-prefetch" --port "$rport" ${jobs:+--jobs $jobs} >/dev/null
+    report "lifeboat restore (prefetch 8)" "$rport" "$t0" "$(now)"
+    stop_instance "$work/restored-prefetch"
+
+    rport=$(free_port); t0=$(now)
+    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-cp" --port "$rport" --no-start ${jobs:+--jobs $jobs} >/dev/null
+    echo "restore_command = 'cp $work/plain/%f %p'" >> "$work/restored-cp/postgresql.auto.conf"
+    chown -R postgres: "$work/restored-cp" 2>/dev/null || true
+    as_server "$bin/pg_ctl" -D "$work/restored-cp" -l "$work/restored-cp.log" start >/dev/null
+    open_for_writes "$rport"
+    report "lifeboat files + cp restore_command" "$rport" "$t0" "$(now)"
+    stop_instance "$work/restored-cp"
+
+    if [ "$pgbackrest" = yes ]; then
+        for mode in plain async; do
+            dir="$work/restored-pgbr"; extra=""
+            if [ "$mode" = async ]; then dir="$work/restored-pgbr-async"; extra="--archive-async"; fi
+            rport=$(free_port); t0=$(now)
+            pgbr $extra restore --pg1-path="$dir" --type=default \
+                --recovery-option="restore_command=pgbackrest --config=$pgbr_conf --stanza=bench --pg1-path=$dir $extra archive-get %f \"%p\"" >/dev/null
+            printf "port = %s\narchive_mode = off\n" "$rport" >> "$dir/postgresql.auto.conf"
+            as_server "$bin/pg_ctl" -D "$dir" -l "$dir.log" start >/dev/null
+            open_for_writes "$rport"
+            report "pgbackrest restore ($mode archive-get)" "$rport" "$t0" "$(now)"
+            stop_instance "$dir"
+        done
+    fi
+fi
+
+echo
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs; PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $("$lifeboat" --version)$([ "$pgbackrest" = yes ] && echo ", $(pgbackrest version)")"
