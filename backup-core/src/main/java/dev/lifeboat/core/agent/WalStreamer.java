@@ -108,8 +108,11 @@ final class WalStreamer implements AutoCloseable {
                 throw new LifeboatException(ErrorCode.REPOSITORY, "the server at " + settings.connection().describe() + " is cluster "
                         + cluster + ", but the repository belongs to " + systemIdentifier, "point --pg-port at this cluster");
             }
-            ReplicationSlots.Slot slot = new ReplicationSlots(sql).ensurePhysical(settings.slot());
-            restart = slot.restartLsn() != null ? Lsn.parse(slot.restartLsn())
+            ReplicationSlots slots = new ReplicationSlots(sql);
+            boolean existed = slots.find(settings.slot()).isPresent();
+            ReplicationSlots.Slot slot = slots.ensurePhysical(settings.slot());
+            // A new slot keeps WAL from the last checkpoint on, which the archive has: stream from now.
+            restart = existed && slot.restartLsn() != null ? Lsn.parse(slot.restartLsn())
                     : Lsn.parse(sql.queryString("SELECT pg_current_wal_lsn()::text"));
         }
         try (PhysicalReplication replication = PhysicalReplication.open(settings.connection())) {

@@ -4,6 +4,7 @@ import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalInventory;
 
@@ -31,6 +32,7 @@ public final class InfoService {
                     t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes()));
         }
         WalInventory wal = WalInventory.load(repository);
+        List<StreamedWal.Streamed> streamed = repository.streamed().list();
         List<RepositoryInfo.Timeline> timelines = new ArrayList<>();
         for (int tli : wal.timelines()) {
             NavigableMap<Long, ArchivedWal> segments = wal.segments(tli);
@@ -50,10 +52,14 @@ public final class InfoService {
             }
             Instant lastArchived = segments.values().stream().map(ArchivedWal::archivedAt)
                     .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+            String timelineHex = String.format("%08X", tli);
+            StreamedWal.Streamed newestStreamed = streamed.stream().filter(st -> st.segment().startsWith(timelineHex))
+                    .reduce((a, b) -> b).orElse(null);
             timelines.add(new RepositoryInfo.Timeline(tli, parent, branch,
                     segments.isEmpty() ? null : segments.firstEntry().getValue().fileName(),
                     segments.isEmpty() ? null : segments.lastEntry().getValue().fileName(),
-                    segments.size(), gaps, lastArchived));
+                    segments.size(), gaps, lastArchived, newestStreamed == null ? null : newestStreamed.segment(),
+                    newestStreamed == null ? null : newestStreamed.storedAt()));
         }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
                 d.compression().algorithm() + ":" + d.compression().level(), backups, timelines);

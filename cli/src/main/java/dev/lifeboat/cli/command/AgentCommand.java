@@ -28,11 +28,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Archive a cluster's WAL ahead of PostgreSQL (runs in the foreground; one per cluster).",
-                "Watches pg_wal/archive_status for ready files and stores them in parallel, so that",
-                "archive_command = '/path/to/bin/lifeboat wal-push --repo R %p' (unchanged) answers without a JVM.",
-                "--repo must be written exactly as in archive_command. SIGTERM or Ctrl-C stops it after the",
-                "pushes under way; without an agent, wal-push works on its own."})
+        description = {"Archive a cluster's WAL ahead of PostgreSQL (in the foreground; one agent per cluster).",
+                "It watches pg_wal/archive_status and stores every ready file at once, in parallel, so that",
+                "the unchanged archive_command '.../bin/lifeboat wal-push --repo R %%p' answers without a JVM.",
+                "Give --repo exactly as archive_command does. SIGTERM or Ctrl-C stops it once the pushes",
+                "under way are done. Without an agent, wal-push works on its own."})
 public final class AgentCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -44,8 +44,8 @@ public final class AgentCommand extends LifeboatSubcommand {
     @Option(names = "--jobs", paramLabel = "N", description = "WAL files stored at once (default: number of CPUs, at least 2).")
     Integer jobs;
 
-    @Option(names = "--stream", description = {"Also receive WAL over the replication protocol through a physical slot, so that",
-            "the segment still being written is in the repository within --stream-interval of a commit."})
+    @Option(names = "--stream", description = {"Also receive WAL over the replication protocol, through a physical slot:",
+            "the segment still being written is stored within --stream-interval of a commit."})
     boolean stream;
 
     @Option(names = "--slot", paramLabel = "NAME", defaultValue = StreamSettings.DEFAULT_SLOT,

@@ -13,10 +13,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check that the archive can restore every backup to its newest WAL, and (with --pgdata) that",
-                "archiving keeps up: lists every missing WAL segment between a backup's start and the newest archived",
-                "segment of each timeline, the ready backlog, and the WAL each replication slot keeps.",
-                "Exits 0 when all is well and 13 when something is wrong (one line per problem)."})
+        description = {"Check that every backup can be restored to the newest archived WAL of each timeline",
+                "(lists each missing segment) and, with --pgdata, that archiving keeps up (ready backlog,",
+                "archiver failures, WAL kept by replication slots).",
+                "Exits 0 when all is well, 13 when something is wrong (one FAIL line per problem)."})
 public final class CheckCommand extends LifeboatSubcommand {
 
     @Mixin

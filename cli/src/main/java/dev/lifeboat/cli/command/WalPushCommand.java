@@ -13,14 +13,15 @@ import java.nio.file.Path;
 
 @Command(name = "wal-push", mixinStandardHelpOptions = true,
         description = {"Archive one WAL file (PostgreSQL's archive_command):",
-                "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %p'",
-                "Exits 0 only once the file is durably stored; an identical file already stored is success."})
+                "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %%p'",
+                "Exits 0 only once the file is durably stored; an identical file already stored is success.",
+                "With `lifeboat agent` running, bin/lifeboat answers from the agent without starting a JVM."})
 public final class WalPushCommand extends LifeboatSubcommand {
 
     @Mixin
     RepositoryOption repo;
 
-    @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%p).")
+    @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%%p).")
     Path walPath;
 
     @Option(names = "--ahead", paramLabel = "N", defaultValue = "32",
