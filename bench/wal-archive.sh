@@ -95,6 +95,16 @@ free_port() {  # a random loopback port nothing listens on
 }
 calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 now() { date +%s.%N; }
+ticks=$(getconf CLK_TCK)
+# CPU seconds: of the archiver's finished children (every archive_command run) and of a live process.
+archiver_cpu() {
+    local pid
+    pid=$(sql "SELECT pid FROM pg_stat_activity WHERE backend_type = 'archiver'")
+    awk -v t="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f", ($14 + $15) / t }' "/proc/$pid/stat"
+}
+process_cpu() {
+    awk -v t="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
 port=$(free_port)
 sql() { "$bin/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "$1" postgres; }
 ready() { find "$work/source/pg_wal/archive_status" -name '*.ready' | wc -l; }
@@ -164,13 +174,24 @@ CONF
 fi
 
 start_agent() {  # start_agent [extra args]: in the background, as the postgres user, like systemd would
-    as_server "$lifeboat" agent --repo "$repo" --pgdata "$work/source" --pg-port "$port" --pg-host 127.0.0.1 \
-        ${jobs:+--jobs $jobs} --report-every 5 "$@" >> "$work/agent.log" 2>&1 &
+    local args=(agent --repo "$repo" --pgdata "$work/source" --pg-port "$port" --pg-host 127.0.0.1 ${jobs:+--jobs $jobs}
+        --report-every 5 "$@")
+    # Not through as_server: a function run in the background is a subshell, and its pid would not be the agent's.
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
+    else
+        "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
+    fi
     agent_pid=$!
+}
+agent_cpu() {  # CPU seconds the running agent has used so far
+    local java
+    java=$(pgrep -P "$agent_pid" | head -n 1 || true)   # under runuser, the JVM is its child
+    process_cpu "${java:-$agent_pid}"
 }
 stop_agent() {
     if [ -n "$agent_pid" ]; then
-        # runuser forwards SIGTERM to the agent, which finishes what it is pushing and exits
+        # runuser passes SIGTERM on to the agent, which finishes what it is pushing and exits
         kill "$agent_pid" 2>/dev/null || true
         wait "$agent_pid" 2>/dev/null || true
         agent_pid=""
@@ -187,10 +208,11 @@ make_backlog() {  # archiving paused (a failing archive_command), pgbench until 
     sql "SELECT pg_switch_wal()" >/dev/null
     sleep 1
 }
-drain() {  # drain LABEL ARCHIVE_COMMAND [agent]: seconds and segments/s until nothing is ready
-    local label=$1 command=$2 with_agent=${3:-} n t0 t1
+drain() {  # drain LABEL ARCHIVE_COMMAND [agent]: seconds, segments/s and CPU per segment until nothing is ready
+    local label=$1 command=$2 with_agent=${3:-} n t0 t1 cpu0 cpu1 agent=0 cpu
     make_backlog "$backlog"
     n=$(ready)
+    cpu0=$(archiver_cpu)
     t0=$(now)
     if [ -n "$with_agent" ]; then
         # A cold start, timed: archive_command is switched on once the agent is up (else the first
@@ -201,8 +223,12 @@ drain() {  # drain LABEL ARCHIVE_COMMAND [agent]: seconds and segments/s until n
     set_archive_command "$command"
     while [ "$(ready)" -gt 0 ]; do sleep 0.05; done
     t1=$(now)
-    if [ -n "$with_agent" ]; then stop_agent; fi
-    printf '  %-44s %3d segments in %5.1f s = %5.1f segments/s\n' "$label" "$n" "$(calc "$t1 - $t0")" "$(calc "$n / ($t1 - $t0)")"
+    if [ -n "$with_agent" ]; then agent=$(agent_cpu); stop_agent; fi
+    cpu1=$(archiver_cpu)
+    cpu=$(calc "($cpu1 - $cpu0 + $agent) * 1000 / $n")
+    case "$command" in *--archive-async*) cpu="n/a (detached async process)" ;; *) cpu="$cpu ms" ;; esac
+    printf '  %-40s %3d segments in %5.1f s = %5.1f segments/s, CPU per segment %s\n' "$label" "$n" "$(calc "$t1 - $t0")" \
+        "$(calc "$n / ($t1 - $t0)")" "$cpu"
 }
 
 echo
@@ -305,30 +331,35 @@ if [ "$restore" = yes ]; then
             sleep 0.05
         done
     }
-    report() {  # report LABEL PORT T0 T1
+    report() {  # report LABEL PORT T0 T_STARTED T1: files (before the start) + recovery (start to open for writes)
         local balance
         balance=$("$bin/psql" -X -At -h 127.0.0.1 -p "$2" -U postgres -c "SELECT sum(abalance) || ':' || (SELECT count(*) FROM bench_filler) FROM pgbench_accounts" postgres)
-        printf '  %-40s %6.1f s to open for writes%s\n' "$1" "$(calc "$4 - $3")" "$([ "$balance" = "$expected" ] || echo " (WRONG CONTENTS: $balance)")"
+        printf '  %-40s %6.1f s = files %5.1f s + recovery to open for writes %5.1f s%s\n' "$1" "$(calc "$5 - $3")" \
+            "$(calc "$4 - $3")" "$(calc "$5 - $4")" "$([ "$balance" = "$expected" ] || echo " (WRONG CONTENTS: $balance)")"
+    }
+    lifeboat_restore() {  # lifeboat_restore LABEL DIR [args]: its own phase timings
+        local label=$1 dir=$2 rport t0 t1 files
+        shift 2
+        rport=$(free_port); t0=$(now)
+        "$lifeboat" restore --repo "$repo" --pgdata "$dir" --port "$rport" ${jobs:+--jobs $jobs} --output json "$@" > "$dir.json"
+        t1=$(now)
+        files=$(grep -o '"filesDuration" : [0-9.]*' "$dir.json" | grep -o '[0-9.]*$')
+        report "$label" "$rport" "$t0" "$(calc "$t1 - ($(grep -o '"toOpenForWrites" : [0-9.]*' "$dir.json" | grep -o '[0-9.]*$'))")" "$t1"
+        stop_instance "$dir"
     }
     stop_instance() { as_server "$bin/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; }
 
-    rport=$(free_port); t0=$(now)
-    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-jvm" --port "$rport" --prefetch 0 ${jobs:+--jobs $jobs} >/dev/null
-    report "lifeboat restore --prefetch 0" "$rport" "$t0" "$(now)"
-    stop_instance "$work/restored-jvm"
-
-    rport=$(free_port); t0=$(now)
-    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-prefetch" --port "$rport" ${jobs:+--jobs $jobs} >/dev/null
-    report "lifeboat restore (prefetch 8)" "$rport" "$t0" "$(now)"
-    stop_instance "$work/restored-prefetch"
+    lifeboat_restore "lifeboat restore --prefetch 0" "$work/restored-jvm" --prefetch 0
+    lifeboat_restore "lifeboat restore (prefetch 8)" "$work/restored-prefetch"
 
     rport=$(free_port); t0=$(now)
     "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-cp" --port "$rport" --no-start ${jobs:+--jobs $jobs} >/dev/null
     echo "restore_command = 'cp $work/plain/%f %p'" >> "$work/restored-cp/postgresql.auto.conf"
     chown -R postgres: "$work/restored-cp" 2>/dev/null || true
+    t_started=$(now)
     as_server "$bin/pg_ctl" -D "$work/restored-cp" -l "$work/restored-cp.log" start >/dev/null
     open_for_writes "$rport"
-    report "lifeboat files + cp restore_command" "$rport" "$t0" "$(now)"
+    report "lifeboat files + cp restore_command" "$rport" "$t0" "$t_started" "$(now)"
     stop_instance "$work/restored-cp"
 
     if [ "$pgbackrest" = yes ]; then
@@ -336,12 +367,13 @@ if [ "$restore" = yes ]; then
             dir="$work/restored-pgbr"; extra=""
             if [ "$mode" = async ]; then dir="$work/restored-pgbr-async"; extra="--archive-async"; fi
             rport=$(free_port); t0=$(now)
-            pgbr $extra restore --pg1-path="$dir" --type=default \
+            pgbr restore --pg1-path="$dir" --type=default \
                 --recovery-option="restore_command=pgbackrest --config=$pgbr_conf --stanza=bench --pg1-path=$dir $extra archive-get %f \"%p\"" >/dev/null
             printf "port = %s\narchive_mode = off\n" "$rport" >> "$dir/postgresql.auto.conf"
+            t_started=$(now)
             as_server "$bin/pg_ctl" -D "$dir" -l "$dir.log" start >/dev/null
             open_for_writes "$rport"
-            report "pgbackrest restore ($mode archive-get)" "$rport" "$t0" "$(now)"
+            report "pgbackrest restore ($mode archive-get)" "$rport" "$t0" "$t_started" "$(now)"
             stop_instance "$dir"
         done
     fi

@@ -3,12 +3,15 @@ package dev.lifeboat.core.agent;
 import dev.lifeboat.core.pg.DataDirectoryOwner;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.stream.Stream;
  * pg_wal, and base backups (Lifeboat's, pg_basebackup's) leave pg_wal's contents out.
  *
  * <pre>
+ * lock              held (fcntl) by the running agent: one agent per data directory
  * repository        the --repo text the agent serves; the launcher uses nothing here unless its
  *                   own --repo is exactly this text
  * heartbeat         touched every second while the agent runs; older than 3 s means no agent
@@ -48,6 +52,7 @@ public final class AgentDirectory {
 
     private final Path root;
     private final DataDirectoryOwner ownership;
+    private FileChannel lockChannel;
 
     private AgentDirectory(Path root, DataDirectoryOwner ownership) {
         this.root = root;
@@ -62,6 +67,38 @@ public final class AgentDirectory {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Takes the directory for this process: false when another agent holds it. The lock goes
+     * with the process, however it ends.
+     */
+    public synchronized boolean lock() throws IOException {
+        ownership.createDirectories(root.getParent());
+        ownership.createDirectories(root);
+        FileChannel channel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() == null) {
+                channel.close();
+                return false;
+            }
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            return false;
+        }
+        lockChannel = channel;
+        return true;
+    }
+
+    public synchronized void unlock() {
+        if (lockChannel != null) {
+            try {
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // released with the process anyway
+            }
+            lockChannel = null;
+        }
     }
 
     /**

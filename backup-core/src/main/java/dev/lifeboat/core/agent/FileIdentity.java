@@ -15,13 +15,16 @@ import java.util.Map;
  * <p>Every write, truncation, rename or replacement of the file gives it a new change time or
  * a new inode. The kernel stamps change times from a clock that advances in ticks of a few
  * milliseconds, so a write in the same tick as the last one could keep the time: an identity
- * is therefore only taken from a file whose change time is older than {@link #SETTLED}, and a
- * later write would then carry a later time.
+ * is therefore only taken from a file whose change time is older than {@link #SETTLED_MILLIS}
+ * (a second more where the filesystem keeps whole seconds), and a later write would then carry
+ * a later time.
  */
 public record FileIdentity(long size, long inode, String changeTime) {
 
     /** Comfortably more than the kernel's coarse clock tick (1 to 10 ms). */
     static final long SETTLED_MILLIS = 50;
+    /** For filesystems that keep whole seconds only (their change times end in .000000000). */
+    static final long SETTLED_MILLIS_WHOLE_SECONDS = 1_050;
 
     public static FileIdentity of(Path file) throws IOException {
         Map<String, Object> attributes = Files.readAttributes(file, "unix:size,ino,ctime");
@@ -39,14 +42,16 @@ public record FileIdentity(long size, long inode, String changeTime) {
     public static FileIdentity settled(Path file) throws IOException, InterruptedException {
         for (int round = 0; round < 100; round++) {
             FileIdentity identity = of(file);
+            long settled = identity.changeTime.endsWith(".000000000") ? SETTLED_MILLIS_WHOLE_SECONDS : SETTLED_MILLIS;
             long ageMillis = System.currentTimeMillis() - identity.changeMillis();
-            if (ageMillis >= SETTLED_MILLIS) {
+            if (ageMillis >= settled) {
                 return identity;
             }
-            Thread.sleep(SETTLED_MILLIS - Math.max(0, ageMillis));
+            Thread.sleep(settled - Math.max(0, ageMillis));
         }
         throw new IOException(file + " keeps changing");
     }
+
 
     private long changeMillis() {
         int dot = changeTime.indexOf('.');

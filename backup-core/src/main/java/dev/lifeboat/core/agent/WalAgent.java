@@ -105,11 +105,19 @@ public final class WalAgent implements AutoCloseable {
         }
         WalAgent agent = new WalAgent(settings, destination, listener);
         try {
+            if (!agent.directory.lock()) {
+                throw new LifeboatException(ErrorCode.USAGE, "another lifeboat agent runs for " + settings.pgdata(),
+                        "one agent per cluster: stop the other one first");
+            }
             agent.directory.prepare(destination.location());
             agent.directory.beat();
         } catch (IOException e) {
+            agent.directory.unlock();
             throw new LifeboatException(ErrorCode.STORAGE, "cannot write the agent directory " + agent.directory.root() + ": "
                     + e.getMessage(), "run the agent as the data directory's owner (or root)", e);
+        } catch (RuntimeException e) {
+            agent.directory.unlock();
+            throw e;
         }
         agent.watcher.start();
         if (agent.streamer != null) {
@@ -157,6 +165,7 @@ public final class WalAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            directory.unlock();
             stopped.countDown();
         }
     }

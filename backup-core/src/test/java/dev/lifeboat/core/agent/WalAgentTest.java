@@ -1,6 +1,8 @@
 package dev.lifeboat.core.agent;
 
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The agent's side of the launcher protocol, against a data directory made of plain files:
@@ -142,6 +145,17 @@ class WalAgentTest {
         destination.hold.countDown();
         stopping.get(10, TimeUnit.SECONDS);
         assertThat(agentDirectory.resolve("stored").resolve(FIRST)).exists();
+    }
+
+    @Test
+    void aSecondAgentForTheSameDataDirectoryIsRefused() {
+        start();
+        assertThatThrownBy(() -> WalAgent.start(new AgentSettings(pgdata, 1, Duration.ofMillis(5), null), destination,
+                AgentListener.NONE)).isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains("another lifeboat agent runs for");
+                });
+        assertThat(agentDirectory.resolve("heartbeat")).as("the first one is untouched").exists();
     }
 
     private void start() {

@@ -74,8 +74,8 @@ class AgentFaultsIT {
             Path walCopy = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent().resolve(segment);
             Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), walCopy, StandardCopyOption.REPLACE_EXISTING);
             TestClusters.serverUser().handOver(pgdata);
-            try (AgentProcess agent = AgentProcess.start(source.scratch().resolve("copy-agent.log"), List.of("--repo",
-                    repository.toString(), "--pgdata", pgdata.toString(), "--report-every", "1"))) {
+            try (AgentProcess agent = source.track(AgentProcess.start(source.scratch().resolve("copy-agent.log"), List.of("--repo",
+                    repository.toString(), "--pgdata", pgdata.toString(), "--report-every", "1")))) {
                 Lifeboat.Run push = launcherWithoutJvm(source, pgdata, "wal-push", "--repo", repository.toString(), "pg_wal/" + segment);
                 assertThat(push.exitCode()).as(push + "\nagent:\n" + agent.log()).isZero();
                 assertThat(pgdata.resolve("pg_wal/.lifeboat/push/stored").resolve(segment)).exists();

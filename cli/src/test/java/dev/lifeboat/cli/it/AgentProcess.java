@@ -30,7 +30,12 @@ public final class AgentProcess implements AutoCloseable {
         builder.environment().remove("LIFEBOAT_CONFIG");
         try {
             AgentProcess agent = new AgentProcess(builder.start(), log);
-            agent.awaitLog("archiving ", Duration.ofSeconds(60));
+            try {
+                agent.awaitLog("archiving ", Duration.ofSeconds(60));
+            } catch (AssertionError e) {
+                agent.close();
+                throw e;
+            }
             return agent;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + command, e);
