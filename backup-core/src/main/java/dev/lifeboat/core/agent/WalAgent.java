@@ -58,6 +58,7 @@ public final class WalAgent implements AutoCloseable {
     private final AgentSettings settings;
     private final ArchiveDestination destination;
     private final AgentListener listener;
+    private final RepeatingNotes notes;
     private final AgentDirectory directory;
     private final Path walDirectory;
     private final ThreadPoolExecutor pushers;
@@ -77,6 +78,7 @@ public final class WalAgent implements AutoCloseable {
         this.settings = settings;
         this.destination = destination;
         this.listener = listener;
+        this.notes = new RepeatingNotes(listener);
         this.directory = AgentDirectory.of(settings.pgdata());
         this.walDirectory = settings.pgdata().resolve("pg_wal");
         this.pushers = new ThreadPoolExecutor(settings.jobs(), settings.jobs(), 0, TimeUnit.SECONDS,
@@ -194,7 +196,7 @@ public final class WalAgent implements AutoCloseable {
                     lastPrune = listedAt;
                 }
             } catch (IOException | RuntimeException e) {
-                listener.note("agent: " + e.getMessage());
+                notes.note("cannot watch " + walDirectory + ": " + e);
             }
             try {
                 Thread.sleep(settings.poll().toMillis());

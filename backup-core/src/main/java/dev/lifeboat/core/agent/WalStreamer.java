@@ -43,6 +43,7 @@ final class WalStreamer implements AutoCloseable {
     private final String systemIdentifier;
     private final Path workDirectory;
     private final AgentListener listener;
+    private final RepeatingNotes notes;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Lsn stored = Lsn.INVALID;
@@ -61,6 +62,7 @@ final class WalStreamer implements AutoCloseable {
         this.systemIdentifier = systemIdentifier;
         this.workDirectory = workDirectory;
         this.listener = listener;
+        this.notes = new RepeatingNotes(listener);
         this.thread = new Thread(this::run, "lifeboat-agent-stream");
         this.thread.setDaemon(true);
     }
@@ -90,9 +92,9 @@ final class WalStreamer implements AutoCloseable {
             try {
                 session();
             } catch (LifeboatException e) {
-                listener.note("streaming stopped: " + e.getMessage() + (running ? "; trying again in " + RETRY.toSeconds() + " s" : ""));
+                notes.note("streaming stopped: " + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
             } catch (SQLException | IOException | RuntimeException e) {
-                listener.note("streaming interrupted: " + e.getMessage() + (running ? "; trying again in " + RETRY.toSeconds() + " s" : ""));
+                notes.note("streaming interrupted: " + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
             } finally {
                 closeSegment();
             }
