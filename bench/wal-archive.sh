@@ -2,7 +2,8 @@
 # WAL benchmark: how fast WAL leaves a busy primary, and how fast a restore replays it.
 #
 #   bench/wal-archive.sh [--backlog 50] [--load 60] [--clients 4] [--scale 100] [--wal-mb 1024]
-#                        [--jobs N] [--skip-restore] [--no-pgbackrest] [--keep]
+#                        [--compress-level 3] [--jobs N] [--sections 1234] [--rounds 1]
+#                        [--no-pgbackrest] [--keep]
 #
 # On a throwaway cluster (pgbench database of --scale) under a write-heavy pgbench load (the
 # built-in TPC-B-like script plus one that inserts 2,000 rows per transaction, so that WAL comes
@@ -17,8 +18,10 @@
 #   4. a restore to latest with --wal-mb of WAL to replay after the backup: lifeboat restore
 #      with --prefetch 0 and with the default prefetch, the same backup with a plain
 #      `cp` restore_command, and pgBackRest restore (plain and async archive-get) when installed.
-# Every figure is wall time on this machine, whatever else runs on it (the load average is
-# printed with the results).
+# --sections picks which of the four to run; --rounds repeats the restores (in turn) to see the
+# noise. Both tools compress with zstd at --compress-level. Every figure is wall time on this
+# machine, whatever else runs on it (the load average is printed with the results); CPU per
+# segment is what archiving itself used (archive_command processes and the agent).
 #
 # Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
@@ -30,7 +33,9 @@ clients=4
 scale=100
 wal_mb=1024
 jobs=""
-restore=yes
+sections=1234
+rounds=1
+level=3
 pgbackrest=auto
 keep=no
 while [ $# -gt 0 ]; do
@@ -41,7 +46,9 @@ while [ $# -gt 0 ]; do
         --scale) scale=$2; shift 2 ;;
         --wal-mb) wal_mb=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
-        --skip-restore) restore=no; shift ;;
+        --sections) sections=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --compress-level) level=$2; shift 2 ;;
         --no-pgbackrest) pgbackrest=no; shift ;;
         --keep) keep=yes; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -69,7 +76,7 @@ agent_pid=""
 load_pid=""
 cleanup() {
     [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
-    [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
+    if [ -n "$agent_pid" ]; then kill -CONT "$agent_pid" 2>/dev/null; kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null; fi || true
     for d in source restored-jvm restored-prefetch restored-cp restored-pgbr restored-pgbr-async; do
         [ -d "$work/$d" ] && as_server "$bin/pg_ctl" -D "$work/$d" -m immediate stop >/dev/null 2>&1 || true
     done
@@ -124,7 +131,7 @@ checkpoint_timeout = 30min
 max_wal_senders = 4
 CONF
 as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
-"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" >/dev/null
+"$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" --compress-level "$level" >/dev/null
 echo "pgbench -i -s $scale (its WAL is not archived) ..."
 "$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
 sql "CHECKPOINT" >/dev/null
@@ -151,7 +158,7 @@ if [ "$pgbackrest" = yes ]; then
 [global]
 repo1-path=$work/pgbackrest
 compress-type=zst
-compress-level=3
+compress-level=$level
 process-max=4
 spool-path=$work/pgbackrest-spool
 lock-path=$work/pgbackrest-lock
@@ -176,22 +183,23 @@ fi
 start_agent() {  # start_agent [extra args]: in the background, as the postgres user, like systemd would
     local args=(agent --repo "$repo" --pgdata "$work/source" --pg-port "$port" --pg-host 127.0.0.1 ${jobs:+--jobs $jobs}
         --report-every 5 "$@")
-    # Not through as_server: a function run in the background is a subshell, and its pid would not be the agent's.
+    # Not through as_server: a function run in the background is a subshell, whose pid is not the
+    # agent's; and setpriv, unlike runuser, leaves no parent process in between (the launcher
+    # execs the JVM, so $! is the agent itself).
     if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
+        setpriv --reuid=postgres --regid=postgres --init-groups -- "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
     else
         "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
     fi
     agent_pid=$!
 }
 agent_cpu() {  # CPU seconds the running agent has used so far
-    local java
-    java=$(pgrep -P "$agent_pid" | head -n 1 || true)   # under runuser, the JVM is its child
-    process_cpu "${java:-$agent_pid}"
+    process_cpu "$(agent_java)"
 }
 stop_agent() {
     if [ -n "$agent_pid" ]; then
-        # runuser passes SIGTERM on to the agent, which finishes what it is pushing and exits
+        # SIGTERM: the agent finishes what it is pushing and exits
+        kill -CONT "$agent_pid" 2>/dev/null || true
         kill "$agent_pid" 2>/dev/null || true
         wait "$agent_pid" 2>/dev/null || true
         agent_pid=""
@@ -208,36 +216,48 @@ make_backlog() {  # archiving paused (a failing archive_command), pgbench until 
     sql "SELECT pg_switch_wal()" >/dev/null
     sleep 1
 }
-drain() {  # drain LABEL ARCHIVE_COMMAND [agent]: seconds, segments/s and CPU per segment until nothing is ready
-    local label=$1 command=$2 with_agent=${3:-} n t0 t1 cpu0 cpu1 agent=0 cpu
+agent_java() { echo "$agent_pid"; }
+drain() {  # drain LABEL ARCHIVE_COMMAND [cold|warm]: seconds, segments/s and CPU per segment until nothing is ready
+    local label=$1 command=$2 agent_mode=${3:-} n t0 t1 cpu0 cpu1 agent0=0 agent1=0 cpu
     make_backlog "$backlog"
     n=$(ready)
     cpu0=$(archiver_cpu)
+    [ "$agent_mode" = warm ] && agent0=$(agent_cpu)
     t0=$(now)
-    if [ -n "$with_agent" ]; then
+    if [ "$agent_mode" = cold ]; then
         # A cold start, timed: archive_command is switched on once the agent is up (else the first
         # calls find no agent and start JVMs of their own).
         start_agent
         until [ -f "$work/source/pg_wal/.lifeboat/push/heartbeat" ]; do sleep 0.02; done
+    elif [ "$agent_mode" = warm ]; then
+        # The agent of the previous drain, stopped (SIGSTOP) while this backlog grew: it resumes
+        # warm, as an agent that runs all the time would meet a backlog after a store outage.
+        kill -CONT "$(agent_java)"
+        until [ -n "$(find "$work/source/pg_wal/.lifeboat/push/heartbeat" -newermt "@${t0%.*}" 2>/dev/null)" ]; do sleep 0.02; done
     fi
     set_archive_command "$command"
     while [ "$(ready)" -gt 0 ]; do sleep 0.05; done
     t1=$(now)
-    if [ -n "$with_agent" ]; then agent=$(agent_cpu); stop_agent; fi
+    if [ -n "$agent_mode" ]; then agent1=$(agent_cpu); fi
+    if [ "$agent_mode" = cold ]; then kill -STOP "$(agent_java)"; fi
+    if [ "$agent_mode" = warm ]; then stop_agent; fi
     cpu1=$(archiver_cpu)
-    cpu=$(calc "($cpu1 - $cpu0 + $agent) * 1000 / $n")
+    cpu=$(calc "($cpu1 - $cpu0 + $agent1 - $agent0) * 1000 / $n")
     case "$command" in *--archive-async*) cpu="n/a (detached async process)" ;; *) cpu="$cpu ms" ;; esac
     printf '  %-40s %3d segments in %5.1f s = %5.1f segments/s, CPU per segment %s\n' "$label" "$n" "$(calc "$t1 - $t0")" \
         "$(calc "$n / ($t1 - $t0)")" "$cpu"
 }
 
-echo
-echo "1. draining a backlog of $backlog ready segments into a filesystem repository"
-drain "lifeboat wal-push (no agent)" "$lifeboat_push"
-drain "lifeboat agent (cold start included)" "$lifeboat_push" agent
-if [ "$pgbackrest" = yes ]; then
-    drain "pgbackrest archive-push (sync)" "pgbackrest --config=$pgbr_conf --stanza=bench archive-push %p"
-    drain "pgbackrest archive-push (async)" "pgbackrest --config=$pgbr_conf --stanza=bench --archive-async archive-push %p"
+if [[ $sections == *1* ]]; then
+    echo
+    echo "1. draining a backlog of $backlog ready segments into a filesystem repository (zstd level $level)"
+    drain "lifeboat wal-push (no agent)" "$lifeboat_push"
+    drain "lifeboat agent (cold start included)" "$lifeboat_push" cold
+    drain "lifeboat agent (already running)" "$lifeboat_push" warm
+    if [ "$pgbackrest" = yes ]; then
+        drain "pgbackrest archive-push (sync)" "pgbackrest --config=$pgbr_conf --stanza=bench archive-push %p"
+        drain "pgbackrest archive-push (async)" "pgbackrest --config=$pgbr_conf --stanza=bench --archive-async archive-push %p"
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -273,10 +293,12 @@ under_load() {  # under_load LABEL [agent]
         "$label" "${tps:-0}" "$written" "$(calc "$written / $seconds")" "$archived" "$(calc "$archived / $seconds")" "$max_ready" "$r" "$(calc "$t2 - $t1")"
 }
 
-echo
-echo "2. $load s of pgbench -c $clients with archive_command = bin/lifeboat wal-push"
-under_load "without agent"
-under_load "with agent" agent
+if [[ $sections == *2* ]]; then
+    echo
+    echo "2. $load s of pgbench -c $clients with archive_command = bin/lifeboat wal-push"
+    under_load "without agent"
+    under_load "with agent" agent
+fi
 
 # ---------------------------------------------------------------------------------------------
 # 3. One archive_command call
@@ -289,6 +311,7 @@ latency() {  # latency LABEL REPO SEGMENT: mean wall milliseconds of 20 calls, m
     printf '  %-52s %6.1f ms per call%s\n' "$label" "$(calc "($t1 - $t0) * 1000 / 20")" "$([ "$failures" = 0 ] || echo " ($failures failed!)")"
 }
 
+if [[ $sections == *3* ]]; then
 echo
 echo "3. one bin/lifeboat wal-push call for a segment already archived"
 set_archive_command "$lifeboat_push"
@@ -302,10 +325,11 @@ stop_agent
 rm -rf "$work/source/pg_wal/.lifeboat"   # its markers stay true after it stops: forget them to time the other paths
 latency "no agent, directory repository (sha256sum)" "$repo" "$segment"
 latency "no agent, same repository as file:// URI (JVM)" "file://$repo" "$segment"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # 4. Restore with WAL to replay
-if [ "$restore" = yes ]; then
+if [[ $sections == *4* ]]; then
     echo
     echo "4. restore to latest with $wal_mb MB of WAL to replay (pgbench scale $scale)"
     push="$lifeboat_push && cp %p $work/plain/%f"
@@ -338,45 +362,52 @@ if [ "$restore" = yes ]; then
             "$(calc "$4 - $3")" "$(calc "$5 - $4")" "$([ "$balance" = "$expected" ] || echo " (WRONG CONTENTS: $balance)")"
     }
     lifeboat_restore() {  # lifeboat_restore LABEL DIR [args]: its own phase timings
-        local label=$1 dir=$2 rport t0 t1 files
+        local label=$1 dir=$2 rport t0 t1 open
         shift 2
         rport=$(free_port); t0=$(now)
         "$lifeboat" restore --repo "$repo" --pgdata "$dir" --port "$rport" ${jobs:+--jobs $jobs} --output json "$@" > "$dir.json"
         t1=$(now)
-        files=$(grep -o '"filesDuration" : [0-9.]*' "$dir.json" | grep -o '[0-9.]*$')
-        report "$label" "$rport" "$t0" "$(calc "$t1 - ($(grep -o '"toOpenForWrites" : [0-9.]*' "$dir.json" | grep -o '[0-9.]*$'))")" "$t1"
+        open=$(grep -o '"toOpenForWrites" : [0-9.]*' "$dir.json" | grep -o '[0-9.]*$')
+        report "$label" "$rport" "$t0" "$(calc "$t1 - $open")" "$t1"
         stop_instance "$dir"
     }
-    stop_instance() { as_server "$bin/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; }
+    stop_instance() { as_server "$bin/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$1"; }
+    cp_restore() {
+        local dir=$work/restored-cp rport t0 t_started
+        rport=$(free_port); t0=$(now)
+        "$lifeboat" restore --repo "$repo" --pgdata "$dir" --port "$rport" --no-start ${jobs:+--jobs $jobs} >/dev/null
+        echo "restore_command = 'cp $work/plain/%f %p'" >> "$dir/postgresql.auto.conf"
+        chown -R postgres: "$dir" 2>/dev/null || true
+        t_started=$(now)
+        as_server "$bin/pg_ctl" -D "$dir" -l "$dir.log" start >/dev/null
+        open_for_writes "$rport"
+        report "lifeboat files + cp restore_command" "$rport" "$t0" "$t_started" "$(now)"
+        stop_instance "$dir"
+    }
+    pgbackrest_restore() {  # pgbackrest_restore plain|async
+        local dir=$work/restored-pgbr extra="" rport t0 t_started
+        if [ "$1" = async ]; then dir="$work/restored-pgbr-async"; extra="--archive-async"; fi
+        rport=$(free_port); t0=$(now)
+        pgbr restore --pg1-path="$dir" --type=default \
+            --recovery-option="restore_command=pgbackrest --config=$pgbr_conf --stanza=bench --pg1-path=$dir $extra archive-get %f \"%p\"" >/dev/null
+        printf "port = %s\narchive_mode = off\n" "$rport" >> "$dir/postgresql.auto.conf"
+        t_started=$(now)
+        as_server "$bin/pg_ctl" -D "$dir" -l "$dir.log" start >/dev/null
+        open_for_writes "$rport"
+        report "pgbackrest restore ($1 archive-get)" "$rport" "$t0" "$t_started" "$(now)"
+        stop_instance "$dir"
+    }
 
     lifeboat_restore "lifeboat restore --prefetch 0" "$work/restored-jvm" --prefetch 0
-    lifeboat_restore "lifeboat restore (prefetch 8)" "$work/restored-prefetch"
-
-    rport=$(free_port); t0=$(now)
-    "$lifeboat" restore --repo "$repo" --pgdata "$work/restored-cp" --port "$rport" --no-start ${jobs:+--jobs $jobs} >/dev/null
-    echo "restore_command = 'cp $work/plain/%f %p'" >> "$work/restored-cp/postgresql.auto.conf"
-    chown -R postgres: "$work/restored-cp" 2>/dev/null || true
-    t_started=$(now)
-    as_server "$bin/pg_ctl" -D "$work/restored-cp" -l "$work/restored-cp.log" start >/dev/null
-    open_for_writes "$rport"
-    report "lifeboat files + cp restore_command" "$rport" "$t0" "$t_started" "$(now)"
-    stop_instance "$work/restored-cp"
-
-    if [ "$pgbackrest" = yes ]; then
-        for mode in plain async; do
-            dir="$work/restored-pgbr"; extra=""
-            if [ "$mode" = async ]; then dir="$work/restored-pgbr-async"; extra="--archive-async"; fi
-            rport=$(free_port); t0=$(now)
-            pgbr restore --pg1-path="$dir" --type=default \
-                --recovery-option="restore_command=pgbackrest --config=$pgbr_conf --stanza=bench --pg1-path=$dir $extra archive-get %f \"%p\"" >/dev/null
-            printf "port = %s\narchive_mode = off\n" "$rport" >> "$dir/postgresql.auto.conf"
-            t_started=$(now)
-            as_server "$bin/pg_ctl" -D "$dir" -l "$dir.log" start >/dev/null
-            open_for_writes "$rport"
-            report "pgbackrest restore ($mode archive-get)" "$rport" "$t0" "$t_started" "$(now)"
-            stop_instance "$dir"
-        done
-    fi
+    for round in $(seq 1 "$rounds"); do
+        [ "$rounds" -gt 1 ] && echo "  round $round"
+        lifeboat_restore "lifeboat restore (prefetch 8)" "$work/restored-prefetch"
+        cp_restore
+        if [ "$pgbackrest" = yes ]; then
+            pgbackrest_restore plain
+            pgbackrest_restore async
+        fi
+    done
 fi
 
 echo
