@@ -1,6 +1,8 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.command.AgentCommand;
 import dev.lifeboat.cli.command.BackupCommand;
+import dev.lifeboat.cli.command.CheckCommand;
 import dev.lifeboat.cli.command.DemoCommand;
 import dev.lifeboat.cli.command.DrillCommand;
 import dev.lifeboat.cli.command.ExpireCommand;
@@ -31,7 +33,7 @@ final class CommandLineFactory {
             description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
             subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
                     RestoreCommand.class, DrillCommand.class, VerifyCommand.class, PromoteCommand.class, ReplicateCommand.class,
-                    InfoCommand.class, ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                    InfoCommand.class, CheckCommand.class, AgentCommand.class, ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
             footer = {"", "Exit codes: 0 ok, 1 WAL file not found (wal-fetch), 2 usage, 3 configuration, 4 repository,",
                     "5 PostgreSQL, 6 recovery target, 7 restore destination, 8 storage, 9 corrupt object, 10 conflict,",
                     "11 timeout, 12 recovery failed, 13 check failed (drill, demo), 70 internal; wal-fetch exits 128 on every other failure."})

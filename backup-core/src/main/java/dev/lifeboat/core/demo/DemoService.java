@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -145,7 +146,7 @@ public final class DemoService {
                 port.close();
                 restored = new RestoreService(repository).run(new RestoreRequest(restoredData, restorePort,
                         new RecoveryTarget.Time(target), null, null, lifeboat, List.of(), null, false, true,
-                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, ProgressListener.NONE));
+                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, 4, ProgressListener.NONE, false, Map.of()));
             }
             done("lifeboat restore --target-time '" + RecoveryTarget.formatForPostgres(target) + "'",
                     String.format("new instance on port %d open for writes: files %.1f s, recovery %.1f s, total %.1f s",

@@ -127,7 +127,7 @@ public final class DrillService {
         settings.putAll(request.settings());
         return new RestoreRequest(instance.pgdata(), instance.port.port(), request.target(), request.backupId(),
                 request.targetTimeline(), request.lifeboatCommand(), request.commandOptions(), null, false, true,
-                request.login(), request.startTimeout(), request.jobs(), request.progress(), false, settings);
+                request.login(), request.startTimeout(), request.jobs(), RestoreRequest.DEFAULT_PREFETCH, request.progress(), false, settings);
     }
 
     /** The checks and timings of one drill as it goes. */

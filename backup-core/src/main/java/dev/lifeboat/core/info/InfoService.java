@@ -6,6 +6,7 @@ import dev.lifeboat.core.repo.DrillCatalog;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalInventory;
 
@@ -44,6 +45,7 @@ public final class InfoService {
                             drill.timings() == null ? null : drill.timings().rto(), drill.failure())));
         }
         WalInventory wal = WalInventory.load(repository);
+        List<StreamedWal.Streamed> streamed = repository.streamed().list();
         List<RepositoryInfo.Timeline> timelines = new ArrayList<>();
         for (int tli : wal.timelines()) {
             NavigableMap<Long, ArchivedWal> segments = wal.segments(tli);
@@ -63,10 +65,14 @@ public final class InfoService {
             }
             Instant lastArchived = segments.values().stream().map(ArchivedWal::archivedAt)
                     .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+            String timelineHex = String.format("%08X", tli);
+            StreamedWal.Streamed newestStreamed = streamed.stream().filter(st -> st.segment().startsWith(timelineHex))
+                    .reduce((a, b) -> b).orElse(null);
             timelines.add(new RepositoryInfo.Timeline(tli, parent, branch,
                     segments.isEmpty() ? null : segments.firstEntry().getValue().fileName(),
                     segments.isEmpty() ? null : segments.lastEntry().getValue().fileName(),
-                    segments.size(), gaps, lastArchived));
+                    segments.size(), gaps, lastArchived, newestStreamed == null ? null : newestStreamed.segment(),
+                    newestStreamed == null ? null : newestStreamed.storedAt()));
         }
         List<RepositoryInfo.Job> jobs = new ArrayList<>();
         for (JobRunLog.Latest j : new JobRunLog(repository, Clock.systemUTC()).latestOfEach().values()) {

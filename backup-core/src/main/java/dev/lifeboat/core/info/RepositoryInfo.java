@@ -37,11 +37,13 @@ public record RepositoryInfo(
     /**
      * The WAL archived on one timeline.
      *
-     * @param parent the timeline it branched from (from its history file), or null
-     * @param gaps   missing stretches, each "first..last" missing segment names
+     * @param parent          the timeline it branched from (from its history file), or null
+     * @param gaps            missing stretches, each "first..last" missing segment names
+     * @param streamedSegment the newest segment whose streamed part is stored (not yet archived whole), or null
      */
     public record Timeline(int timeline, Integer parent, String branchLsn, String firstSegment, String lastSegment,
-                           long segments, List<String> gaps, Instant lastArchivedAt) {
+                           long segments, List<String> gaps, Instant lastArchivedAt, String streamedSegment,
+                           Instant streamedAt) {
     }
 
     /**

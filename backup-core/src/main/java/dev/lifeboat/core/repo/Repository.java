@@ -26,6 +26,7 @@ public final class Repository implements WalDestination, AutoCloseable {
     private final BackupCatalog backups;
     private final WalArchive wal;
     private final DrillCatalog drills;
+    private final StreamedWal streamed;
 
     private Repository(BlobStore store, RepositoryDescriptor descriptor) {
         this.store = store;
@@ -34,6 +35,7 @@ public final class Repository implements WalDestination, AutoCloseable {
         this.backups = new BackupCatalog(store, codec);
         this.wal = new WalArchive(store, codec);
         this.drills = new DrillCatalog(store, codec, backups);
+        this.streamed = new StreamedWal(store, codec);
     }
 
     /** Opens an initialised repository, or fails saying how to create one. */
@@ -132,6 +134,11 @@ public final class Repository implements WalDestination, AutoCloseable {
 
     public DrillCatalog drills() {
         return drills;
+    }
+
+    /** The streamed parts of segments not yet archived. */
+    public StreamedWal streamed() {
+        return streamed;
     }
 
     public String location() {

@@ -14,6 +14,7 @@ package dev.lifeboat.core.repo;
  * jobs/nightly-full/20261125-020000.123-3f2a9c1b.running a run under way (removed when it finishes)
  * queue/us/wal/000000010000000000000003-&lt;sha256&gt;   WAL still to copy to the repository named "us" (empty)
  * queue/us/last-attempt                            when a copy to "us" was last tried
+ * stream/00000001/000000010000000000000004.zst   the streamed part of a segment not yet archived (replaced as it grows)
  * </pre>
  */
 public final class RepositoryLayout {
@@ -29,6 +30,7 @@ public final class RepositoryLayout {
     public static final String JOB_RECORD_SUFFIX = ".json";
     public static final String JOB_RUNNING_SUFFIX = ".running";
     public static final String QUEUE_PREFIX = "queue/";
+    public static final String STREAM_PREFIX = "stream/";
 
     private RepositoryLayout() {
     }
@@ -57,6 +59,23 @@ public final class RepositoryLayout {
 
     public static String walQueueAttempt(String repositoryName) {
         return QUEUE_PREFIX + repositoryName + "/last-attempt";
+    }
+
+    /**
+     * The streamed, still growing part of a segment. Its own prefix, and no checksum in the
+     * name: it is replaced as WAL arrives, while an archived segment is immutable.
+     */
+    public static String streamedSegment(String segmentName) {
+        return STREAM_PREFIX + segmentName.substring(0, 8) + "/" + segmentName + ".zst";
+    }
+
+    /** The segment name of a streamed segment's key, or null. */
+    public static String segmentOfStreamed(String key) {
+        if (!key.startsWith(STREAM_PREFIX) || !key.endsWith(".zst")) {
+            return null;
+        }
+        String base = key.substring(key.lastIndexOf('/') + 1, key.length() - ".zst".length());
+        return base.matches("[0-9A-F]{24}") ? base : null;
     }
 
     /** The backup id of a manifest key, or null when the key is not a manifest. */

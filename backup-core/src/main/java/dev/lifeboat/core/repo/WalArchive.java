@@ -144,9 +144,18 @@ public final class WalArchive {
 
     /**
      * Writes the file's verified content to {@code destination} (via a temporary file in the
-     * same directory and a rename, so a failure never leaves a partial file behind).
+     * same directory and a rename, so a failure never leaves a partial file behind), synced.
      */
     public void fetch(ArchivedWal wal, Path destination) {
+        fetch(wal, destination, true);
+    }
+
+    /**
+     * {@link #fetch(ArchivedWal, Path)}; without {@code sync} the file is not forced to disk,
+     * for copies that are worthless after a crash anyway (a restore's prefetch spool: PostgreSQL
+     * syncs what it keeps).
+     */
+    public void fetch(ArchivedWal wal, Path destination, boolean sync) {
         Path dir = destination.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + destination.getFileName() + ".lifeboat-tmp");
         try {
@@ -155,8 +164,10 @@ public final class WalArchive {
                          StandardOpenOption.WRITE)) {
                 in.transferTo(out);
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
+            if (sync) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

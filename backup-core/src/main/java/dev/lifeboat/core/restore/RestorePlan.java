@@ -1,5 +1,6 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.wal.Lsn;
 
@@ -12,7 +13,8 @@ import java.util.List;
  * @param timelineLatest the user asked for the newest timeline (recovery_target_timeline = 'latest')
  * @param archiveEnd     where the gap-free archived WAL on that timeline's path ends
  * @param notes          things the operator should read before trusting the result
+ * @param replayPath     the archived segments recovery will ask for, in order, from the backup's start to archiveEnd
  */
 public record RestorePlan(BackupManifest backup, RecoveryTarget target, int targetTimeline, boolean timelineLatest,
-                          Lsn archiveEnd, List<String> notes) {
+                          Lsn archiveEnd, List<String> notes, List<ArchivedWal> replayPath) {
 }

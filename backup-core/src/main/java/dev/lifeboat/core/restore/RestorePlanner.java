@@ -94,7 +94,12 @@ public final class RestorePlanner {
             notes.add(gapMessage);
         }
         requireTargetWithinArchive(target, chosen, wal, history, reach, archiveEnd, lastSegment);
-        return new RestorePlan(chosen, target, targetTimeline, timeline == null, archiveEnd, List.copyOf(notes));
+        List<ArchivedWal> replayPath = new ArrayList<>();
+        for (long s = startSegment; s < reach.endSegment(); s++) {
+            wal.segmentOnPath(history, s).ifPresent(replayPath::add);
+        }
+        return new RestorePlan(chosen, target, targetTimeline, timeline == null, archiveEnd, List.copyOf(notes),
+                List.copyOf(replayPath));
     }
 
     /**
@@ -118,7 +123,7 @@ public final class RestorePlanner {
                 + (end != null && end.lsn() != null ? " up to " + end.lsn() : " at its consistency point"));
         notes.addAll(plan.notes());
         return new RestorePlan(plan.backup(), plan.target(), plan.targetTimeline(), plan.timelineLatest(), plan.archiveEnd(),
-                List.copyOf(notes));
+                List.copyOf(notes), plan.replayPath());
     }
 
     private BackupManifest choose(List<BackupManifest> usable, RecoveryTarget target, WalInventory wal, TimelineHistory history,

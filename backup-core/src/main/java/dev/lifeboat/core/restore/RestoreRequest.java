@@ -21,6 +21,7 @@ import java.util.Map;
  * @param pauseAtTarget   pause at the target (recovery_target_action = pause) instead of promoting
  * @param start           start the instance and wait until it takes writes
  * @param login           how to log in to the new instance to check that it takes writes (port ignored)
+ * @param prefetch        WAL segments fetched ahead of recovery while the instance starts (0: none)
  * @param standby         start it as a standby (standby.signal) that keeps replaying archived WAL until promoted;
  *                        the target must be {@link RecoveryTarget.Latest}
  * @param settings        more settings for the new instance (e.g. shared_buffers), written after Lifeboat's own;
@@ -40,9 +41,13 @@ public record RestoreRequest(
         ConnectionSettings login,
         Duration startTimeout,
         int jobs,
+        int prefetch,
         ProgressListener progress,
         boolean standby,
         Map<String, String> settings) {
+
+    /** Segments fetched ahead of recovery unless the operator says otherwise. */
+    public static final int DEFAULT_PREFETCH = 8;
 
     public RestoreRequest {
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -53,7 +58,6 @@ public record RestoreRequest(
                           List<String> lifeboatCommand, List<String> commandOptions, String archiveCommand, boolean pauseAtTarget,
                           boolean start, ConnectionSettings login, Duration startTimeout, int jobs, ProgressListener progress) {
         this(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand, pauseAtTarget, start,
-                login, startTimeout, jobs, progress, false, Map.of());
+                login, startTimeout, jobs, 0, progress, false, Map.of());
     }
-
 }

@@ -104,7 +104,7 @@ public final class RestoreService {
      *
      * @param notes things the operator should read before trusting the result
      */
-    public record FilesWritten(BackupManifest manifest, Path pgdata, long bytes, Duration duration, List<String> notes) {
+    public record FilesWritten(RestorePlan plan, BackupManifest manifest, Path pgdata, long bytes, Duration duration, List<String> notes) {
     }
 
     /**
@@ -144,7 +144,7 @@ public final class RestoreService {
             }
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot write " + pgdata + ": " + e.getMessage(), null, e);
         }
-        return new FilesWritten(manifest, pgdata, bytes, Duration.ofNanos(System.nanoTime() - filesStarted), notes);
+        return new FilesWritten(plan, manifest, pgdata, bytes, Duration.ofNanos(System.nanoTime() - filesStarted), notes);
     }
 
     /**
@@ -177,12 +177,21 @@ public final class RestoreService {
         progress.step("starting PostgreSQL " + binaries.version() + " on port " + request.port() + " and replaying WAL"
                 + (request.standby() ? " as a standby" : ""));
         Path logFile = files.pgdata().resolve(LOG_FILE_NAME);
+        ServerUser serverUser = ServerUser.detect();
         PgInstance instance = PgInstance.builder(binaries, files.pgdata())
-                .serverUser(ServerUser.detect())
+                .serverUser(serverUser)
                 .user(request.login().user())
                 .password(request.login().password())
                 .build();
-        instance.start(request.port(), logFile);
+        serverUser.handOver(files.pgdata()); // before the spool is made, so that its files are the server's too
+        try (WalPrefetcher prefetcher = startPrefetcher(request, files)) {
+            instance.start(request.port(), logFile);
+            return awaitStarted(instance, binaries, logFile, request);
+        }
+    }
+
+    private Startup awaitStarted(PgInstance instance, PgBinaries binaries, Path logFile, RestoreRequest request) {
+        ProgressListener progress = request.progress();
         StartupListener listener = p -> {
             if (p.phase() == StartupPhase.RECOVERING && p.lastReplayedLsn() != null) {
                 progress.step("replayed WAL up to " + p.lastReplayedLsn());
@@ -235,6 +244,24 @@ public final class RestoreService {
         }
         throw new LifeboatException(ErrorCode.TIMEOUT, "recovery on " + instance.dataDirectory() + " did not reach the target within "
                 + timeout.toSeconds() + " s (" + last + ")", "raise --start-timeout, or see the server log " + instance.logFile());
+    }
+
+    /**
+     * Prefetching needs the launcher's fast path, which answers only restore_command's plain
+     * form (wal-fetch --repo LOCATION, no --config): otherwise there is nothing to prefetch for.
+     */
+    private WalPrefetcher startPrefetcher(RestoreRequest request, FilesWritten files) {
+        if (request.prefetch() <= 0 || !request.commandOptions().isEmpty() || walSource.size() != 2 || !walSource.get(0).equals("--repo")) {
+            return null;
+        }
+        try {
+            // the launcher serves the spool only to restore_command's --repo text, word for word
+            return WalPrefetcher.start(repository, files.pgdata(), walSource.get(1), files.plan().replayPath(), request.prefetch(),
+                    Math.min(request.prefetch(), Math.max(2, request.jobs())));
+        } catch (IOException | RuntimeException e) {
+            files.notes().add("WAL prefetching is off: " + e.getMessage());
+            return null;
+        }
     }
 
     static Integer currentTimeline(PgInstance instance) {

@@ -2,6 +2,7 @@ package dev.lifeboat.core.wal;
 
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
@@ -31,10 +32,19 @@ public final class WalFetchService {
                     "restore_command must pass %f and %p");
         }
         Optional<ArchivedWal> stored = repository.wal().find(fileName);
-        if (stored.isEmpty()) {
-            return Outcome.NOT_FOUND;
+        if (stored.isPresent()) {
+            repository.wal().fetch(stored.get(), destination);
+            return Outcome.DELIVERED;
         }
-        repository.wal().fetch(stored.get(), destination);
-        return Outcome.DELIVERED;
+        if (fileName.length() == 24) {
+            // The newest segment of a streamed timeline: what arrived before the primary stopped,
+            // zero-padded, so that recovery replays every streamed commit and then ends there.
+            Optional<StreamedWal.Streamed> streamed = repository.streamed().find(fileName);
+            if (streamed.isPresent()) {
+                repository.streamed().fetch(streamed.get(), destination, repository.descriptor().walSegmentSize());
+                return Outcome.DELIVERED;
+            }
+        }
+        return Outcome.NOT_FOUND;
     }
 }

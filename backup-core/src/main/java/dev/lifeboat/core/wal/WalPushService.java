@@ -28,7 +28,8 @@ public final class WalPushService {
         this.repository = repository;
     }
 
-    public record Result(String fileName, WalArchive.PushOutcome outcome, long bytes, Duration elapsed) {
+    /** What was pushed: {@code sha256} is the checksum of the content stored (or found stored). */
+    public record Result(String fileName, WalArchive.PushOutcome outcome, long bytes, String sha256, Duration elapsed) {
     }
 
     public Result push(Path file) {
@@ -62,7 +63,7 @@ public final class WalPushService {
             sha256 = ObjectCodec.sha256(file);
         }
         WalArchive.PushOutcome outcome = repository.pushWal(name, file, sha256, summary);
-        return new Result(name, outcome, size, Duration.ofNanos(System.nanoTime() - started));
+        return new Result(name, outcome, size, sha256, Duration.ofNanos(System.nanoTime() - started));
     }
 
     static boolean isSegment(String name) {

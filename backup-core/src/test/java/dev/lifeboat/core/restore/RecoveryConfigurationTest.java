@@ -48,7 +48,7 @@ class RecoveryConfigurationTest {
 
     @Test
     void aStandbyGetsStandbySignalAndNoTarget(@TempDir Path pgdata) throws IOException {
-        RestorePlan plan = new RestorePlan(null, new RecoveryTarget.Latest(), 1, true, null, List.of());
+        RestorePlan plan = new RestorePlan(null, new RecoveryTarget.Latest(), 1, true, null, List.of(), List.of());
         Map<String, String> settings = RecoveryConfiguration.settings(plan, "x wal-fetch %f %p", 5433, null, "promote", null, true,
                 Map.of("wal_retrieve_retry_interval", "1s"));
         assertThat(settings).containsEntry("recovery_target_timeline", "latest").containsEntry("archive_mode", "off")

@@ -56,6 +56,8 @@ class RestorePlannerTest {
         plan = planner().plan(new RecoveryTarget.Time(T0.plusSeconds(700)), null, null);
         assertThat(plan.backup().id()).isEqualTo("20261120-141000F");
         assertThat(plan.archiveEnd()).isEqualTo(Lsn.parse("0/9000000"));
+        assertThat(plan.replayPath()).extracting(dev.lifeboat.core.repo.ArchivedWal::fileName).containsExactly(
+                "000000010000000000000005", "000000010000000000000006", "000000010000000000000007", "000000010000000000000008");
     }
 
     @Test

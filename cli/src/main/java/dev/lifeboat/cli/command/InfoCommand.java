@@ -114,6 +114,9 @@ public final class InfoCommand extends LifeboatSubcommand {
             for (String gap : t.gaps()) {
                 out.println("  GAP: missing " + gap);
             }
+            if (t.streamedSegment() != null) {
+                out.println("  streamed: " + t.streamedSegment() + " (its received part, stored " + time(t.streamedAt()) + ")");
+            }
         }
         if (!info.jobs().isEmpty()) {
             out.println();

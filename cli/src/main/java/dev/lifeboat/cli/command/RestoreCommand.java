@@ -73,6 +73,11 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "8",
+            description = {"While the instance recovers, fetch up to N WAL segments ahead of it in parallel, verified, so that",
+                    "restore_command hands them over without a JVM (default: ${DEFAULT-VALUE}; 0: off)."})
+    int prefetch;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "3600",
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -100,6 +105,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
             RestoreRequest request = new RestoreRequest(pgdata, port == null ? 0 : port, recoveryTarget, backupId, timeline,
                     command, options, archiveCommand, pauseAtTarget, !noStart, login.settings(context.env()),
                     Duration.ofSeconds(startTimeoutSeconds), jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
+                    Math.max(0, prefetch),
                     TerminalProgress.forTerminal(err(), common().output == OutputFormat.text), standby, settings);
             FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
             for (String passedOver : restored.passedOver()) {

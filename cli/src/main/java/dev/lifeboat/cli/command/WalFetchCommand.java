@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 @Command(name = "wal-fetch", mixinStandardHelpOptions = true,
         description = {"Deliver one archived WAL file (PostgreSQL's restore_command):",
-                "  restore_command = '/path/to/bin/lifeboat wal-fetch --repo DIR %f %p'",
+                "  restore_command = '/path/to/bin/lifeboat wal-fetch --repo DIR %%f %%p'",
                 "Exits 0 when delivered, 1 when the repository does not have the file, and 128 on any other",
                 "failure (unreachable store, corrupt object, full disk) so that PostgreSQL stops recovery",
                 "instead of taking the failure for the end of the archive. With several repositories configured, the",
@@ -23,10 +23,10 @@ public final class WalFetchCommand extends LifeboatSubcommand {
     @Mixin
     RepositoryOption repo;
 
-    @Parameters(index = "0", paramLabel = "WALNAME", description = "Name of the WAL file wanted (%f).")
+    @Parameters(index = "0", paramLabel = "WALNAME", description = "Name of the WAL file wanted (%%f).")
     String walName;
 
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "Where to write it (%p).")
+    @Parameters(index = "1", paramLabel = "DESTINATION", description = "Where to write it (%%p).")
     Path destination;
 
     public WalFetchCommand(CliContext context) {

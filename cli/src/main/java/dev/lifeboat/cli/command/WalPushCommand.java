@@ -14,15 +14,16 @@ import java.nio.file.Path;
 
 @Command(name = "wal-push", mixinStandardHelpOptions = true,
         description = {"Archive one WAL file (PostgreSQL's archive_command):",
-                "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %p'",
+                "  archive_command = '/path/to/bin/lifeboat wal-push --repo DIR %%p'",
                 "Exits 0 only once the file is durably stored (with several repositories configured: in every",
-                "required one; the others get it now or through a queue); an identical file already stored is success."})
+                "required one; the others get it now or through a queue); an identical file already stored is success.",
+                "With `lifeboat agent` running, bin/lifeboat answers from the agent without starting a JVM."})
 public final class WalPushCommand extends LifeboatSubcommand {
 
     @Mixin
     RepositoryOption repo;
 
-    @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%p).")
+    @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%%p).")
     Path walPath;
 
     @Option(names = "--ahead", paramLabel = "N", defaultValue = "32",

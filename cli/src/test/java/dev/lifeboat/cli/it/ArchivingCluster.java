@@ -32,6 +32,7 @@ public final class ArchivingCluster implements AutoCloseable {
     private final LocalCluster cluster;
     private final List<Integer> restoredPorts = new ArrayList<>();
     private final List<Path> restoredDirectories = new ArrayList<>();
+    private final List<AgentProcess> agents = new ArrayList<>();
 
     private ArchivingCluster(ScratchDirectory scratch, Path repository, LocalCluster cluster) {
         this.scratch = scratch;
@@ -65,6 +66,20 @@ public final class ArchivingCluster implements AutoCloseable {
 
     public Lifeboat.Run lifeboat(String... args) {
         return Lifeboat.run(args);
+    }
+
+    /** Starts `lifeboat agent` for this cluster and repository; close it (or kill/stop it) when done. */
+    public AgentProcess startAgent(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--repo", repository.toString(), "--pgdata", dataDirectory().toString(),
+                "--pg-host", "127.0.0.1", "--pg-port", Integer.toString(port()), "--report-every", "1"));
+        args.addAll(List.of(extraArgs));
+        return track(AgentProcess.start(scratch.resolve("agent-" + System.nanoTime() + ".log"), args));
+    }
+
+    /** Makes close() stop the agent if the test did not. */
+    public AgentProcess track(AgentProcess agent) {
+        agents.add(agent);
+        return agent;
     }
 
     public Lifeboat.Run backup() {
@@ -170,6 +185,7 @@ public final class ArchivingCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        agents.forEach(AgentProcess::close);
         for (Path pgdata : restoredDirectories) {
             if (Files.exists(pgdata.resolve("postmaster.pid"))) {
                 try {

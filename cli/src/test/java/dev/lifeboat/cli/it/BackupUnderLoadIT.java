@@ -20,13 +20,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class BackupUnderLoadIT {
 
-    private static final String CONTENTS = "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
+    static final String CONTENTS = "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
             + " SELECT 'a' || aid || ':' || abalance AS t FROM pgbench_accounts"
             + " UNION ALL SELECT 't' || tid || ':' || tbalance FROM pgbench_tellers"
             + " UNION ALL SELECT 'b' || bid || ':' || bbalance FROM pgbench_branches"
             + " UNION ALL SELECT 'h' || count(*) || ':' || coalesce(sum(delta), 0) FROM pgbench_history) rows";
 
-    private static final String INVARIANT = "SELECT (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history)"
+    static final String INVARIANT = "SELECT (SELECT sum(abalance) FROM pgbench_accounts) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history)"
             + " AND (SELECT sum(tbalance) FROM pgbench_tellers) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history)"
             + " AND (SELECT sum(bbalance) FROM pgbench_branches) = (SELECT coalesce(sum(delta), 0) FROM pgbench_history)";
 

@@ -1,0 +1,33 @@
+package dev.lifeboat.core.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How an agent runs.
+ *
+ * @param pgdata the cluster's data directory (its pg_wal holds the ready files)
+ * @param jobs   WAL files stored at once
+ * @param poll   how often the ready files and the launcher's requests are looked at
+ * @param stream streaming settings, or null for archiving only
+ */
+public record AgentSettings(Path pgdata, int jobs, Duration poll, StreamSettings stream) {
+
+    public AgentSettings {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1");
+        }
+    }
+
+    public static AgentSettings defaults(Path pgdata) {
+        return new AgentSettings(pgdata, Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofMillis(20), null);
+    }
+
+    public AgentSettings withJobs(int jobs) {
+        return new AgentSettings(pgdata, jobs, poll, stream);
+    }
+
+    public AgentSettings withStream(StreamSettings stream) {
+        return new AgentSettings(pgdata, jobs, poll, stream);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.lifeboat.core.check;
+
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.ClusterSession;
+import dev.lifeboat.core.pg.ConnectionSettings;
+import dev.lifeboat.core.pg.ReplicationSlots;
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.StreamedWal;
+import dev.lifeboat.core.wal.Lsn;
+import dev.lifeboat.core.wal.TimelineHistory;
+import dev.lifeboat.core.wal.WalInventory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+
+/**
+ * Finds what would make a restore fail or stop short, before anyone needs the restore: WAL
+ * missing between a backup's start and the newest archived segment of each timeline, and, for
+ * a running cluster, an archiving backlog or a replication slot keeping more WAL than allowed
+ * (a streaming agent that died keeps its slot's WAL until the disk is full). Reads only.
+ */
+public final class CheckService {
+
+    /**
+     * What to look at beyond the repository.
+     *
+     * @param pgdata          the cluster's data directory (its ready files), or null
+     * @param connection      how to reach it (archiver statistics, slots), or null
+     * @param maxReady        more ready files than this is a problem
+     * @param maxSlotRetained a slot keeping more WAL than this (bytes) is a problem
+     */
+    public record Request(Path pgdata, ConnectionSettings connection, int maxReady, long maxSlotRetained) {
+    }
+
+    private final Repository repository;
+
+    public CheckService(Repository repository) {
+        this.repository = repository;
+    }
+
+    public CheckReport run(Request request) {
+        List<String> problems = new ArrayList<>();
+        List<BackupManifest> backups = repository.backups().list();
+        WalInventory wal = WalInventory.load(repository);
+        List<StreamedWal.Streamed> streamed = repository.streamed().list();
+        List<CheckReport.TimelineWal> timelines = new ArrayList<>();
+        for (int tli : wal.timelines()) {
+            NavigableMap<Long, ArchivedWal> own = wal.segments(tli);
+            if (own.isEmpty()) {
+                continue;
+            }
+            TimelineHistory history;
+            try {
+                history = wal.history(tli);
+            } catch (LifeboatException e) {
+                problems.add(e.getMessage());
+                history = TimelineHistory.root(tli);
+            }
+            TimelineHistory path = history;
+            long newest = own.lastKey();
+            List<BackupManifest> onPath = backups.stream().filter(b -> onPath(b, path)).toList();
+            long from = onPath.stream().mapToLong(b -> wal.segmentOf(Lsn.parse(b.startLsn()))).min().orElse(own.firstKey());
+            List<CheckReport.Gap> gaps = new ArrayList<>();
+            long count = 0;
+            long gapStart = -1;
+            for (long s = from; s <= newest + 1; s++) {
+                boolean present = s <= newest && wal.segmentOnPath(history, s).isPresent();
+                if (present) {
+                    count++;
+                }
+                if (!present && gapStart < 0 && s <= newest) {
+                    gapStart = s;
+                } else if ((present || s > newest) && gapStart >= 0) {
+                    long first = gapStart;
+                    long last = s - 1;
+                    List<String> affected = onPath.stream()
+                            .filter(b -> wal.segmentOf(Lsn.parse(b.startLsn())) <= last).map(BackupManifest::id).toList();
+                    gaps.add(new CheckReport.Gap(wal.segmentName(tli, first), wal.segmentName(tli, last), last - first + 1, affected));
+                    problems.add("timeline " + tli + ": WAL " + wal.segmentName(tli, first)
+                            + (last > first ? ".." + wal.segmentName(tli, last) : "") + " is missing"
+                            + (affected.isEmpty() ? "" : "; backups " + String.join(", ", affected) + " cannot be restored past it"));
+                    gapStart = -1;
+                }
+            }
+            String timelineHex = String.format("%08X", tli);
+            StreamedWal.Streamed newestStreamed = streamed.stream().filter(st -> st.segment().startsWith(timelineHex))
+                    .reduce((a, b) -> b).orElse(null);
+            timelines.add(new CheckReport.TimelineWal(tli, wal.segmentName(tli, from), own.lastEntry().getValue().fileName(), count,
+                    gaps, newestStreamed == null ? null : newestStreamed.segment(), newestStreamed == null ? null : newestStreamed.storedAt()));
+        }
+        CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null : cluster(request, problems);
+        return new CheckReport(repository.location(), timelines, cluster, List.copyOf(problems));
+    }
+
+    private CheckReport.ClusterArchiving cluster(Request request, List<String> problems) {
+        int ready = 0;
+        String oldest = null;
+        if (request.pgdata() != null) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(request.pgdata().resolve("pg_wal").resolve("archive_status"),
+                    "*.ready")) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString().replace(".ready", "");
+                    ready++;
+                    if (oldest == null || name.compareTo(oldest) < 0) {
+                        oldest = name;
+                    }
+                }
+            } catch (IOException e) {
+                problems.add("cannot read " + request.pgdata().resolve("pg_wal/archive_status") + ": " + e.getMessage());
+            }
+            if (ready > request.maxReady()) {
+                problems.add(ready + " WAL files wait to be archived (oldest " + oldest + "; more than " + request.maxReady()
+                        + "): archiving does not keep up");
+            }
+        }
+        if (request.connection() == null) {
+            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), null);
+        }
+        try (ClusterSession session = ClusterSession.connect(request.connection())) {
+            ClusterSession.ArchiverStatus archiver = session.archiverStatus();
+            List<CheckReport.Slot> slots = new ArrayList<>();
+            for (ReplicationSlots.Slot s : new ReplicationSlots(session).list()) {
+                slots.add(new CheckReport.Slot(s.name(), s.type(), s.active(), s.restartLsn(), s.retainedBytes(), s.walStatus()));
+                if (s.retainedBytes() != null && s.retainedBytes() > request.maxSlotRetained()) {
+                    problems.add("replication slot " + s.name() + (s.active() ? "" : " (inactive)") + " keeps "
+                            + s.retainedBytes() / (1 << 20) + " MiB of WAL on the server; if its consumer is gone for good,"
+                            + " drop it: lifeboat agent --drop-slot --slot " + s.name());
+                }
+            }
+            return new CheckReport.ClusterArchiving(ready, oldest, archiver.failedCount(), archiver.lastFailedWal(), slots, null);
+        } catch (LifeboatException e) {
+            problems.add("cannot ask the cluster: " + e.getMessage());
+            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), e.getMessage());
+        }
+    }
+
+    private static boolean onPath(BackupManifest backup, TimelineHistory history) {
+        if (!history.includes(backup.timeline())) {
+            return false;
+        }
+        Lsn end = history.endOf(backup.timeline());
+        return end == null || Lsn.parse(backup.stopLsn()).compareTo(end) <= 0;
+    }
+}
