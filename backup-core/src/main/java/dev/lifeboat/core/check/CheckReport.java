@@ -7,9 +7,12 @@ import java.util.List;
  * What `lifeboat check` found. {@code problems} is empty when everything passed.
  *
  * @param timelines the archived WAL per timeline, from the oldest backup on its path to its newest segment
+ * @param health    the newest backup, archived WAL, drill and job results
  * @param cluster   the running cluster's archiving state, when it was asked for (else null)
+ * @param warnings  worth reading, but not a failure
  */
-public record CheckReport(String location, List<TimelineWal> timelines, ClusterArchiving cluster, List<String> problems) {
+public record CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
+                          List<String> warnings) {
 
     public boolean passed() {
         return problems.isEmpty();
@@ -49,5 +52,24 @@ public record CheckReport(String location, List<TimelineWal> timelines, ClusterA
     }
 
     public record Slot(String name, String type, boolean active, String restartLsn, Long retainedBytes, String walStatus) {
+    }
+
+    /**
+     * Whether backups, archiving, drills and scheduled jobs are keeping up.
+     *
+     * @param newestBackup  the id of the backup that ended last, or null when there is none
+     * @param lastArchived  when the newest WAL file was stored
+     * @param lastKnownGood the newest backup whose newest drill passed
+     * @param newestDrill   the most recent drill of any backup
+     * @param jobs          the last finished run of every recorded job
+     */
+    public record Health(String newestBackup, Instant newestBackupEnded, Instant lastArchived, String lastKnownGood,
+                         DrillResult newestDrill, List<JobResult> jobs) {
+    }
+
+    public record DrillResult(String id, String backupId, String verdict, Instant finishedAt, String failure) {
+    }
+
+    public record JobResult(String job, String kind, String outcome, Instant endedAt, String error) {
     }
 }

@@ -16,13 +16,16 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 
 /**
  * Finds what would make a restore fail or stop short, before anyone needs the restore: WAL
- * missing between a backup's start and the newest archived segment of each timeline, and, for
+ * missing between a backup's start and the newest archived segment of each timeline, backups,
+ * archiving, drills or scheduled jobs that stopped keeping up (see {@link RepositoryHealth}), and, for
  * a running cluster, an archiving backlog or a replication slot keeping more WAL than allowed
  * (a streaming agent that died keeps its slot's WAL until the disk is full). Reads only.
  */
@@ -35,14 +38,30 @@ public final class CheckService {
      * @param connection      how to reach it (archiver statistics, slots), or null
      * @param maxReady        more ready files than this is a problem
      * @param maxSlotRetained a slot keeping more WAL than this (bytes) is a problem
+     * @param maxBackupAge    the newest backup ending longer ago than this is a problem (null: not checked)
+     * @param maxArchiveAge   the newest WAL archived longer ago than this is a problem (null: not checked)
+     * @param maxDrillAge     no drill passing within this long is a problem (null: a repository never
+     *                        proved by a drill is only a warning)
      */
-    public record Request(Path pgdata, ConnectionSettings connection, int maxReady, long maxSlotRetained) {
+    public record Request(Path pgdata, ConnectionSettings connection, int maxReady, long maxSlotRetained, Duration maxBackupAge,
+                          Duration maxArchiveAge, Duration maxDrillAge) {
+
+        /** Archive continuity and the cluster only; no age limits. */
+        public Request(Path pgdata, ConnectionSettings connection, int maxReady, long maxSlotRetained) {
+            this(pgdata, connection, maxReady, maxSlotRetained, null, null, null);
+        }
     }
 
     private final Repository repository;
+    private final Clock clock;
 
     public CheckService(Repository repository) {
+        this(repository, Clock.systemUTC());
+    }
+
+    public CheckService(Repository repository, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
     }
 
     public CheckReport run(Request request) {
@@ -95,8 +114,11 @@ public final class CheckService {
             timelines.add(new CheckReport.TimelineWal(tli, wal.segmentName(tli, from), own.lastEntry().getValue().fileName(), count,
                     gaps, newestStreamed == null ? null : newestStreamed.segment(), newestStreamed == null ? null : newestStreamed.storedAt()));
         }
+        List<String> warnings = new ArrayList<>();
+        CheckReport.Health health = new RepositoryHealth(repository, clock).assess(backups, wal,
+                new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
         CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null : cluster(request, problems);
-        return new CheckReport(repository.location(), timelines, cluster, List.copyOf(problems));
+        return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings));
     }
 
     private CheckReport.ClusterArchiving cluster(Request request, List<String> problems) {

@@ -3,6 +3,9 @@ package dev.lifeboat.core.check;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.DrillRecord;
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
@@ -12,10 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +87,7 @@ class CheckServiceTest {
 
     @Test
     void aReadyBacklogBeyondTheLimitIsAProblem() throws IOException {
+        backup("20261120-140000F", 1, "0/3000028", "0/3000100", 3);
         Path pgdata = temp.resolve("pgdata");
         Path status = Files.createDirectories(pgdata.resolve("pg_wal/archive_status"));
         for (int i = 1; i <= 5; i++) {
@@ -90,6 +98,74 @@ class CheckServiceTest {
         assertThat(report.cluster().oldestReady()).isEqualTo("000000010000000000000001");
         assertThat(report.problems()).singleElement().asString().contains("5 WAL files wait to be archived");
         assertThat(new CheckService(repository).run(new CheckService.Request(pgdata, null, 5, 1L << 30)).passed()).isTrue();
+    }
+
+    @Test
+    void aRepositoryWithoutABackupFailsTheCheck() {
+        CheckReport report = check(null);
+        assertThat(report.problems()).singleElement().asString().contains("holds no backup").contains("lifeboat backup");
+    }
+
+    @Test
+    void aBackupOlderThanTheLimitFailsNamingIt() {
+        backup("20261120-140000F", 1, "0/3000028", "0/3000100", 3);
+        segment(1, 3);
+        CheckService in30Hours = new CheckService(repository, Clock.fixed(T0.plus(Duration.ofHours(30)), ZoneOffset.UTC));
+
+        CheckReport stale = in30Hours.run(limits(Duration.ofHours(26), null, null));
+        assertThat(stale.problems()).singleElement().asString()
+                .contains("newest backup, 20261120-140000F, ended 29 h ago").contains("more than 26h");
+        assertThat(stale.health().newestBackup()).isEqualTo("20261120-140000F");
+
+        assertThat(in30Hours.run(limits(Duration.ofHours(36), null, null)).passed()).isTrue();
+    }
+
+    @Test
+    void theNewestDrillFailingFailsTheCheckAndNoDrillAtAllIsAWarning() {
+        backup("20261120-140000F", 1, "0/3000028", "0/3000100", 3);
+        backup("20261120-150000F", 1, "0/5000028", "0/5000100", 5);
+        for (long s = 3; s <= 5; s++) {
+            segment(1, s);
+        }
+        CheckService service = new CheckService(repository, Clock.fixed(T0.plus(Duration.ofHours(3)), ZoneOffset.UTC));
+
+        CheckReport undrilled = service.run(limits(null, null, null));
+        assertThat(undrilled.passed()).isTrue();
+        assertThat(undrilled.warnings()).singleElement().asString().contains("no drill has proven a backup");
+        assertThat(service.run(limits(null, null, Duration.ofDays(8))).problems()).singleElement().asString()
+                .contains("no drill has proven a backup");
+
+        repository.drills().record(drill("20261120-140000F", T0.plusSeconds(600), true));
+        repository.drills().record(drill("20261120-150000F", T0.plusSeconds(7200), false));
+        CheckReport failed = service.run(limits(null, null, null));
+        assertThat(failed.problems()).singleElement().asString()
+                .contains("newest drill").contains("of backup 20261120-150000F, failed: restore: corrupt object");
+        assertThat(failed.health().lastKnownGood()).isEqualTo("20261120-140000F");
+        assertThat(failed.warnings()).isEmpty();
+    }
+
+    @Test
+    void aScheduledJobWhoseLastRunFailedFailsTheCheck() {
+        backup("20261120-140000F", 1, "0/3000028", "0/3000100", 3);
+        segment(1, 3);
+        JobRunLog log = new JobRunLog(repository, Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC));
+        JobRunLog.Started run = log.start("nightly-full", "backup", "cron", T0.plusSeconds(60), "host-a");
+        log.finish(run, JobRun.Outcome.FAILED, null, "PostgreSQL at 127.0.0.1:5432 refused the connection");
+
+        CheckReport report = check(null);
+        assertThat(report.problems()).singleElement().asString()
+                .contains("job nightly-full (backup").contains("failed: PostgreSQL at 127.0.0.1:5432 refused");
+        assertThat(report.health().jobs()).singleElement().satisfies(j -> assertThat(j.outcome()).isEqualTo("failed"));
+    }
+
+    private static CheckService.Request limits(Duration backupAge, Duration archiveAge, Duration drillAge) {
+        return new CheckService.Request(null, null, 64, 1L << 30, backupAge, archiveAge, drillAge);
+    }
+
+    private static DrillRecord drill(String backupId, Instant at, boolean passed) {
+        return new DrillRecord(1, DrillRecord.newId(at), backupId, passed ? DrillRecord.Verdict.PASSED : DrillRecord.Verdict.FAILED,
+                passed ? null : "restore: corrupt object", at, at.plusSeconds(30), "latest (all archived WAL)", 1, "0/3000148",
+                passed ? new DrillRecord.VerifiedEnd("0/3000110", 1) : null, null, List.of(), List.of(), "7441", "15.18", "test", "host");
     }
 
     private CheckReport check(Path pgdata) {
@@ -104,10 +180,14 @@ class CheckServiceTest {
                 new BackupManifest.Totals(0, 0, 0, 0), "test", "host", List.of(), List.of(), List.of()));
     }
 
-    private void segment(int timeline, long number) throws IOException {
+    private void segment(int timeline, long number) {
         String name = String.format("%08X%08X%08X", timeline, 0, number);
         Path file = temp.resolve(name);
-        Files.writeString(file, "segment " + name);
+        try {
+            Files.writeString(file, "segment " + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         repository.wal().push(name, file, ObjectCodec.sha256(file), null);
     }
 

@@ -4,19 +4,27 @@ import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
 import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.retention.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check that every backup can be restored to the newest archived WAL of each timeline",
-                "(lists each missing segment) and, with --pgdata, that archiving keeps up (ready backlog,",
-                "archiver failures, WAL kept by replication slots).",
-                "Exits 0 when all is well, 13 when something is wrong (one FAIL line per problem)."})
+@Command(name = "check", aliases = "status", mixinStandardHelpOptions = true,
+        description = {"Is everything needed for a restore there, and still coming? Checks that every backup can be",
+                "restored to the newest archived WAL of each timeline (lists each missing segment), that the newest",
+                "backup is recent (--max-backup-age), that the newest drill passed, that the last run of every",
+                "scheduled job succeeded and, with --pgdata, that archiving keeps up (ready backlog, archiver",
+                "failures, WAL kept by replication slots). 'status' is the same command.",
+                "Exits 0 when all is well, 13 when something is wrong (one FAIL line per problem); WARN lines",
+                "(e.g. no drill ever proved a backup) do not fail it unless --max-drill-age asks."})
 public final class CheckCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -36,6 +44,21 @@ public final class CheckCommand extends LifeboatSubcommand {
             description = "A replication slot keeping more WAL than this is a problem (default: ${DEFAULT-VALUE}).")
     long maxSlotLagMiB;
 
+    @Option(names = "--max-backup-age", paramLabel = "DURATION", defaultValue = "26h",
+            description = {"The newest backup ending longer ago than this is a problem (default: ${DEFAULT-VALUE}, a daily",
+                    "schedule with slack; e.g. 8d for weekly backups; 'off' to skip)."})
+    String maxBackupAge;
+
+    @Option(names = "--max-archive-age", paramLabel = "DURATION", defaultValue = "off",
+            description = {"The newest WAL archived longer ago than this is a problem (default: ${DEFAULT-VALUE}; useful",
+                    "with archive_timeout set, e.g. 15m)."})
+    String maxArchiveAge;
+
+    @Option(names = "--max-drill-age", paramLabel = "DURATION", defaultValue = "off",
+            description = {"No drill passing within this long is a problem (default: ${DEFAULT-VALUE}: a repository no",
+                    "drill ever proved is a warning; a failed newest drill is always a problem)."})
+    String maxDrillAge;
+
     public CheckCommand(CliContext context) {
         super(context);
     }
@@ -45,14 +68,40 @@ public final class CheckCommand extends LifeboatSubcommand {
         try (Repository repository = repo.open()) {
             CheckReport report = new CheckService(repository).run(new CheckService.Request(
                     pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
-                    pgdata == null ? null : postgres.settings(context.env()), maxReady, maxSlotLagMiB << 20));
+                    pgdata == null ? null : postgres.settings(context.env()), maxReady, maxSlotLagMiB << 20,
+                    limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
             print(report, out -> printText(out, report));
             return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();
         }
     }
 
+    private static Duration limit(String text, String option) {
+        if (text == null || text.isBlank() || text.strip().equalsIgnoreCase("off")) {
+            return null;
+        }
+        try {
+            return DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new LifeboatException(ErrorCode.USAGE, option + ": " + e.getMessage(), "e.g. " + option + " 26h, or off");
+        }
+    }
+
+    private static Instant seconds(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS);
+    }
+
     private static void printText(PrintStream out, CheckReport report) {
         out.println("repository " + report.location());
+        CheckReport.Health h = report.health();
+        out.println("newest backup: " + (h.newestBackup() == null ? "none" : h.newestBackup() + ", ended " + seconds(h.newestBackupEnded())));
+        out.println("last WAL archived: " + (h.lastArchived() == null ? "never" : seconds(h.lastArchived())));
+        CheckReport.DrillResult drill = h.newestDrill();
+        out.println("newest drill: " + (drill == null ? "none" : drill.id() + " of " + drill.backupId() + ", " + drill.verdict()
+                + (drill.failure() == null ? "" : " (" + drill.failure() + ")")));
+        out.println("last known-good backup: " + (h.lastKnownGood() == null ? "none" : h.lastKnownGood()));
+        for (CheckReport.JobResult job : h.jobs()) {
+            out.printf("job %s (%s): %s%s%n", job.job(), job.kind(), job.outcome(), job.endedAt() == null ? "" : " at " + seconds(job.endedAt()));
+        }
         for (CheckReport.TimelineWal t : report.timelines()) {
             out.printf("timeline %d: %d segments from %s to %s, %s%n", t.timeline(), t.segments(), t.from(), t.newest(),
                     t.gaps().isEmpty() ? "no gap" : t.gaps().size() + " gaps");
@@ -73,6 +122,9 @@ public final class CheckCommand extends LifeboatSubcommand {
                         s.retainedBytes() == null ? "nothing" : InfoCommand.size(s.retainedBytes()), s.restartLsn(),
                         s.walStatus() == null ? "" : ", " + s.walStatus());
             }
+        }
+        for (String warning : report.warnings()) {
+            out.println("WARN: " + warning);
         }
         if (report.passed()) {
             out.println("PASS");

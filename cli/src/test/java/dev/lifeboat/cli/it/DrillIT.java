@@ -130,6 +130,9 @@ class DrillIT {
         assertThat(source.repository().resolve(key)).exists();
 
         assertThat(verdictOf(goodBackup)).isEqualTo("passed");
+        Lifeboat.Run status = Lifeboat.run("status", "--repo", source.repository().toString(), "--max-drill-age", "1d");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).contains("last known-good backup: " + goodBackup).contains("PASS");
         Lifeboat.Run info = Lifeboat.run("info", "--repo", source.repository().toString());
         assertThat(info.stdout()).containsPattern(goodBackup + " .* passed +\\d+\\.\\d s").contains("last known-good: " + goodBackup);
         assertThat(archiveSnapshot()).as("backups, data and WAL untouched").isEqualTo(before);
@@ -157,6 +160,10 @@ class DrillIT {
         BadInputIT.assertFailure(drill, 13, "drill of backup " + newer + " failed: restore: corrupt object " + damaged, "not known-good");
         assertThat(drill.stdout()).contains("SKIP  row counts");
         assertThat(verdictOf(newer)).isEqualTo("failed");
+        Lifeboat.Run status = Lifeboat.run("status", "--repo", source.repository().toString());
+        assertThat(status.exitCode()).as(status.toString()).isEqualTo(13);
+        assertThat(status.stdout()).contains("last known-good backup: " + goodBackup)
+                .contains("FAIL: the newest drill").contains("of backup " + newer + ", failed: restore: corrupt object " + damaged);
 
         Lifeboat.Run verify = Lifeboat.run("verify", "--repo", source.repository().toString(), "--backup", newer);
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(9);

@@ -51,6 +51,8 @@ class StreamingIT {
     @Test
     void aSlotLeftBehindByAStoppedAgentIsReportedAndDroppedWithOneCommand() {
         try (ArchivingCluster source = ArchivingCluster.start()) {
+            Lifeboat.Run backup = source.backup(); // a repository without a backup fails check for that alone
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
             AgentProcess agent = source.startAgent("--stream", "--slot", "lifeboat_test");
             agent.awaitLog("streaming WAL from", Duration.ofSeconds(60));
             assertThat(agent.stop()).isZero();
