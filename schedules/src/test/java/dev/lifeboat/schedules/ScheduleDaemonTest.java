@@ -187,6 +187,38 @@ class ScheduleDaemonTest {
         }
     }
 
+    @Test
+    void aCronFiringLaterThanItsNextTimeMakesUpForThatTimeWhicheverDaemonNotedTheMisfire() {
+        org.quartz.Trigger cron = org.quartz.TriggerBuilder.newTrigger().withIdentity("tick@1", "lifeboat")
+                .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule("0/3 * * * * ?").inTimeZone(java.util.TimeZone.getTimeZone("UTC")))
+                .startAt(java.util.Date.from(Instant.parse("2026-11-25T16:07:19.500Z"))).build();
+        java.util.Date previous = java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z"));
+
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, previous, java.util.Date.from(Instant.parse("2026-11-25T16:07:24Z"))))
+                .as("on time").isNull();
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, previous, java.util.Date.from(Instant.parse("2026-11-25T16:07:31.408Z"))))
+                .isEqualTo(Instant.parse("2026-11-25T16:07:24Z"));
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, null, java.util.Date.from(Instant.parse("2026-11-25T16:07:30.012Z"))))
+                .as("never fired: its first time").isEqualTo(Instant.parse("2026-11-25T16:07:21Z"));
+    }
+
+    @Test
+    void aMisfireNoteIsDroppedWhenItsTriggerFiredElsewhereSince() {
+        MisfireNotes notes = new MisfireNotes();
+        org.quartz.spi.OperableTrigger trigger = (org.quartz.spi.OperableTrigger) org.quartz.TriggerBuilder.newTrigger()
+                .withIdentity("tick@1", "lifeboat").withSchedule(org.quartz.CronScheduleBuilder.cronSchedule("0/3 * * * * ?"))
+                .startAt(java.util.Date.from(Instant.parse("2026-11-25T16:07:00Z"))).build();
+        trigger.setPreviousFireTime(java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z")));
+        trigger.setNextFireTime(java.util.Date.from(Instant.parse("2026-11-25T16:07:24Z")));
+        notes.triggerMisfired(trigger);
+
+        // another daemon fired the catch-up run (previous fire moved on): the note is not this run's
+        assertThat(notes.take(trigger.getKey(), java.util.Date.from(Instant.parse("2026-11-25T16:07:31.408Z")))).isNull();
+        notes.triggerMisfired(trigger);
+        assertThat(notes.take(trigger.getKey(), java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z"))))
+                .isEqualTo(Instant.parse("2026-11-25T16:07:24Z"));
+    }
+
     private static List<org.quartz.Trigger> triggersOf(org.quartz.Scheduler scheduler) throws org.quartz.SchedulerException {
         List<org.quartz.Trigger> triggers = new java.util.ArrayList<>();
         for (org.quartz.TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(ScheduleDaemon.GROUP))) {
