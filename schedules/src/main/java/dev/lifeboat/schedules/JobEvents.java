@@ -1,6 +1,7 @@
 package dev.lifeboat.schedules;
 
 import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
 
 import java.time.Instant;
 
@@ -14,6 +15,10 @@ public interface JobEvents {
     }
 
     default void finished(JobRun run) {
+    }
+
+    /** A run that was not started: its due time already had a run (a duplicate), or the job is still running. */
+    default void refused(JobDefinition job, JobRunLog.Refused refusal) {
     }
 
     /** A run that could not even be recorded: its repository could not be opened. */

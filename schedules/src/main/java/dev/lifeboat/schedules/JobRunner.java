@@ -36,7 +36,8 @@ public final class JobRunner {
 
     /**
      * Runs the job. Returns the recorded run, or empty when the repository could not be
-     * opened (then there is nowhere to record; the event says why).
+     * opened (then there is nowhere to record; the event says why) or when the run was refused:
+     * its due time already had a run, or the job is still running (the event says which run).
      */
     public Optional<JobRun> run(String jobName, String trigger, Instant scheduledFor, String instance) {
         return run(jobName, trigger, scheduledFor, null, instance);
@@ -62,17 +63,31 @@ public final class JobRunner {
     private Outcome execute(String jobName, String trigger, Instant scheduledFor, Instant missed, String instance) {
         JobDefinition job = schedule.job(jobName).orElseThrow(() -> new LifeboatException(ErrorCode.CONFIG,
                 "the schedule has no job '" + jobName + "'", "list the jobs with 'lifeboat schedule list'"));
-        events.started(job, trigger, missed != null ? missed : scheduledFor);
+        Instant due = missed != null ? missed : scheduledFor;
         Repository repository;
         try {
             repository = Repository.open(BlobStores.openWithDefaults(job.repository()));
         } catch (RuntimeException e) {
+            events.started(job, trigger, due);
             events.unrecorded(job, oneLine(e));
             return new Outcome(Optional.empty(), e);
         }
         try (repository) {
             JobRunLog log = new JobRunLog(repository, clock);
-            JobRunLog.Started started = log.start(job.name(), job.kind().jsonName(), trigger, scheduledFor, missed, instance);
+            JobRunLog.Started started;
+            if (scheduledFor == null) {
+                // on request (cron's `schedule exec`, whose flock keeps one run at a time): never refused
+                started = log.start(job.name(), job.kind().jsonName(), trigger, null, missed, instance);
+            } else {
+                // fired by the scheduler: one run per due time, never two runs of the job at once
+                JobRunLog.Admission admission = log.admit(job.name(), job.kind().jsonName(), trigger, scheduledFor, missed, instance);
+                if (admission instanceof JobRunLog.Refused refused) {
+                    events.refused(job, refused);
+                    return new Outcome(Optional.empty(), null);
+                }
+                started = (JobRunLog.Started) admission;
+            }
+            events.started(job, trigger, due);
             JobRun run;
             RuntimeException failure = null;
             try {

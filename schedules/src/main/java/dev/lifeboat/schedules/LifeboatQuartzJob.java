@@ -1,17 +1,23 @@
 package dev.lifeboat.schedules;
 
+import dev.lifeboat.core.jobs.JobRun;
+import org.quartz.CronTrigger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.Trigger;
 
 import java.time.Instant;
+import java.util.Date;
 
 /**
  * The one Quartz job class: a thin shell that hands the job's name to the {@link JobRunner}.
- * Quartz never runs two executions of one job at once, across every daemon of a cluster.
+ * Quartz does not run two executions of one job at once across the daemons of a cluster; what
+ * slips through (a due time fired twice, a recovery re-run of a run that had finished or is
+ * still alive) the run record refuses.
  */
 @DisallowConcurrentExecution
 public final class LifeboatQuartzJob implements Job {
@@ -28,9 +34,12 @@ public final class LifeboatQuartzJob implements Job {
             String name = context.getMergedJobDataMap().getString(JOB_NAME);
             String trigger = "schedule";
             Instant due = context.getScheduledFireTime() == null ? null : context.getScheduledFireTime().toInstant();
-            Instant missed = misfires.take(context.getTrigger().getKey());
+            Instant missed = misfires.take(context.getTrigger().getKey(), context.getPreviousFireTime());
+            if (missed == null) {
+                missed = missedPerSchedule(context.getTrigger(), context.getPreviousFireTime(), context.getScheduledFireTime());
+            }
             if (context.isRecovering()) {
-                trigger = "recovery";
+                trigger = JobRun.TRIGGER_RECOVERY;
                 // The re-run of a job whose host died is recorded under the time it was due then.
                 Instant original = originalDue(context);
                 if (original != null) {
@@ -43,6 +52,21 @@ public final class LifeboatQuartzJob implements Job {
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }
+    }
+
+    /**
+     * For a cron trigger, a firing later than the trigger's own next time after its previous
+     * firing makes up for that time: Quartz moved the trigger to "now" after a misfire, maybe on
+     * another daemon of the cluster (whose note this daemon cannot see). Interval triggers restart
+     * their count on a misfire, so for them only the note tells.
+     */
+    static Instant missedPerSchedule(Trigger trigger, Date previousFire, Date scheduled) {
+        if (!(trigger instanceof CronTrigger) || scheduled == null || trigger.getStartTime() == null) {
+            return null;
+        }
+        // Quartz starts a cron trigger at its first time after (start - 1 s)
+        Date expected = trigger.getFireTimeAfter(previousFire != null ? previousFire : new Date(trigger.getStartTime().getTime() - 1000));
+        return expected != null && scheduled.after(expected) ? expected.toInstant() : null;
     }
 
     private static Instant originalDue(JobExecutionContext context) {

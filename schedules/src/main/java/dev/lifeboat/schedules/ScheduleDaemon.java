@@ -5,7 +5,6 @@ import dev.lifeboat.core.error.LifeboatException;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.ScheduleBuilder;
 import org.quartz.Scheduler;
@@ -18,11 +17,17 @@ import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.DBConnectionManager;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -31,7 +36,8 @@ import java.util.TimeZone;
 /**
  * The scheduler daemon: Quartz with Lifeboat's jobs. With a job store database it joins a
  * cluster of daemons on other hosts (each trigger fires on one of them; a daemon that stops
- * checking in has its jobs taken over); without one it keeps the schedule in memory.
+ * checking in has its jobs taken over); without one it keeps the schedule in memory. Whatever
+ * Quartz fires, a run's record admits one run per job and due time (see JobRunLog.admit).
  *
  * <p>Misfires (the host was down when a job was due) run once, as soon as possible, never
  * once per missed time. In memory the missed time is found from the job's records in its
@@ -54,23 +60,46 @@ public final class ScheduleDaemon implements AutoCloseable {
     public static ScheduleDaemon start(ScheduleDefinition schedule, TaskCatalog catalog, Clock clock, JobEvents events) {
         JobRunner runner = new JobRunner(schedule, catalog, clock, events);
         Optional<JobStoreSettings> store = schedule.jobStore();
+        PgConnectionProvider connections = null;
         if (store.isPresent()) {
-            PgConnectionProvider connections = new PgConnectionProvider(store.get());
+            connections = new PgConnectionProvider(store.get());
             QuartzTables.ensure(connections, store.get());
             DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, connections);
         }
+        Scheduler scheduler = null;
         try {
-            Scheduler scheduler = new StdSchedulerFactory(properties(schedule)).getScheduler();
+            scheduler = new StdSchedulerFactory(properties(schedule)).getScheduler();
             MisfireNotes misfires = new MisfireNotes();
             scheduler.getContext().put(LifeboatQuartzJob.RUNNER, runner);
             scheduler.getContext().put(LifeboatQuartzJob.MISFIRES, misfires);
             scheduler.getListenerManager().addTriggerListener(misfires);
-            synchronise(scheduler, runner, clock.instant());
+            if (connections != null) {
+                try (ScheduleLock lock = ScheduleLock.acquire(connections, store.get())) {
+                    synchronise(scheduler, runner, clock.instant());
+                }
+            } else {
+                synchronise(scheduler, runner, clock.instant());
+            }
             scheduler.start();
             return new ScheduleDaemon(scheduler, store.isPresent());
-        } catch (SchedulerException e) {
+        } catch (SchedulerException | RuntimeException e) {
+            shutDownQuietly(scheduler); // its thread pool would keep the JVM alive
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new LifeboatException(ErrorCode.CONFIG, "cannot start the scheduler: " + JobRunner.oneLine(e),
                     store.isPresent() ? "check schedule.job-store (" + store.get().describe() + ")" : "run with --debug for details", e);
+        }
+    }
+
+    private static void shutDownQuietly(Scheduler scheduler) {
+        if (scheduler == null) {
+            return;
+        }
+        try {
+            scheduler.shutdown(false);
+        } catch (SchedulerException ignored) {
+            // already failing: the first error is the one to report
         }
     }
 
@@ -91,6 +120,10 @@ public final class ScheduleDaemon implements AutoCloseable {
             p.setProperty("org.quartz.jobStore.tablePrefix", store.tablePrefix());
             p.setProperty("org.quartz.jobStore.isClustered", "true");
             p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(schedule.checkinInterval().toMillis()));
+            // After a failed check-in Quartz waits this long before the next one (default 15 s): longer
+            // than the check-in interval plus Quartz's 7.5 s grace, so one lost connection would get a
+            // live daemon taken for dead and its running job re-run elsewhere.
+            p.setProperty("org.quartz.jobStore.dbRetryInterval", Long.toString(schedule.checkinInterval().toMillis()));
             p.setProperty("org.quartz.jobStore.useProperties", "true");
             p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         } else {
@@ -100,34 +133,65 @@ public final class ScheduleDaemon implements AutoCloseable {
     }
 
     /**
-     * Makes the stored schedule match the configuration: new or changed jobs are (re)scheduled,
-     * unchanged ones keep their stored trigger (and so their misfire state), removed ones go.
+     * Makes the stored schedule match the configuration: new jobs are scheduled, unchanged ones
+     * keep their stored trigger (and so their misfire state), changed ones get a new trigger and
+     * lose the old one, removed ones go. In a cluster this runs under {@link ScheduleLock}, so a
+     * second daemon starting at the same moment finds the trigger the first one stored and keeps
+     * it; a stored trigger is never rewritten in place (another daemon may have fired it or hold it).
      */
-    private static void synchronise(Scheduler scheduler, JobRunner runner, Instant now) throws SchedulerException {
+    static void synchronise(Scheduler scheduler, JobRunner runner, Instant now) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
         for (JobDefinition job : runner.schedule().jobs()) {
             JobKey jobKey = JobKey.jobKey(job.name(), GROUP);
-            TriggerKey triggerKey = TriggerKey.triggerKey(job.name(), GROUP);
+            TriggerKey triggerKey = triggerKey(job);
             wanted.add(jobKey);
-            Trigger existing = scheduler.getTrigger(triggerKey);
-            if (existing != null && job.fingerprint().equals(existing.getJobDataMap().getString(DEFINITION))) {
-                continue;
+            boolean current = false;
+            List<TriggerKey> stale = new ArrayList<>();
+            for (Trigger existing : scheduler.getTriggersOfJob(jobKey)) {
+                if (!GROUP.equals(existing.getKey().getGroup())) {
+                    continue; // a recovery re-run Quartz scheduled for a dead daemon's run: it stays
+                }
+                if (existing.getKey().equals(triggerKey) && job.fingerprint().equals(existing.getJobDataMap().getString(DEFINITION))) {
+                    current = true;
+                } else {
+                    stale.add(existing.getKey());
+                }
             }
-            JobDetail detail = JobBuilder.newJob(LifeboatQuartzJob.class).withIdentity(jobKey)
-                    .withDescription(job.kind().jsonName() + " " + job.timing().describe())
-                    .usingJobData(LifeboatQuartzJob.JOB_NAME, job.name())
-                    .storeDurably().requestRecovery(true).build();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(detail)
-                    .usingJobData(DEFINITION, job.fingerprint())
-                    .withSchedule(scheduleOf(job))
-                    .startAt(Date.from(firstDue(job, runner.lastDue(job), now)))
-                    .build();
-            scheduler.scheduleJob(detail, Set.of(trigger), true);
+            if (!current) {
+                scheduler.addJob(JobBuilder.newJob(LifeboatQuartzJob.class).withIdentity(jobKey)
+                        .withDescription(job.kind().jsonName() + " " + job.timing().describe())
+                        .usingJobData(LifeboatQuartzJob.JOB_NAME, job.name())
+                        .storeDurably().requestRecovery(true).build(), true);
+            }
+            for (TriggerKey old : stale) {
+                scheduler.unscheduleJob(old);
+            }
+            if (!current) {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(jobKey)
+                        .usingJobData(DEFINITION, job.fingerprint())
+                        .withSchedule(scheduleOf(job))
+                        .startAt(Date.from(firstDue(job, runner.lastDue(job), now)))
+                        .build());
+            }
         }
         for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.contains(key)) {
                 scheduler.deleteJob(key);
             }
+        }
+    }
+
+    /**
+     * A job's trigger is named after its definition too: a changed definition is a new trigger,
+     * so a daemon still holding (acquired, about to fire) the old one finds it gone instead of
+     * firing the new one with the old one's times.
+     */
+    static TriggerKey triggerKey(JobDefinition job) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(job.fingerprint().getBytes(StandardCharsets.UTF_8));
+            return TriggerKey.triggerKey(job.name() + "@" + HexFormat.of().formatHex(hash, 0, 4), GROUP);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

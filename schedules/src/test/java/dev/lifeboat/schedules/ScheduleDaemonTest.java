@@ -152,4 +152,78 @@ class ScheduleDaemonTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * Daemons starting together used to store the same trigger twice: the second store reset a
+     * trigger the first daemon had already fired. Synchronising again now keeps what is stored.
+     */
+    @Test
+    void synchronisingAnUnchangedScheduleKeepsItsTriggerAndAChangedOneGetsANewTrigger() throws Exception {
+        ScheduleDefinition every3s = schedule(new JobTiming("0/3 * * * * ?", ZoneOffset.UTC, null));
+        TaskCatalog catalog = new TaskCatalog().register(JobKind.VERIFY, factory(repository -> "checked"));
+        org.quartz.Scheduler scheduler = new org.quartz.impl.StdSchedulerFactory(ScheduleDaemon.properties(every3s)).getScheduler();
+        try {
+            JobRunner runner = new JobRunner(every3s, catalog, Clock.systemUTC(), events);
+            Instant now = Instant.parse("2026-11-25T16:07:20Z");
+            ScheduleDaemon.synchronise(scheduler, runner, now);
+            org.quartz.Trigger stored = scheduler.getTrigger(ScheduleDaemon.triggerKey(every3s.jobs().get(0)));
+            assertThat(stored.getNextFireTime().toInstant()).isEqualTo(Instant.parse("2026-11-25T16:07:21Z"));
+
+            ScheduleDaemon.synchronise(scheduler, runner, now.plusSeconds(2)); // the second daemon, a moment later
+            assertThat(triggersOf(scheduler)).singleElement().satisfies(t -> {
+                assertThat(t.getKey()).isEqualTo(stored.getKey());
+                assertThat(t.getStartTime()).isEqualTo(stored.getStartTime());
+                assertThat(t.getNextFireTime()).isEqualTo(stored.getNextFireTime());
+            });
+
+            ScheduleDefinition every5s = schedule(new JobTiming("0/5 * * * * ?", ZoneOffset.UTC, null));
+            ScheduleDaemon.synchronise(scheduler, new JobRunner(every5s, catalog, Clock.systemUTC(), events), now);
+            assertThat(triggersOf(scheduler)).singleElement().satisfies(t -> {
+                assertThat(t.getKey()).isEqualTo(ScheduleDaemon.triggerKey(every5s.jobs().get(0))).isNotEqualTo(stored.getKey());
+                assertThat(t.getNextFireTime().toInstant()).isEqualTo(Instant.parse("2026-11-25T16:07:20Z"));
+            });
+        } finally {
+            scheduler.shutdown(false);
+        }
+    }
+
+    @Test
+    void aCronFiringLaterThanItsNextTimeMakesUpForThatTimeWhicheverDaemonNotedTheMisfire() {
+        org.quartz.Trigger cron = org.quartz.TriggerBuilder.newTrigger().withIdentity("tick@1", "lifeboat")
+                .withSchedule(org.quartz.CronScheduleBuilder.cronSchedule("0/3 * * * * ?").inTimeZone(java.util.TimeZone.getTimeZone("UTC")))
+                .startAt(java.util.Date.from(Instant.parse("2026-11-25T16:07:19.500Z"))).build();
+        java.util.Date previous = java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z"));
+
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, previous, java.util.Date.from(Instant.parse("2026-11-25T16:07:24Z"))))
+                .as("on time").isNull();
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, previous, java.util.Date.from(Instant.parse("2026-11-25T16:07:31.408Z"))))
+                .isEqualTo(Instant.parse("2026-11-25T16:07:24Z"));
+        assertThat(LifeboatQuartzJob.missedPerSchedule(cron, null, java.util.Date.from(Instant.parse("2026-11-25T16:07:30.012Z"))))
+                .as("never fired: its first time").isEqualTo(Instant.parse("2026-11-25T16:07:21Z"));
+    }
+
+    @Test
+    void aMisfireNoteIsDroppedWhenItsTriggerFiredElsewhereSince() {
+        MisfireNotes notes = new MisfireNotes();
+        org.quartz.spi.OperableTrigger trigger = (org.quartz.spi.OperableTrigger) org.quartz.TriggerBuilder.newTrigger()
+                .withIdentity("tick@1", "lifeboat").withSchedule(org.quartz.CronScheduleBuilder.cronSchedule("0/3 * * * * ?"))
+                .startAt(java.util.Date.from(Instant.parse("2026-11-25T16:07:00Z"))).build();
+        trigger.setPreviousFireTime(java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z")));
+        trigger.setNextFireTime(java.util.Date.from(Instant.parse("2026-11-25T16:07:24Z")));
+        notes.triggerMisfired(trigger);
+
+        // another daemon fired the catch-up run (previous fire moved on): the note is not this run's
+        assertThat(notes.take(trigger.getKey(), java.util.Date.from(Instant.parse("2026-11-25T16:07:31.408Z")))).isNull();
+        notes.triggerMisfired(trigger);
+        assertThat(notes.take(trigger.getKey(), java.util.Date.from(Instant.parse("2026-11-25T16:07:21Z"))))
+                .isEqualTo(Instant.parse("2026-11-25T16:07:24Z"));
+    }
+
+    private static List<org.quartz.Trigger> triggersOf(org.quartz.Scheduler scheduler) throws org.quartz.SchedulerException {
+        List<org.quartz.Trigger> triggers = new java.util.ArrayList<>();
+        for (org.quartz.TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(ScheduleDaemon.GROUP))) {
+            triggers.add(scheduler.getTrigger(key));
+        }
+        return triggers;
+    }
 }

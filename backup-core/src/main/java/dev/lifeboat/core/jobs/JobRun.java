@@ -36,6 +36,9 @@ public record JobRun(
         String instance,
         Instant missed) {
 
+    /** The trigger of a re-run after the process running the job died: the only run that may claim a due time again. */
+    public static final String TRIGGER_RECOVERY = "recovery";
+
     public enum Outcome {
         /** The job did what it was asked. */
         SUCCEEDED,

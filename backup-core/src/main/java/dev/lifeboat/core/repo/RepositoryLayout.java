@@ -1,5 +1,9 @@
 package dev.lifeboat.core.repo;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 /**
  * Where each kind of object lives in a repository. Every key is built here and nowhere else.
  *
@@ -12,12 +16,15 @@ package dev.lifeboat.core.repo;
  * drills/20261125-130501F/20261126-020000.123-4f2a.json.zst   one drill of that backup (zstd JSON)
  * jobs/nightly-full/20261125-020000.123-3f2a9c1b.json a finished run of a scheduled job or of expire
  * jobs/nightly-full/20261125-020000.123-3f2a9c1b.running a run under way (removed when it finishes)
+ * jobs/nightly-full/due/20261125-020000.000.00.claim     the claim of the run due then (attempt 00; a recovery takes 01 ...)
  * queue/us/wal/000000010000000000000003-&lt;sha256&gt;   WAL still to copy to the repository named "us" (empty)
  * queue/us/last-attempt                            when a copy to "us" was last tried
  * stream/00000001/000000010000000000000004.zst   the streamed part of a segment not yet archived (replaced as it grows)
  * </pre>
  */
 public final class RepositoryLayout {
+
+    private static final DateTimeFormatter DUE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS").withZone(ZoneOffset.UTC);
 
     public static final String DESCRIPTOR = "lifeboat.json";
     public static final String BACKUPS_PREFIX = "backups/";
@@ -29,6 +36,7 @@ public final class RepositoryLayout {
     public static final String JOBS_PREFIX = "jobs/";
     public static final String JOB_RECORD_SUFFIX = ".json";
     public static final String JOB_RUNNING_SUFFIX = ".running";
+    public static final String JOB_CLAIM_SUFFIX = ".claim";
     public static final String QUEUE_PREFIX = "queue/";
     public static final String STREAM_PREFIX = "stream/";
 
@@ -123,6 +131,16 @@ public final class RepositoryLayout {
     /** The marker of a run under way. */
     public static String jobRunning(String jobName, String runKey) {
         return jobPrefix(jobName) + runKey + JOB_RUNNING_SUFFIX;
+    }
+
+    /** Where the claims of one due time of a job live: one per attempt, in attempt order. */
+    public static String jobDuePrefix(String jobName, Instant due) {
+        return jobPrefix(jobName) + "due/" + DUE_TIME.format(due) + ".";
+    }
+
+    /** The claim of one attempt at the run due at that time (00 the scheduled run, then recovery re-runs). */
+    public static String jobDueClaim(String jobName, Instant due, int attempt) {
+        return jobDuePrefix(jobName, due) + String.format("%02d", attempt) + JOB_CLAIM_SUFFIX;
     }
 
     /** The backup id a data object belongs to, or null when the key is not under data/. */

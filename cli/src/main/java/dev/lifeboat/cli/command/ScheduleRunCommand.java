@@ -2,6 +2,7 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.schedules.JobDefinition;
 import dev.lifeboat.schedules.JobEvents;
 import dev.lifeboat.schedules.ScheduleDaemon;
@@ -67,6 +68,13 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
             String took = run.duration() == null ? "" : String.format(" in %.1f s", run.duration().toMillis() / 1000.0);
             line(out, run.job() + " " + run.outcome().name().toLowerCase(java.util.Locale.ROOT) + took + ": "
                     + (run.error() != null ? run.error() : run.summary()));
+        }
+
+        @Override
+        public void refused(JobDefinition job, JobRunLog.Refused refusal) {
+            line(out, job.name() + " (" + job.kind().jsonName() + ") skipped" + (refusal.duplicate() ? " as a duplicate" : "") + ": "
+                    + refusal.trigger() + (refusal.scheduledFor() == null ? "" : ", due " + refusal.scheduledFor().truncatedTo(ChronoUnit.MILLIS))
+                    + ": " + refusal.reason());
         }
 
         @Override
