@@ -4,13 +4,24 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** At most {@code limit} bytes of the stream, never closing it. */
+/** At most {@code limit} bytes of the stream; closing it closes the stream only when asked to. */
 final class BoundedStream extends FilterInputStream {
+    private final boolean closesSource;
     private long remaining;
 
     BoundedStream(InputStream in, long limit) {
+        this(in, limit, false);
+    }
+
+    private BoundedStream(InputStream in, long limit, boolean closesSource) {
         super(in);
         this.remaining = limit;
+        this.closesSource = closesSource;
+    }
+
+    /** The first {@code limit} bytes of a stream this one owns (and closes). */
+    static BoundedStream owning(InputStream in, long limit) {
+        return new BoundedStream(in, limit, true);
     }
 
     @Override
@@ -50,6 +61,9 @@ final class BoundedStream extends FilterInputStream {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
+        if (closesSource) {
+            in.close();
+        }
     }
 }

@@ -159,34 +159,7 @@ public final class StreamedWal {
     }
 
     private static InputStream prefix(Path file, long length) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        return new java.io.FilterInputStream(in) {
-            private long left = length;
-
-            @Override
-            public int read() throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int b = super.read();
-                if (b >= 0) {
-                    left--;
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                    left -= n;
-                }
-                return n;
-            }
-        };
+        return BoundedStream.owning(Files.newInputStream(file), length);
     }
 
     private static String sha256(Path file, long length) {
