@@ -250,7 +250,7 @@ drain() {  # drain LABEL ARCHIVE_COMMAND [cold|warm]: seconds, segments/s and CP
 
 if [[ $sections == *1* ]]; then
     echo
-    echo "1. draining a backlog of $backlog ready segments into a filesystem repository (zstd level $level)"
+    echo "1. draining a backlog of $backlog ready segments into a filesystem repository (zstd level $level; Lifeboat compresses WAL at level 1 at most)"
     drain "lifeboat wal-push (no agent)" "$lifeboat_push"
     drain "lifeboat agent (cold start included)" "$lifeboat_push" cold
     drain "lifeboat agent (already running)" "$lifeboat_push" warm

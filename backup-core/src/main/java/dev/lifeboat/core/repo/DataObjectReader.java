@@ -14,10 +14,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the files a backup stored in one data object (a single large file, or a pack of small
@@ -71,15 +73,18 @@ public final class DataObjectReader {
             return t;
         });
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            // completion order, so that the first failure stops the rest at once
+            CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+            int submitted = 0;
             for (var entry : byObject(manifest).entrySet()) {
-                futures.add(pool.submit(() -> {
+                done.submit(() -> {
                     task.run(entry.getKey(), entry.getValue());
                     return null;
-                }));
+                });
+                submitted++;
             }
-            for (Future<?> f : futures) {
-                f.get();
+            for (int i = 0; i < submitted; i++) {
+                done.take().get();
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
@@ -94,6 +99,20 @@ public final class DataObjectReader {
             throw new LifeboatException(ErrorCode.INTERNAL, "interrupted while reading the objects of backup " + manifest.id(), null, e);
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * After a failure the other tasks are told to stop; wait until they have, so that a caller
+     * removing what they wrote (a failed restore) does not race with them.
+     */
+    private static void awaitStopped(ExecutorService pool) {
+        try {
+            // bounded: a read stuck in a store without a timeout must not hang the command for ever
+            pool.awaitTermination(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -88,6 +88,39 @@ class DataObjectReaderTest {
         return read;
     }
 
+    @Test
+    void afterAFailureNoOtherObjectTaskIsStillRunningWhenTheCallerGetsTheError() {
+        List<BackupManifest.File> twoObjects = List.of(
+                new BackupManifest.File("base/1/1", 1, "00", 0600, null, "data/x/000001.zst", 0, 1),
+                new BackupManifest.File("base/1/2", 1, "00", 0600, null, "data/x/000002.zst", 0, 1));
+        BackupManifest manifest = new BackupManifest(1, "20261120-140000F", BackupType.FULL, null, "7441", 15, "15.18", 16 << 20, 1,
+                "0/2000028", "0/2000100", "000000010000000000000002", "000000010000000000000002", Instant.EPOCH, Instant.EPOCH, 700,
+                "label", null, new BackupManifest.Totals(2, 2, 2, 2), "test", "host", List.of(), List.of(), twoObjects);
+        java.util.concurrent.atomic.AtomicBoolean slowTaskRunning = new java.util.concurrent.atomic.AtomicBoolean();
+
+        assertThatThrownBy(() -> DataObjectReader.forEachObject(manifest, 2, "test", (key, files) -> {
+            if (key.endsWith("000001.zst")) {
+                slowTaskRunning.set(true);
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    long end = System.nanoTime() + 200_000_000L; // still writing its last file when told to stop
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                } finally {
+                    slowTaskRunning.set(false);
+                }
+            } else {
+                while (!slowTaskRunning.get()) {
+                    Thread.onSpinWait();
+                }
+                throw new LifeboatException(ErrorCode.CORRUPT, "corrupt object " + key, null);
+            }
+        })).hasMessageContaining("corrupt object data/x/000002.zst");
+        assertThat(slowTaskRunning).as("the other task stopped before the error reached the caller").isFalse();
+    }
+
     private void pack(String... paths) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String path : paths) {

@@ -70,6 +70,31 @@ class WalArchiveTest {
     }
 
     @Test
+    void walIsCompressedAtLevelOneWhateverLevelTheBackupsUse() throws IOException {
+        Repository level19 = Repository.initialize(new InMemoryBlobStore("level-19"), new RepositoryDescriptor(1, "7441", 15, "15.18",
+                16 << 20, new RepositoryDescriptor.Compression("zstd", 19), "none", Instant.now(), "test"));
+        StringBuilder text = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        while (text.length() < 400_000) {
+            text.append(Long.toHexString(random.nextLong() & 0xFFFFFL)).append(" row ").append(random.nextInt(1000)).append('\n');
+        }
+        Path segment = file("wal-like", text.toString());
+        level19.wal().push(SEGMENT, segment, ObjectCodec.sha256(segment), null);
+
+        long stored = level19.wal().find(SEGMENT).orElseThrow().storedSize();
+        assertThat(stored).isEqualTo(encodedSize(new ObjectCodec(1), segment)).isNotEqualTo(encodedSize(new ObjectCodec(19), segment));
+        Path fetched = temp.resolve("fetched-19");
+        level19.wal().fetch(level19.wal().find(SEGMENT).orElseThrow(), fetched);
+        assertThat(Files.readString(fetched)).isEqualTo(text.toString());
+    }
+
+    private static long encodedSize(ObjectCodec codec, Path file) throws IOException {
+        try (InputStream in = codec.encodeKnown(Files.newInputStream(file))) {
+            return in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    @Test
     void aCorruptCopyIsReportedAndLeavesNoFileBehind() throws IOException {
         Path segment = file("seg", "y".repeat(50_000));
         push(segment);
