@@ -19,6 +19,12 @@ final class BoundedStream extends FilterInputStream {
         this.closesSource = closesSource;
     }
 
+    /** Skips what is left of the bound (e.g. the rest of one file's frame in a shared object). */
+    void skipRest() throws IOException {
+        in.skipNBytes(remaining);
+        remaining = 0;
+    }
+
     /** The first {@code limit} bytes of a stream this one owns (and closes). */
     static BoundedStream owning(InputStream in, long limit) {
         return new BoundedStream(in, limit, true);

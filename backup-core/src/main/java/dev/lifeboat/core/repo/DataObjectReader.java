@@ -6,7 +6,6 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -146,7 +145,7 @@ public final class DataObjectReader {
                     damage.damaged(file, truncated);
                     return;
                 }
-                Frame frame = new Frame(object, file.storedSize());
+                BoundedStream frame = new BoundedStream(object, file.storedSize());
                 String name = objectKey + " (" + file.path() + ")";
                 try (InputStream content = codec.decodeVerified(frame, name, new ContentDigest(file.sha256(), file.size()))) {
                     consumer.accept(file, content);
@@ -183,57 +182,6 @@ public final class DataObjectReader {
                 }
                 position += file.storedSize();
             }
-        }
-    }
-
-    /** One file's zstd frame in a shared object stream: never reads past it, never closes the stream. */
-    private static final class Frame extends FilterInputStream {
-        private long remaining;
-
-        Frame(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        void skipRest() throws IOException {
-            in.skipNBytes(remaining);
-            remaining = 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public void close() {
-            // the object stream is closed by its owner
         }
     }
 }
