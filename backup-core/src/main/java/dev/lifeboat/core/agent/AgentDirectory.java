@@ -1,19 +1,17 @@
 package dev.lifeboat.core.agent;
 
 import dev.lifeboat.core.pg.DataDirectoryOwner;
+import dev.lifeboat.core.pg.HandOffFiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -113,12 +111,12 @@ public final class AgentDirectory {
             ownership.createDirectories(dir);
             clear(dir);
         }
-        writeAtomically(root.resolve("repository"), repositoryLocation + "\n");
+        HandOffFiles.write(ownership, root.resolve("repository"), repositoryLocation + "\n");
     }
 
     /** Records that {@code name}, with this identity and checksum, is durably stored. */
     public void markStored(String name, FileIdentity identity, String sha256) throws IOException {
-        writeAtomically(root.resolve("stored").resolve(name), identity.text() + " " + sha256 + "\n");
+        HandOffFiles.write(ownership, root.resolve("stored").resolve(name), identity.text() + " " + sha256 + "\n");
     }
 
     public Optional<String> storedMarker(String name) {
@@ -130,29 +128,29 @@ public final class AgentDirectory {
     }
 
     public void forgetStored(String name) {
-        deleteQuietly(root.resolve("stored").resolve(name));
+        HandOffFiles.deleteQuietly(root.resolve("stored").resolve(name));
     }
 
     /** Names with a stored marker. */
     public List<String> storedNames() {
-        return names(root.resolve("stored"));
+        return HandOffFiles.names(root.resolve("stored"));
     }
 
     /** Names the launcher asked for, in name order. */
     public List<String> requests() {
-        return names(root.resolve("requests"));
+        return HandOffFiles.names(root.resolve("requests"));
     }
 
     public void removeRequest(String name) {
-        deleteQuietly(root.resolve("requests").resolve(name));
+        HandOffFiles.deleteQuietly(root.resolve("requests").resolve(name));
     }
 
     public void markFailed(String name, String reason) throws IOException {
-        writeAtomically(root.resolve("failed").resolve(name), reason.replace('\n', ' ') + "\n");
+        HandOffFiles.write(ownership, root.resolve("failed").resolve(name), reason.replace('\n', ' ') + "\n");
     }
 
     public void clearFailed(String name) {
-        deleteQuietly(root.resolve("failed").resolve(name));
+        HandOffFiles.deleteQuietly(root.resolve("failed").resolve(name));
     }
 
     /** Tells launchers that an agent runs (the file's modification time is what counts). */
@@ -161,13 +159,13 @@ public final class AgentDirectory {
         try {
             Files.setLastModifiedTime(heartbeat, FileTime.fromMillis(System.currentTimeMillis()));
         } catch (NoSuchFileException e) {
-            writeAtomically(heartbeat, ProcessHandle.current().pid() + "\n");
+            HandOffFiles.write(ownership, heartbeat, ProcessHandle.current().pid() + "\n");
         }
     }
 
     /** Tells launchers at once that no agent runs any more. */
     public void stopBeating() {
-        deleteQuietly(root.resolve("heartbeat"));
+        HandOffFiles.deleteQuietly(root.resolve("heartbeat"));
     }
 
     /** Whether an agent has beaten within three seconds, as the launcher judges it. */
@@ -180,28 +178,7 @@ public final class AgentDirectory {
         }
     }
 
-    private void writeAtomically(Path target, String content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp" + Thread.currentThread().getId());
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
-        ownership.apply(temp);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    private static List<String> names(Path dir) {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.startsWith(".")) {
-                    names.add(name);
-                }
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        names.sort(null);
-        return names;
-    }
 
     private static void clear(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
@@ -211,11 +188,4 @@ public final class AgentDirectory {
         }
     }
 
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // a leftover is harmless: the next agent clears the directory
-        }
-    }
 }

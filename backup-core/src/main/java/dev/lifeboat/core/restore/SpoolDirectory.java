@@ -1,16 +1,14 @@
 package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.pg.DataDirectoryOwner;
+import dev.lifeboat.core.pg.HandOffFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -63,7 +61,7 @@ final class SpoolDirectory {
         for (String sub : List.of("requests", "missing", "failed")) {
             owner.createDirectories(root.resolve(sub));
         }
-        write(root.resolve("repository"), repositoryText + "\n");
+        HandOffFiles.write(owner, root.resolve("repository"), repositoryText + "\n");
         beat();
     }
 
@@ -84,35 +82,23 @@ final class SpoolDirectory {
     }
 
     void discard(String name) {
-        deleteQuietly(root.resolve(name));
+        HandOffFiles.deleteQuietly(root.resolve(name));
     }
 
     List<String> requests() {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve("requests"))) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.startsWith(".")) {
-                    names.add(name);
-                }
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        names.sort(null);
-        return names;
+        return HandOffFiles.names(root.resolve("requests"));
     }
 
     void removeRequest(String name) {
-        deleteQuietly(root.resolve("requests").resolve(name));
+        HandOffFiles.deleteQuietly(root.resolve("requests").resolve(name));
     }
 
     void answerMissing(String name) throws IOException {
-        write(root.resolve("missing").resolve(name), "\n");
+        HandOffFiles.write(owner, root.resolve("missing").resolve(name), "\n");
     }
 
     void answerFailed(String name, String reason) throws IOException {
-        write(root.resolve("failed").resolve(name), reason.replace('\n', ' ') + "\n");
+        HandOffFiles.write(owner, root.resolve("failed").resolve(name), reason.replace('\n', ' ') + "\n");
     }
 
     void beat() throws IOException {
@@ -120,7 +106,7 @@ final class SpoolDirectory {
         try {
             Files.setLastModifiedTime(heartbeat, FileTime.fromMillis(System.currentTimeMillis()));
         } catch (NoSuchFileException e) {
-            write(heartbeat, ProcessHandle.current().pid() + "\n");
+            HandOffFiles.write(owner, heartbeat, ProcessHandle.current().pid() + "\n");
         }
     }
 
@@ -130,7 +116,7 @@ final class SpoolDirectory {
             return;
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(SpoolDirectory::deleteQuietly);
+            walk.sorted(Comparator.reverseOrder()).forEach(HandOffFiles::deleteQuietly);
         } catch (IOException ignored) {
             // best effort: PostgreSQL ignores what is left
         }
@@ -141,18 +127,5 @@ final class SpoolDirectory {
         }
     }
 
-    private void write(Path target, String content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
-        owner.apply(temp);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }
