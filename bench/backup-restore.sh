@@ -36,18 +36,8 @@ while [ $# -gt 0 ]; do
 done
 if [ "$s3" = yes ] && [ -n "$repo" ]; then echo "--s3 makes its own repositories: leave out --repo" >&2; exit 2; fi
 
-root=$(cd "$(dirname "$0")/.." && pwd -P)
+. "$(dirname "$0")/common.sh"
 lifeboat="$root/bin/lifeboat"
-"$lifeboat" --version >/dev/null   # builds the jar if needed, before anything is timed
-
-bin=${LIFEBOAT_PG_BIN:-}
-if [ -z "$bin" ]; then
-    if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then bin=$(pg_config --bindir)
-    else bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); fi
-fi
-[ -x "$bin/pgbench" ] || { echo "no pgbench in '$bin' (set LIFEBOAT_PG_BIN)" >&2; exit 2; }
-
-as_server() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 work=$(mktemp -d /tmp/lifeboat-bench-XXXXXX)
 chmod 755 "$work"
@@ -63,14 +53,6 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chown postgres: "$work"
 
-free_port() {  # a random loopback port nothing listens on
-    local p
-    while :; do
-        p=$((30000 + RANDOM % 10000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-}
-calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 
 # What the server's archive_command and every timed command use to find the repositories.
 repo_args=()

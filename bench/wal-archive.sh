@@ -55,20 +55,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-root=$(cd "$(dirname "$0")/.." && pwd -P)
-"$root/bin/lifeboat" --version >/dev/null   # builds the jar if needed, before anything is timed
-
-bin=${LIFEBOAT_PG_BIN:-}
-if [ -z "$bin" ]; then
-    if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then bin=$(pg_config --bindir)
-    else bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); fi
-fi
-[ -x "$bin/pgbench" ] || { echo "no pgbench in '$bin' (set LIFEBOAT_PG_BIN)" >&2; exit 2; }
+. "$(dirname "$0")/common.sh"
 if [ "$pgbackrest" = auto ]; then
     if command -v pgbackrest >/dev/null; then pgbackrest=yes; else pgbackrest=no; fi
 fi
 
-as_server() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 work=$(mktemp -d /tmp/lifeboat-walbench-XXXXXX)
 chmod 755 "$work"
@@ -93,14 +84,6 @@ lifeboat="$work/lifeboat/bin/lifeboat"
 repo="$work/repository"
 [ "$(id -u)" = 0 ] && chown -R postgres: "$work"
 
-free_port() {  # a random loopback port nothing listens on
-    local p
-    while :; do
-        p=$((30000 + RANDOM % 10000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-}
-calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 now() { date +%s.%N; }
 ticks=$(getconf CLK_TCK)
 # CPU seconds: of the archiver's finished children (every archive_command run) and of a live process.
