@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *                   Written only after the store confirmed. The launcher acknowledges NAME
  *                   when the identity of pg_wal/NAME is the same; anything else (another inode,
  *                   a change since) is not trusted.
- * requests/NAME     the launcher asks for NAME now (it writes .NAME.PID, then renames); the
+ * requests/NAME     the launcher asks for NAME now (an empty file, created in place); the
  *                   agent stores it, writes stored/NAME (or failed/NAME) and removes the request
  * failed/NAME       the agent could not store NAME: one line saying why. The launcher then runs
  *                   the JVM wal-push itself, which reports the error to PostgreSQL's log.

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * heartbeat       touched every second while the restoring Lifeboat runs; older than 3 s: gone
  * NAME            a WAL file, verified against its checksum before it was renamed here: the
  *                 launcher moves it to %p and exits 0
- * requests/NAME   the launcher asks for NAME now (it writes .NAME.PID, then renames)
+ * requests/NAME   the launcher asks for NAME now (an empty file, created in place)
  * missing/NAME    answer: the repository has no NAME (the launcher exits 1, "not found")
  * failed/NAME     answer: NAME could not be delivered (the launcher runs the JVM wal-fetch,
  *                 which says why and exits above 125, so recovery stops)

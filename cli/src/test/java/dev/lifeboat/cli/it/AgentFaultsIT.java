@@ -96,6 +96,39 @@ class AgentFaultsIT {
         }
     }
 
+    @Test
+    void aRequestTheLauncherCannotFileGoesToTheJvmInsteadOfFailingArchiveCommand() throws Exception {
+        try (ArchivingCluster source = ArchivingCluster.start()) {
+            String segment = source.switchAndWaitForArchive();
+            Path repository = Files.createDirectories(source.newDirectory("second-repository"));
+            TestClusters.serverUser().handOver(repository);
+            Lifeboat.Run init = Lifeboat.run("init", "--repo", repository.toString(), "--pgdata", source.dataDirectory().toString(),
+                    "--pg-port", Integer.toString(source.port()));
+            assertThat(init.exitCode()).as(init.toString()).isZero();
+            // A data directory with a copy of the segment and an agent directory that looks alive, whose
+            // requests directory the server's user cannot write into.
+            Path pgdata = source.newDirectory("copy");
+            Path push = Files.createDirectories(pgdata.resolve("pg_wal/.lifeboat/push"));
+            Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), pgdata.resolve("pg_wal").resolve(segment));
+            Files.createDirectories(pgdata.resolve("pg_wal/archive_status"));
+            for (String directory : List.of("stored", "failed", "requests")) {
+                Files.createDirectories(push.resolve(directory));
+            }
+            Files.writeString(push.resolve("repository"), repository + "\n");
+            Files.writeString(push.resolve("heartbeat"), "");
+            TestClusters.serverUser().handOver(pgdata);
+            Files.setPosixFilePermissions(push.resolve("requests"), java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+
+            Lifeboat.Run pushed = Lifeboat.exec(List.of("runuser", "-u", TestClusters.serverUser().userName(), "--",
+                    Lifeboat.launcher().toString(), "wal-push", "--repo", repository.toString(), "pg_wal/" + segment), Map.of(), pgdata);
+
+            assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+            try (Repository second = Repository.open(BlobStores.openWithDefaults(repository.toString()))) {
+                assertThat(second.wal().find(segment)).as("stored by the JVM wal-push").isPresent();
+            }
+        }
+    }
+
     /** Runs the launcher as PostgreSQL does (the server's user, in the data directory) with a jar that cannot start. */
     private static Lifeboat.Run launcherWithoutJvm(ArchivingCluster source, Path pgdata, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of("runuser", "-u", TestClusters.serverUser().userName(), "--", "env",
