@@ -25,9 +25,10 @@ final class ZstdCompressingInputStream extends InputStream {
     private boolean frameEnded;
     private boolean closed;
 
-    ZstdCompressingInputStream(InputStream source, int level) {
+    /** @param ctx a context set up for one frame with a content checksum; closed with this stream */
+    ZstdCompressingInputStream(InputStream source, ZstdCompressCtx ctx) {
         this.source = source;
-        this.ctx = new ZstdCompressCtx().setLevel(level).setChecksum(true);
+        this.ctx = ctx;
     }
 
     @Override

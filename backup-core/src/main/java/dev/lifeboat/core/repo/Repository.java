@@ -39,7 +39,7 @@ public final class Repository implements WalDestination, AutoCloseable {
         this.store = store;
         this.descriptor = descriptor;
         this.codec = new ObjectCodec(descriptor.compression().level());
-        ObjectCodec walCodec = new ObjectCodec(Math.min(descriptor.compression().level(), WAL_LEVEL));
+        ObjectCodec walCodec = ObjectCodec.forWal(Math.min(descriptor.compression().level(), WAL_LEVEL));
         this.backups = new BackupCatalog(store, codec);
         this.wal = new WalArchive(store, walCodec);
         this.drills = new DrillCatalog(store, codec, backups);
@@ -154,8 +154,8 @@ public final class Repository implements WalDestination, AutoCloseable {
     }
 
     @Override
-    public WalArchive.PushOutcome pushWal(String fileName, java.nio.file.Path file, String sha256, WalSummary summary) {
-        return wal.push(fileName, file, sha256, summary);
+    public WalArchive.PushOutcome pushWal(String fileName, WalContent content, String sha256, WalSummary summary) {
+        return wal.push(fileName, content, sha256, summary);
     }
 
     @Override

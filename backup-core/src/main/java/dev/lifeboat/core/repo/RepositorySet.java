@@ -4,7 +4,6 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.storage.BlobStore;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,11 +187,11 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
     }
 
     @Override
-    public WalArchive.PushOutcome pushWal(String fileName, Path file, String sha256, WalSummary summary) {
+    public WalArchive.PushOutcome pushWal(String fileName, WalContent content, String sha256, WalSummary summary) {
         if (isSingle()) {
-            return open(members.get(0).name()).pushWal(fileName, file, sha256, summary);
+            return open(members.get(0).name()).pushWal(fileName, content, sha256, summary);
         }
-        return fanOut.push(fileName, file, sha256, summary);
+        return fanOut.push(fileName, content, sha256, summary);
     }
 
     @Override

@@ -104,16 +104,19 @@ public final class WalArchive {
      * under the same name is refused and left untouched.
      */
     public PushOutcome push(String fileName, Path file, String sha256, WalSummary summary) {
+        return push(fileName, WalContent.of(file), sha256, summary);
+    }
+
+    /** See {@link #push(String, Path, String, WalSummary)}; {@code sha256} must be the checksum of {@code content}. */
+    public PushOutcome push(String fileName, WalContent content, String sha256, WalSummary summary) {
         Optional<ArchivedWal> existing = find(fileName);
         if (existing.isPresent()) {
             return requireSame(existing.get(), sha256);
         }
         byte[] summaryFrame = summary == null ? new byte[0] : summaryFrame(summary);
         String key = keyFor(fileName, sha256);
-        BlobContent content = () -> new SequenceInputStream(new ByteArrayInputStream(summaryFrame),
-                codec.encodeKnown(Files.newInputStream(file)));
         try {
-            store.put(key, content, PutMode.CREATE_ONLY);
+            store.put(key, stored(summaryFrame, content), PutMode.CREATE_ONLY);
         } catch (StorageException e) {
             if (e.kind() != StorageException.Kind.ALREADY_EXISTS) {
                 throw e;
@@ -128,6 +131,25 @@ public final class WalArchive {
             return requireSame(other, sha256);
         }
         return PushOutcome.STORED;
+    }
+
+    /** The object's bytes: the summary frame, then the content compressed (at once when it is in memory). */
+    private BlobContent stored(byte[] summaryFrame, WalContent content) {
+        if (content instanceof WalContent.InMemory plain) {
+            ObjectCodec.Encoded frame = codec.encodeWhole(plain.bytes(), plain.length());
+            return new BlobContent() {
+                @Override
+                public InputStream open() {
+                    return new SequenceInputStream(new ByteArrayInputStream(summaryFrame), frame.open());
+                }
+
+                @Override
+                public long length() {
+                    return summaryFrame.length + (long) frame.length();
+                }
+            };
+        }
+        return () -> new SequenceInputStream(new ByteArrayInputStream(summaryFrame), codec.encodeKnown(content.open()));
     }
 
     private PushOutcome requireSame(ArchivedWal stored, String sha256) {

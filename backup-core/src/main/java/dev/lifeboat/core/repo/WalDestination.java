@@ -19,5 +19,10 @@ public interface WalDestination {
      * durably stored wherever the destination promises (a different content under the same
      * name is refused).
      */
-    WalArchive.PushOutcome pushWal(String fileName, Path file, String sha256, WalSummary summary);
+    WalArchive.PushOutcome pushWal(String fileName, WalContent content, String sha256, WalSummary summary);
+
+    /** {@link #pushWal(String, WalContent, String, WalSummary)} of a file as it is on disk. */
+    default WalArchive.PushOutcome pushWal(String fileName, Path file, String sha256, WalSummary summary) {
+        return pushWal(fileName, WalContent.of(file), sha256, summary);
+    }
 }

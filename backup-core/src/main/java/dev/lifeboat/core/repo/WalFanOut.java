@@ -4,7 +4,6 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.storage.StorageException;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,14 +58,17 @@ final class WalFanOut implements AutoCloseable {
         });
     }
 
-    WalArchive.PushOutcome push(String fileName, Path file, String sha256, WalSummary summary) {
+    WalArchive.PushOutcome push(String fileName, WalContent content, String sha256, WalSummary summary) {
         Map<String, Future<WalArchive.PushOutcome>> direct = new LinkedHashMap<>();
+        WalContent lasting = null; // an optional repository's push may go on after this one returns
         for (RepositoryConfig member : set.optional()) {
             if (!isBehind(member.name())) {
-                direct.put(member.name(), workers.submit(() -> set.open(member.name()).pushWal(fileName, file, sha256, summary)));
+                lasting = lasting == null ? content.detached() : lasting;
+                WalContent own = lasting;
+                direct.put(member.name(), workers.submit(() -> set.open(member.name()).pushWal(fileName, own, sha256, summary)));
             }
         }
-        WalArchive.PushOutcome outcome = pushToRequired(fileName, file, sha256, summary);
+        WalArchive.PushOutcome outcome = pushToRequired(fileName, content, sha256, summary);
 
         long deadline = System.nanoTime() + optionalWait.toNanos();
         for (RepositoryConfig member : set.optional()) {
@@ -89,18 +91,18 @@ final class WalFanOut implements AutoCloseable {
     }
 
     /** Every required repository, at the same time; the first failure (in configured order) fails the push. */
-    private WalArchive.PushOutcome pushToRequired(String fileName, Path file, String sha256, WalSummary summary) {
+    private WalArchive.PushOutcome pushToRequired(String fileName, WalContent content, String sha256, WalSummary summary) {
         List<RepositoryConfig> required = set.required();
         if (required.size() == 1) {
             try {
-                return set.open(required.get(0).name()).pushWal(fileName, file, sha256, summary);
+                return set.open(required.get(0).name()).pushWal(fileName, content, sha256, summary);
             } catch (RuntimeException e) {
                 throw named(required.get(0), e);
             }
         }
         List<Future<WalArchive.PushOutcome>> futures = new ArrayList<>();
         for (RepositoryConfig member : required) {
-            futures.add(workers.submit(() -> set.open(member.name()).pushWal(fileName, file, sha256, summary)));
+            futures.add(workers.submit(() -> set.open(member.name()).pushWal(fileName, content, sha256, summary)));
         }
         WalArchive.PushOutcome outcome = WalArchive.PushOutcome.ALREADY_ARCHIVED;
         RuntimeException first = null;

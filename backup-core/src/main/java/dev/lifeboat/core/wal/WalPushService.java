@@ -4,14 +4,17 @@ import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.repo.WalContent;
 import dev.lifeboat.core.repo.WalDestination;
-import dev.lifeboat.core.repo.WalSummary;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 /**
@@ -21,11 +24,25 @@ import java.time.Duration;
  */
 public final class WalPushService {
 
+    /** Larger segments (initdb --wal-segsize goes up to 1 GiB) are streamed from the file. */
+    static final long IN_MEMORY_LIMIT = 64L << 20;
+
     private final WalDestination repository;
+    /**
+     * Segments held in memory while pushed: at most a quarter of the heap (256 MiB at most), so
+     * that with their compressed copies they fit whatever the number of jobs.
+     */
+    private final SegmentBuffers buffers;
 
     /** @param repository a repository, or a set of them (each required one stores the file before push returns) */
     public WalPushService(WalDestination repository) {
+        this(repository, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /** @param memoryBudget bytes of segments held in memory at most; 0 streams every segment from its file */
+    WalPushService(WalDestination repository, long memoryBudget) {
         this.repository = repository;
+        this.buffers = new SegmentBuffers(memoryBudget);
     }
 
     /** What was pushed: {@code sha256} is the checksum of the content stored (or found stored). */
@@ -48,22 +65,54 @@ public final class WalPushService {
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        WalSummary summary = null;
-        String sha256 = null;
-        if (isSegment(name)) {
-            WalSegmentName segment = WalSegmentName.parse(name, new WalSegmentSize(repository.descriptor().walSegmentSize()));
-            checkSegmentHeader(file, name, size);
-            if (!segment.partial()) {
-                WalSummaries.Scan scan = WalSummaries.scan(file, segment);
-                summary = scan.summary();
-                sha256 = scan.sha256();
+        if (!isSegment(name)) {
+            String sha256 = ObjectCodec.sha256(file);
+            WalArchive.PushOutcome outcome = repository.pushWal(name, file, sha256, null);
+            return new Result(name, outcome, size, sha256, Duration.ofNanos(System.nanoTime() - started));
+        }
+        WalSegmentName segment = WalSegmentName.parse(name, new WalSegmentSize(repository.descriptor().walSegmentSize()));
+        byte[] buffer = size <= IN_MEMORY_LIMIT ? buffers.lend((int) size) : null;
+        if (buffer == null) {
+            return pushSegment(segment, file, size, WalContent.of(file), started);
+        }
+        try {
+            return pushSegment(segment, file, size, read(file, buffer), started);
+        } finally {
+            buffers.giveBack(buffer); // the repositories are done with it: WalFanOut copies what outlives a push
+        }
+    }
+
+    /** Checks, checksums and summarises a segment (a partial one is not summarised), then stores it. */
+    private Result pushSegment(WalSegmentName segment, Path file, long size, WalContent content, long started) {
+        String name = file.getFileName().toString();
+        try (InputStream in = content.open()) {
+            checkSegmentHeader(in, name, size);
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+        WalSummaries.Scan scan = segment.partial() ? WalSummaries.checksum(content) : WalSummaries.scan(content, segment);
+        WalArchive.PushOutcome outcome = repository.pushWal(name, content, scan.sha256(), scan.summary());
+        return new Result(name, outcome, size, scan.sha256(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The whole file, into {@code buffer} (exactly the size the file had). */
+    private static WalContent read(Path file, byte[] buffer) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer target = ByteBuffer.wrap(buffer);
+            while (target.position() < buffer.length) {
+                // 1 MiB at a time: the JDK reads through a native buffer of the read's size, kept per thread
+                target.limit(Math.min(buffer.length, target.position() + (1 << 20)));
+                if (channel.read(target) < 0) {
+                    break;
+                }
             }
+            if (target.position() != buffer.length || channel.size() != buffer.length) {
+                throw new IOException("its size changed while it was read");
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        if (sha256 == null) {
-            sha256 = ObjectCodec.sha256(file);
-        }
-        WalArchive.PushOutcome outcome = repository.pushWal(name, file, sha256, summary);
-        return new Result(name, outcome, size, sha256, Duration.ofNanos(System.nanoTime() - started));
+        return WalContent.of(buffer, buffer.length);
     }
 
     static boolean isSegment(String name) {
@@ -71,9 +120,9 @@ public final class WalPushService {
     }
 
     /** The long page header at a segment's start names its cluster and segment size. */
-    private void checkSegmentHeader(Path file, String name, long size) {
+    private void checkSegmentHeader(InputStream in, String name, long size) throws IOException {
         WalSegmentHeader header;
-        try (InputStream in = Files.newInputStream(file)) {
+        try {
             header = WalSegmentHeader.read(in);
         } catch (WalFormatException e) {
             throw new LifeboatException(ErrorCode.CORRUPT, "WAL file " + name + " does not start with a WAL segment header ("
@@ -81,8 +130,6 @@ public final class WalPushService {
         } catch (java.io.EOFException e) {
             throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + name + " is too short (" + size + " bytes)",
                     "PostgreSQL hands complete segments to archive_command; check what wrote this file", e);
-        } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
         repository.requireCluster(header.systemIdentifierText(), "WAL segment " + name);
         if (header.segmentSize().bytes() != repository.descriptor().walSegmentSize()) {

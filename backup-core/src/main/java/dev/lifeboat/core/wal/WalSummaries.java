@@ -1,6 +1,7 @@
 package dev.lifeboat.core.wal;
 
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.repo.WalContent;
 import dev.lifeboat.core.repo.WalSummary;
 
 import java.io.BufferedInputStream;
@@ -18,6 +19,31 @@ final class WalSummaries {
 
     /** A segment's checksum, and its summary unless the scan failed (a summary is advice, never a reason to refuse archiving). */
     record Scan(String sha256, WalSummary summary) {
+    }
+
+    /** The checksum alone (of a partial segment, which is not summarised). */
+    static Scan checksum(WalContent content) {
+        if (content instanceof WalContent.InMemory plain) {
+            return new Scan(sha256(plain), null);
+        }
+        return new Scan(ObjectCodec.sha256(((WalContent.OnDisk) content).file()), null);
+    }
+
+    static Scan scan(WalContent content, WalSegmentName name) {
+        if (content instanceof WalContent.InMemory plain) {
+            WalSummary summary;
+            try {
+                summary = toSummary(WalRecordScanner.scan(plain.open(), name.startLsn()));
+            } catch (IOException | RuntimeException e) {
+                summary = null;
+            }
+            return new Scan(sha256(plain), summary);
+        }
+        return scan(((WalContent.OnDisk) content).file(), name);
+    }
+
+    private static String sha256(WalContent.InMemory plain) {
+        return ObjectCodec.sha256(plain.bytes(), plain.length());
     }
 
     /** One pass over the file: the scanner reads it, the checksum is computed as it goes. */

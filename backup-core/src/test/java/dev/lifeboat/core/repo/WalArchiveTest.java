@@ -82,7 +82,7 @@ class WalArchiveTest {
         level19.wal().push(SEGMENT, segment, ObjectCodec.sha256(segment), null);
 
         long stored = level19.wal().find(SEGMENT).orElseThrow().storedSize();
-        assertThat(stored).isEqualTo(encodedSize(new ObjectCodec(1), segment)).isNotEqualTo(encodedSize(new ObjectCodec(19), segment));
+        assertThat(stored).isEqualTo(encodedSize(ObjectCodec.forWal(1), segment)).isNotEqualTo(encodedSize(new ObjectCodec(19), segment));
         Path fetched = temp.resolve("fetched-19");
         level19.wal().fetch(level19.wal().find(SEGMENT).orElseThrow(), fetched);
         assertThat(Files.readString(fetched)).isEqualTo(text.toString());

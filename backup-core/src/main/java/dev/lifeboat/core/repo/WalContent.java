@@ -1,0 +1,71 @@
+package dev.lifeboat.core.repo;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The bytes of one WAL file to archive: the file itself, or its content already read into
+ * memory. A segment read once into memory is checksummed, scanned and compressed from that one
+ * copy, so what is stored is exactly what was checksummed, and the file is read once, not three
+ * times. Every repository of a push reads the same content, possibly at the same time, and
+ * only until the push returns (see {@link #detached()}).
+ */
+public sealed interface WalContent {
+
+    /** Opens a fresh stream from the first byte; may be called any number of times. */
+    InputStream open() throws IOException;
+
+    /**
+     * Content that stays valid after the push returns, for work that may outlive it: the
+     * pusher reuses its in-memory array for the next segment as soon as the push returns.
+     */
+    WalContent detached();
+
+    static WalContent of(Path file) {
+        return new OnDisk(file);
+    }
+
+    /** The first {@code length} bytes of {@code bytes}, which nobody may change until the push returns. */
+    static WalContent of(byte[] bytes, int length) {
+        return new InMemory(bytes, length);
+    }
+
+    /** Read again from the file by each repository. */
+    record OnDisk(Path file) implements WalContent {
+        public OnDisk {
+            Objects.requireNonNull(file, "file");
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        @Override
+        public WalContent detached() {
+            return this;
+        }
+    }
+
+    /** Already in memory (a segment of ordinary size): compressed in one call, without streaming. */
+    record InMemory(byte[] bytes, int length) implements WalContent {
+        public InMemory {
+            Objects.checkFromIndexSize(0, length, bytes.length);
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes, 0, length);
+        }
+
+        @Override
+        public WalContent detached() {
+            return new InMemory(Arrays.copyOf(bytes, length), length);
+        }
+    }
+}
