@@ -41,7 +41,7 @@ public final class AgentCommand extends LifeboatSubcommand {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "WAL files stored at once (default: number of CPUs, at least 2).")
+    @Option(names = "--jobs", paramLabel = "N", description = "WAL files stored at once (default: number of CPUs + 1).")
     Integer jobs;
 
     @Option(names = "--stream", description = {"Also receive WAL over the replication protocol, through a physical slot:",
