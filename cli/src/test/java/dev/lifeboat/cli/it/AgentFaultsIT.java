@@ -65,11 +65,7 @@ class AgentFaultsIT {
             String segment = source.switchAndWaitForArchive();
             // A second repository of the same cluster, which does not have the segment yet, and a second data
             // directory holding a copy of it that is not marked ready: only the launcher's request gets it stored.
-            Path repository = Files.createDirectories(source.newDirectory("second-repository"));
-            TestClusters.serverUser().handOver(repository);
-            Lifeboat.Run init = Lifeboat.run("init", "--repo", repository.toString(), "--pgdata", source.dataDirectory().toString(),
-                    "--pg-port", Integer.toString(source.port()));
-            assertThat(init.exitCode()).as(init.toString()).isZero();
+            Path repository = secondRepository(source);
             Path pgdata = source.newDirectory("copy");
             Path walCopy = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent().resolve(segment);
             Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), walCopy, StandardCopyOption.REPLACE_EXISTING);
@@ -100,11 +96,7 @@ class AgentFaultsIT {
     void aRequestTheLauncherCannotFileGoesToTheJvmInsteadOfFailingArchiveCommand() throws Exception {
         try (ArchivingCluster source = ArchivingCluster.start()) {
             String segment = source.switchAndWaitForArchive();
-            Path repository = Files.createDirectories(source.newDirectory("second-repository"));
-            TestClusters.serverUser().handOver(repository);
-            Lifeboat.Run init = Lifeboat.run("init", "--repo", repository.toString(), "--pgdata", source.dataDirectory().toString(),
-                    "--pg-port", Integer.toString(source.port()));
-            assertThat(init.exitCode()).as(init.toString()).isZero();
+            Path repository = secondRepository(source);
             // A data directory with a copy of the segment and an agent directory that looks alive, whose
             // requests directory the server's user cannot write into.
             Path pgdata = source.newDirectory("copy");
@@ -127,6 +119,16 @@ class AgentFaultsIT {
                 assertThat(second.wal().find(segment)).as("stored by the JVM wal-push").isPresent();
             }
         }
+    }
+
+    /** A second repository of the source cluster, empty. */
+    private static Path secondRepository(ArchivingCluster source) throws IOException {
+        Path repository = Files.createDirectories(source.newDirectory("second-repository"));
+        TestClusters.serverUser().handOver(repository);
+        Lifeboat.Run init = Lifeboat.run("init", "--repo", repository.toString(), "--pgdata", source.dataDirectory().toString(),
+                "--pg-port", Integer.toString(source.port()));
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        return repository;
     }
 
     /** Runs the launcher as PostgreSQL does (the server's user, in the data directory) with a jar that cannot start. */
