@@ -121,12 +121,16 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
             BlobStore store = stores.apply(member.location());
             try {
                 repository = Repository.open(store);
-                requireSameCluster(member, repository);
+                // Checked and recorded under one lock: two repositories opened at once (a push to every
+                // required one runs in parallel) must each see the other, or neither would compare.
+                synchronized (opened) {
+                    requireSameCluster(member, repository);
+                    opened.put(name, repository);
+                }
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
             }
-            opened.put(name, repository);
             return repository;
         }
     }
