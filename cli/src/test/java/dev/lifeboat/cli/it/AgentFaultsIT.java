@@ -66,9 +66,8 @@ class AgentFaultsIT {
             // A second repository of the same cluster, which does not have the segment yet, and a second data
             // directory holding a copy of it that is not marked ready: only the launcher's request gets it stored.
             Path repository = secondRepository(source);
-            Path pgdata = source.newDirectory("copy");
-            Path walCopy = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent().resolve(segment);
-            Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), walCopy, StandardCopyOption.REPLACE_EXISTING);
+            Path pgdata = dataDirectoryWithCopyOf(source, segment);
+            Path walCopy = pgdata.resolve("pg_wal").resolve(segment);
             TestClusters.serverUser().handOver(pgdata);
             try (AgentProcess agent = source.track(AgentProcess.start(source.scratch().resolve("copy-agent.log"), List.of("--repo",
                     repository.toString(), "--pgdata", pgdata.toString(), "--report-every", "1")))) {
@@ -99,10 +98,8 @@ class AgentFaultsIT {
             Path repository = secondRepository(source);
             // A data directory with a copy of the segment and an agent directory that looks alive, whose
             // requests directory the server's user cannot write into.
-            Path pgdata = source.newDirectory("copy");
+            Path pgdata = dataDirectoryWithCopyOf(source, segment);
             Path push = Files.createDirectories(pgdata.resolve("pg_wal/.lifeboat/push"));
-            Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), pgdata.resolve("pg_wal").resolve(segment));
-            Files.createDirectories(pgdata.resolve("pg_wal/archive_status"));
             for (String directory : List.of("stored", "failed", "requests")) {
                 Files.createDirectories(push.resolve(directory));
             }
@@ -119,6 +116,14 @@ class AgentFaultsIT {
                 assertThat(second.wal().find(segment)).as("stored by the JVM wal-push").isPresent();
             }
         }
+    }
+
+    /** A new data directory whose pg_wal holds a copy of the source's segment, not marked ready. */
+    private static Path dataDirectoryWithCopyOf(ArchivingCluster source, String segment) throws IOException {
+        Path pgdata = source.newDirectory("copy");
+        Path walCopy = Files.createDirectories(pgdata.resolve("pg_wal/archive_status")).getParent().resolve(segment);
+        Files.copy(source.dataDirectory().resolve("pg_wal").resolve(segment), walCopy, StandardCopyOption.REPLACE_EXISTING);
+        return pgdata;
     }
 
     /** A second repository of the source cluster, empty. */
