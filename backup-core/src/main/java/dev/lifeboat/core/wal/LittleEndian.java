@@ -1,7 +1,16 @@
 package dev.lifeboat.core.wal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Reads PostgreSQL's on-disk integers, little-endian on every platform we archive from. */
 final class LittleEndian {
+
+    // One load each where byte-by-byte assembly costs several: the scanner reads a few per record.
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private LittleEndian() {
     }
@@ -11,7 +20,7 @@ final class LittleEndian {
     }
 
     static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+        return (short) SHORT.get(b, at) & 0xFFFF;
     }
 
     static long u32(byte[] b, int at) {
@@ -19,10 +28,10 @@ final class LittleEndian {
     }
 
     static int i32(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+        return (int) INT.get(b, at);
     }
 
     static long i64(byte[] b, int at) {
-        return u32(b, at) | u32(b, at + 4) << 32;
+        return (long) LONG.get(b, at);
     }
 }

@@ -17,12 +17,16 @@ import java.util.zip.CRC32C;
  *
  * <p>It follows PostgreSQL's reader ({@code xlogreader.c}): page headers are skipped and
  * checked ({@code xlp_magic}, {@code xlp_pageaddr}, continuation flags and lengths), records are
- * MAXALIGNed and may span pages (their header too), and every record's CRC-32C is verified.
- * The first record that does not hold together ends the scan, as it ends PostgreSQL's recovery;
- * that is reported in the summary, not thrown. Only bytes that are not a WAL segment at all
- * (no valid long page header, or one for another position) raise {@link WalFormatException}.
+ * MAXALIGNed and may span pages (their header too), and each record must link back to the one
+ * before it. The CRC-32C is verified on the records the summary is built from (transaction ends,
+ * restore points, WAL switches): a CRC over every record would cost an eighth of the scan, to
+ * guard records whose only use here is their length, which the links already check. The first
+ * record that does not hold together ends the scan, as it ends PostgreSQL's recovery; that is
+ * reported in the summary, not thrown. Only bytes that are not a WAL segment at all (no valid
+ * long page header, or one for another position) raise {@link WalFormatException}.
  *
- * <p>Memory stays at one page plus, for the few record kinds decoded, that record.
+ * <p>Memory stays at one page plus, for the few record kinds decoded, that record. A segment
+ * already in memory is walked where it lies, without copying its pages.
  */
 public final class WalRecordScanner {
 
@@ -42,13 +46,18 @@ public final class WalRecordScanner {
     /** Larger transaction records are counted but not decoded, to keep memory bounded. */
     private static final int MAX_DECODED_RECORD_LENGTH = 64 << 20;
 
+    /** Where pages come from: a stream read page by page into {@code page}, or else the segment in {@code page} itself. */
     private final InputStream in;
+    /** With no stream, how many bytes of the in-memory segment are valid. */
+    private final int segmentFill;
     private final WalSegmentHeader header;
     private final WalPageMagic magic;
     private final int blockSize;
     private final long segmentBytes;
     private final long segmentStart;
     private final byte[] page;
+    /** Where the current page starts in {@code page}: 0 for a stream, else its offset in the segment. */
+    private int pageBase;
     private final byte[] recordHeader = new byte[RECORD_HEADER_LENGTH];
     private final CRC32C crc = new CRC32C();
     private byte[] body = new byte[8192];
@@ -81,8 +90,9 @@ public final class WalRecordScanner {
     private int undecodedRecords;
     private final List<RestorePoint> restorePoints = new ArrayList<>();
 
-    private WalRecordScanner(InputStream in, WalSegmentHeader header, byte[] firstPage, int firstPageFill) {
+    private WalRecordScanner(InputStream in, int segmentFill, WalSegmentHeader header, byte[] firstPage, int firstPageFill) {
         this.in = in;
+        this.segmentFill = segmentFill;
         this.header = header;
         this.magic = header.magic();
         this.blockSize = header.blockSize();
@@ -106,7 +116,28 @@ public final class WalRecordScanner {
      */
     public static WalSegmentSummary scan(InputStream in, Lsn segmentStart) throws IOException {
         byte[] start = in.readNBytes(WalSegmentHeader.LENGTH);
-        WalSegmentHeader header = WalSegmentHeader.parse(start, start.length);
+        WalSegmentHeader header = checkedHeader(start, start.length, segmentStart);
+        byte[] firstPage = Arrays.copyOf(start, header.blockSize());
+        int fill = start.length + in.readNBytes(firstPage, start.length, header.blockSize() - start.length);
+        return new WalRecordScanner(in, 0, header, firstPage, fill).scanRecords();
+    }
+
+    /**
+     * Scans the first {@code length} bytes of {@code segment}, a segment held in memory, as
+     * {@link #scan(InputStream, Lsn)} scans a stream; the array is only read.
+     */
+    public static WalSegmentSummary scan(byte[] segment, int length, Lsn segmentStart) {
+        java.util.Objects.checkFromIndexSize(0, length, segment.length);
+        WalSegmentHeader header = checkedHeader(segment, Math.min(length, WalSegmentHeader.LENGTH), segmentStart);
+        try {
+            return new WalRecordScanner(null, length, header, segment, Math.min(length, header.blockSize())).scanRecords();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // nothing is read from a stream
+        }
+    }
+
+    private static WalSegmentHeader checkedHeader(byte[] start, int available, Lsn segmentStart) {
+        WalSegmentHeader header = WalSegmentHeader.parse(start, available);
         if (!header.pageAddress().equals(segmentStart)) {
             throw new WalFormatException("the segment's header says it holds WAL from " + header.pageAddress()
                     + ", not from " + segmentStart + " where it was expected (a misnamed file?)");
@@ -115,9 +146,7 @@ public final class WalRecordScanner {
             throw new WalFormatException("the segment's header gives a start of " + header.pageAddress()
                     + ", which is not on a " + header.segmentSize() + " segment boundary");
         }
-        byte[] firstPage = Arrays.copyOf(start, header.blockSize());
-        int fill = start.length + in.readNBytes(firstPage, start.length, header.blockSize() - start.length);
-        return new WalRecordScanner(in, header, firstPage, fill).scanRecords();
+        return header;
     }
 
     private WalSegmentSummary scanRecords() throws IOException {
@@ -151,7 +180,7 @@ public final class WalRecordScanner {
             if (pageFill - pos < 4) {
                 return finish(WalScanEnd.TRUNCATED, "input ends inside the record at " + lsn(pos));
             }
-            recordLength = LittleEndian.u32(page, pos);
+            recordLength = LittleEndian.u32(page, pageBase + pos);
             if (recordLength == 0) {
                 return finish(WalScanEnd.END_OF_WAL, "no record at " + lsn(pos) + " (zero length)");
             }
@@ -160,8 +189,7 @@ public final class WalRecordScanner {
                         + recordLength + " bytes");
             }
             recordConsumed = 0;
-            crc.reset();
-            Consumed got = consume(RECORD_HEADER_LENGTH, recordHeader, false);
+            Consumed got = consumeHeader();
             if (got != Consumed.ALL) {
                 WalSegmentSummary ended = endInsideRecord(got, recordStart);
                 if (ended == null) {
@@ -185,9 +213,11 @@ public final class WalRecordScanner {
                         + " has a wrong link to its predecessor (" + new Lsn(previous) + ")");
             }
             boolean decoded = isDecoded(rmgr, info);
-            bufferBody = decoded && recordLength - RECORD_HEADER_LENGTH <= MAX_DECODED_RECORD_LENGTH;
+            boolean walSwitch = rmgr == RM_XLOG_ID && (info & XLR_RMGR_INFO_MASK) == XLOG_SWITCH;
+            // Only what the summary is built from is kept, and CRC-checked.
+            bufferBody = (decoded || walSwitch) && recordLength - RECORD_HEADER_LENGTH <= MAX_DECODED_RECORD_LENGTH;
             bodyLength = 0;
-            got = consume(recordLength - RECORD_HEADER_LENGTH, null, true);
+            got = consumeBody(recordLength - RECORD_HEADER_LENGTH);
             if (got != Consumed.ALL) {
                 WalSegmentSummary ended = endInsideRecord(got, recordStart);
                 if (ended == null) {
@@ -195,8 +225,7 @@ public final class WalRecordScanner {
                 }
                 return ended;
             }
-            crc.update(recordHeader, 0, CRC_OFFSET);
-            if ((int) crc.getValue() != LittleEndian.i32(recordHeader, CRC_OFFSET)) {
+            if (bufferBody && !crcMatches()) {
                 return finish(WalScanEnd.INVALID_RECORD, "record at " + absolute(recordStart)
                         + " fails its CRC check");
             }
@@ -210,11 +239,19 @@ public final class WalRecordScanner {
                     undecodedRecords++;
                 }
             }
-            if (rmgr == RM_XLOG_ID && (info & XLR_RMGR_INFO_MASK) == XLOG_SWITCH) {
+            if (walSwitch) {
                 lastRecordEnd = segmentBytes;
                 return finish(WalScanEnd.WAL_SWITCH, "WAL switch at " + absolute(recordStart));
             }
         }
+    }
+
+    /** PostgreSQL's record CRC: over the body first, then the header up to the CRC field. */
+    private boolean crcMatches() {
+        crc.reset();
+        crc.update(body, 0, bodyLength);
+        crc.update(recordHeader, 0, CRC_OFFSET);
+        return (int) crc.getValue() == LittleEndian.i32(recordHeader, CRC_OFFSET);
     }
 
     /** Skips the tail of a record begun in an earlier segment; returns a summary if that ends the scan. */
@@ -255,10 +292,31 @@ public final class WalRecordScanner {
 
     private enum Consumed { ALL, SEGMENT_ENDED, INPUT_ENDED, BROKEN, OVERWRITTEN }
 
+    /** The record's header into {@code recordHeader}; most records' header lies within one page. */
+    private Consumed consumeHeader() throws IOException {
+        if (pageFill - pos < RECORD_HEADER_LENGTH) {
+            return consume(RECORD_HEADER_LENGTH, recordHeader, false);
+        }
+        System.arraycopy(page, pageBase + pos, recordHeader, 0, RECORD_HEADER_LENGTH);
+        pos += RECORD_HEADER_LENGTH;
+        recordConsumed = RECORD_HEADER_LENGTH;
+        return Consumed.ALL;
+    }
+
+    /** The record's body: stepped over when it is not kept and ends on this page, as most do. */
+    private Consumed consumeBody(long count) throws IOException {
+        if (bufferBody || count > pageFill - pos) {
+            return consume(count, null, true);
+        }
+        pos += (int) count;
+        recordConsumed += count;
+        return Consumed.ALL;
+    }
+
     /**
      * Consumes {@code count} bytes of the current record, crossing onto following pages as the
-     * continuation headers allow; copies them to {@code target} or, with {@code body}, adds them
-     * to the CRC (and to the body buffer when it is kept).
+     * continuation headers allow; copies them to {@code target} or, with {@code body}, to the
+     * body buffer when it is kept.
      */
     private Consumed consume(long count, byte[] target, boolean body) throws IOException {
         int targetAt = 0;
@@ -287,14 +345,11 @@ public final class WalRecordScanner {
             }
             int step = (int) Math.min(count, pageFill - pos);
             if (target != null) {
-                System.arraycopy(page, pos, target, targetAt, step);
+                System.arraycopy(page, pageBase + pos, target, targetAt, step);
                 targetAt += step;
             }
-            if (body) {
-                crc.update(page, pos, step);
-                if (bufferBody) {
-                    appendToBody(step);
-                }
+            if (body && bufferBody) {
+                appendToBody(step);
             }
             pos += step;
             count -= step;
@@ -322,17 +377,23 @@ public final class WalRecordScanner {
         if (pageOffset + blockSize >= segmentBytes) {
             return PageLoad.END_OF_SEGMENT;
         }
-        int fill = in.readNBytes(page, 0, blockSize);
         pageOffset += blockSize;
+        int fill;
+        if (in != null) {
+            fill = in.readNBytes(page, 0, blockSize);
+        } else {
+            pageBase = (int) pageOffset;
+            fill = (int) Math.max(0, Math.min(blockSize, segmentFill - pageOffset));
+        }
         pageFill = fill;
         pos = 0;
         if (fill < WalSegmentHeader.SHORT_LENGTH) {
             return PageLoad.END_OF_INPUT;
         }
-        int pageMagic = LittleEndian.u16(page, 0);
-        pageInfo = LittleEndian.u16(page, 2);
-        long pageAddress = LittleEndian.i64(page, 8);
-        pageRemainingLength = LittleEndian.u32(page, 16);
+        int pageMagic = LittleEndian.u16(page, pageBase);
+        pageInfo = LittleEndian.u16(page, pageBase + 2);
+        long pageAddress = LittleEndian.i64(page, pageBase + 8);
+        pageRemainingLength = LittleEndian.u32(page, pageBase + 16);
         if (pageMagic != magic.magic()) {
             failure = String.format("page at %s has magic 0x%04X", lsn(0), pageMagic);
             return PageLoad.INVALID;
@@ -415,7 +476,7 @@ public final class WalRecordScanner {
         if (bodyLength + step > body.length) {
             body = Arrays.copyOf(body, Math.max(body.length * 2, bodyLength + step));
         }
-        System.arraycopy(page, pos, body, bodyLength, step);
+        System.arraycopy(page, pageBase + pos, body, bodyLength, step);
         bodyLength += step;
     }
 

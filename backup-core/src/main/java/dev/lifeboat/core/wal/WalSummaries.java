@@ -33,8 +33,8 @@ final class WalSummaries {
         if (content instanceof WalContent.InMemory plain) {
             WalSummary summary;
             try {
-                summary = toSummary(WalRecordScanner.scan(plain.open(), name.startLsn()));
-            } catch (IOException | RuntimeException e) {
+                summary = toSummary(WalRecordScanner.scan(plain.bytes(), plain.length(), name.startLsn()));
+            } catch (RuntimeException e) {
                 summary = null;
             }
             return new Scan(sha256(plain), summary);

@@ -105,6 +105,19 @@ class WalRecordScannerRealWalTest {
         assertThat(summary.abortCount()).isEqualTo(complete.abortCount() - 1); // the ROLLBACK PREPARED comes later
     }
 
+    @ParameterizedTest
+    @MethodSource("segments")
+    void aSegmentInMemoryIsReadAsTheStreamedOneIs(String segment) throws IOException {
+        byte[] bytes = WalSamples.bytes(segment);
+
+        WalSegmentSummary inPlace = WalRecordScanner.scan(bytes, bytes.length, WalSegmentName.parse(segment).startLsn());
+
+        assertThat(inPlace).isEqualTo(scan(segment));
+        int cut = bytes.length / 3 + 5; // mid-record, mid-page
+        assertThat(WalRecordScanner.scan(bytes, cut, WalSegmentName.parse(segment).startLsn()))
+                .isEqualTo(WalRecordScanner.scan(new ByteArrayInputStream(bytes, 0, cut), WalSegmentName.parse(segment).startLsn()));
+    }
+
     private static WalSegmentSummary scan(String segment) throws IOException {
         try (InputStream in = WalSamples.open(segment)) {
             return WalRecordScanner.scan(in, WalSegmentName.parse(segment).startLsn());

@@ -115,9 +115,12 @@ class WalRecordScannerRobustnessTest {
         };
     }
 
-    /** Scans with a time limit; null for a WalFormatException, a failure for anything else. */
+    /**
+     * Scans with a time limit, from a stream and where it lies in memory, which must agree; null
+     * for a WalFormatException, a failure for anything else.
+     */
     private static WalSegmentSummary scanWithin(byte[] segment, Lsn start) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        WalSegmentSummary streamed = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             try (InputStream in = new ByteArrayInputStream(segment)) {
                 return WalRecordScanner.scan(in, start);
             } catch (WalFormatException expected) {
@@ -127,5 +130,16 @@ class WalRecordScannerRobustnessTest {
                 return fail("scanning a damaged segment threw " + unexpected, unexpected);
             }
         });
+        WalSegmentSummary inPlace = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try {
+                return WalRecordScanner.scan(segment, segment.length, start);
+            } catch (WalFormatException expected) {
+                return null;
+            } catch (RuntimeException unexpected) {
+                return fail("scanning a damaged segment in memory threw " + unexpected, unexpected);
+            }
+        });
+        assertThat(inPlace).as("the in-memory scan").isEqualTo(streamed);
+        return streamed;
     }
 }
