@@ -38,6 +38,8 @@ public final class WalAgent implements AutoCloseable {
 
     private static final long HEARTBEAT_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long PRUNE_NANOS = Duration.ofSeconds(5).toNanos();
+    /** While every job has a file queued behind it, the ready files are listed this often only. */
+    private static final long BUSY_LISTING_NANOS = Duration.ofMillis(250).toNanos();
     /** Markers are kept this long after PostgreSQL has marked a file done, for launchers still reading them. */
     private static final long MARKER_GRACE_NANOS = Duration.ofSeconds(30).toNanos();
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
@@ -175,6 +177,7 @@ public final class WalAgent implements AutoCloseable {
     private void watch() {
         long lastBeat = System.nanoTime();
         long lastPrune = System.nanoTime();
+        long lastListing = 0;
         while (running) {
             try {
                 long now = System.nanoTime();
@@ -186,14 +189,20 @@ public final class WalAgent implements AutoCloseable {
                     consider(name, true);
                 }
                 long listedAt = System.nanoTime();
-                List<String> ready = readyNames();
-                readyCount = ready.size();
-                for (String name : ready) {
-                    consider(name, false);
-                }
-                if (listedAt - lastPrune >= PRUNE_NANOS) {
-                    prune(new HashSet<>(ready), listedAt);
-                    lastPrune = listedAt;
+                // A listing of archive_status (its .done files too) costs more than a push can
+                // spare while a backlog drains, and finds nothing the queue lacks.
+                boolean busy = pushers.getQueue().size() >= settings.jobs();
+                if (!busy || listedAt - lastListing >= BUSY_LISTING_NANOS) {
+                    lastListing = listedAt;
+                    List<String> ready = readyNames();
+                    readyCount = ready.size();
+                    for (String name : ready) {
+                        consider(name, false);
+                    }
+                    if (listedAt - lastPrune >= PRUNE_NANOS) {
+                        prune(new HashSet<>(ready), listedAt);
+                        lastPrune = listedAt;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 notes.note("cannot watch " + walDirectory + ": " + e);
@@ -265,10 +274,12 @@ public final class WalAgent implements AutoCloseable {
 
     private List<String> readyNames() throws IOException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(walDirectory.resolve("archive_status"), "*.ready")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(walDirectory.resolve("archive_status"))) {
             for (Path entry : entries) {
                 String file = entry.getFileName().toString();
-                names.add(file.substring(0, file.length() - ".ready".length()));
+                if (file.endsWith(".ready")) { // not a glob: it would compile a pattern on every listing
+                    names.add(file.substring(0, file.length() - ".ready".length()));
+                }
             }
         }
         names.sort(null);
