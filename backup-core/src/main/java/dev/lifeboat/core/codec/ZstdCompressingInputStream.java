@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Reads a source stream and yields it zstd-compressed, one frame with a content checksum.
+ * Reads a source stream and yields it zstd-compressed, one zstd frame made with the given context.
  * A pull-style compressor: stores take an InputStream (they may re-open it to retry), so
  * compression happens while the store reads, in a buffer of fixed size whatever the input.
  */
@@ -25,7 +25,7 @@ final class ZstdCompressingInputStream extends InputStream {
     private boolean frameEnded;
     private boolean closed;
 
-    /** @param ctx a context set up for one frame with a content checksum; closed with this stream */
+    /** @param ctx a context set up for one frame (level, checksum); closed with this stream */
     ZstdCompressingInputStream(InputStream source, ZstdCompressCtx ctx) {
         this.source = source;
         this.ctx = ctx;
