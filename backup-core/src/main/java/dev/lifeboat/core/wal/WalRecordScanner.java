@@ -2,11 +2,13 @@ package dev.lifeboat.core.wal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
@@ -127,12 +129,12 @@ public final class WalRecordScanner {
      * {@link #scan(InputStream, Lsn)} scans a stream; the array is only read.
      */
     public static WalSegmentSummary scan(byte[] segment, int length, Lsn segmentStart) {
-        java.util.Objects.checkFromIndexSize(0, length, segment.length);
+        Objects.checkFromIndexSize(0, length, segment.length);
         WalSegmentHeader header = checkedHeader(segment, Math.min(length, WalSegmentHeader.LENGTH), segmentStart);
         try {
             return new WalRecordScanner(null, length, header, segment, Math.min(length, header.blockSize())).scanRecords();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // nothing is read from a stream
+            throw new UncheckedIOException(e); // nothing is read from a stream
         }
     }
 
