@@ -4,6 +4,7 @@ import dev.lifeboat.core.LifeboatVersion;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.pg.ClusterSession;
 import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -46,7 +47,11 @@ public final class BackupService {
     public BackupResult run(BackupRequest request) {
         ProgressListener progress = request.progress();
         long started = System.nanoTime();
-        try (ClusterSession session = ClusterSession.connect(request.connection())) {
+        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "backup");
+             ClusterSession session = ClusterSession.connect(request.connection())) {
+            if (lock.tookOver() != null) {
+                progress.step("took over the repository lock from " + lock.tookOver());
+            }
             checkCluster(session, request.pgdata());
 
             BackupManifest parent = parentFor(request.type(), session.majorVersion());
@@ -104,6 +109,12 @@ public final class BackupService {
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
                     files);
             requireDataObjectsPresent(backupId, files);
+            try {
+                lock.requireHeld();
+            } catch (RuntimeException e) {
+                removeDataObjects(backupId);
+                throw e;
+            }
             progress.step("writing manifest");
             repository.backups().write(manifest);
             if (parent != null) {
@@ -146,7 +157,8 @@ public final class BackupService {
 
     private String uniqueId(Instant start, BackupType type) {
         String id = BackupId.of(start, type);
-        // Two backups started in one second would share an id: the second one waits its turn.
+        // Backups hold the repository lock, so none runs beside this one; but one that ended
+        // within this second has its id: take the next free second, which still sorts by start.
         while (repository.backups().exists(id) || hasDataObjects(id)) {
             start = start.plusSeconds(1);
             id = BackupId.of(start, type);

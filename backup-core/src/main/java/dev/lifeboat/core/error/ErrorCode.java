@@ -32,6 +32,11 @@ public enum ErrorCode {
     RECOVERY(12),
     /** A check did not pass (demo, verify, drill). */
     CHECK_FAILED(13),
+    /**
+     * Another backup, expire or replicate holds the repository's lock: nothing was done, and
+     * running the command again once the holder has finished is safe.
+     */
+    LOCKED(14),
     /** A bug in Lifeboat: the message says what happened; --debug shows where. */
     INTERNAL(70);
 

@@ -3,6 +3,7 @@ package dev.lifeboat.core.replicate;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
@@ -54,20 +55,30 @@ public final class ReplicateService {
     public ReplicateResult run(ReplicateRequest request) {
         long started = System.nanoTime();
         ProgressListener progress = request.progress();
-        boolean initialized = initializeTarget();
-        try (Repository to = Repository.open(target)) {
-            requireSameCluster(to);
-            Copier copier = new Copier(Math.max(1, request.jobs()));
-            try {
-                progress.step("copying WAL from " + source.location() + " to " + to.location());
-                long[] wal = copyWal(to, copier, progress);
-                int[] backups = copyBackups(to, copier, progress);
-                return new ReplicateResult(source.location(), to.location(), initialized, wal[0], wal[1], backups[0], backups[1],
-                        copier.objects.get(), copier.bytes.get(), List.copyOf(copier.problems),
-                        Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                copier.close();
+        try (RepositoryLock lock = RepositoryLock.acquire(target, "replicate")) {
+            if (lock.tookOver() != null) {
+                progress.step("took over the lock of " + target.location() + " from " + lock.tookOver());
             }
+            return copyUnderLock(request, progress, started, lock);
+        }
+    }
+
+    private ReplicateResult copyUnderLock(ReplicateRequest request, ProgressListener progress, long started, RepositoryLock lock) {
+        boolean initialized = initializeTarget();
+        // Not closed here: the target store is the caller's, and the lock is released through it afterwards.
+        Repository to = Repository.open(target);
+        requireSameCluster(to);
+        Copier copier = new Copier(Math.max(1, request.jobs()));
+        try {
+            progress.step("copying WAL from " + source.location() + " to " + to.location());
+            long[] wal = copyWal(to, copier, progress);
+            lock.requireHeld();
+            int[] backups = copyBackups(to, copier, progress);
+            return new ReplicateResult(source.location(), to.location(), initialized, wal[0], wal[1], backups[0], backups[1],
+                    copier.objects.get(), copier.bytes.get(), List.copyOf(copier.problems),
+                    Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            copier.close();
         }
     }
 

@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
  * queue/us/wal/000000010000000000000003-&lt;sha256&gt;   WAL still to copy to the repository named "us" (empty)
  * queue/us/last-attempt                            when a copy to "us" was last tried
  * stream/00000001/000000010000000000000004.zst   the streamed part of a segment not yet archived (replaced as it grows)
+ * locks/repository/0000000007.lock              the lease of the backup, expire or replicate working on the repository
  * </pre>
  */
 public final class RepositoryLayout {
@@ -39,6 +40,8 @@ public final class RepositoryLayout {
     public static final String JOB_CLAIM_SUFFIX = ".claim";
     public static final String QUEUE_PREFIX = "queue/";
     public static final String STREAM_PREFIX = "stream/";
+    public static final String LOCKS_PREFIX = "locks/";
+    public static final String LOCK_SUFFIX = ".lock";
 
     private RepositoryLayout() {
     }
@@ -141,6 +144,25 @@ public final class RepositoryLayout {
     /** The claim of one attempt at the run due at that time (00 the scheduled run, then recovery re-runs). */
     public static String jobDueClaim(String jobName, Instant due, int attempt) {
         return jobDuePrefix(jobName, due) + String.format("%02d", attempt) + JOB_CLAIM_SUFFIX;
+    }
+
+    /** Where the generations of one lock live; the highest one is the lock's current state. */
+    public static String lockPrefix(String lockName) {
+        return LOCKS_PREFIX + lockName + "/";
+    }
+
+    /** One generation of a lock: created once (CREATE_ONLY) by the command that takes it. */
+    public static String lockGeneration(String lockName, long generation) {
+        return lockPrefix(lockName) + String.format("%010d", generation) + LOCK_SUFFIX;
+    }
+
+    /** The generation of a lock object's key, or -1 when the key is not one. */
+    public static long generationOfLock(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        if (!key.startsWith(LOCKS_PREFIX) || !name.matches("\\d{10}" + java.util.regex.Pattern.quote(LOCK_SUFFIX))) {
+            return -1;
+        }
+        return Long.parseLong(name.substring(0, 10));
     }
 
     /** The backup id a data object belongs to, or null when the key is not under data/. */

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.retention;
 
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
@@ -34,11 +35,31 @@ public final class ExpireService {
         this.clock = clock;
     }
 
+    /**
+     * Expires under the repository lock (taken here, refused with exit 14 while a backup,
+     * expire or replicate holds it); a dry run removes nothing and takes no lock.
+     */
     public ExpireResult run(ExpireRequest request) {
+        if (request.dryRun()) {
+            return run(request, null);
+        }
+        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire")) {
+            return run(request, lock);
+        }
+    }
+
+    /** As above, for a caller that took the lock itself (e.g. before recording the run). */
+    public ExpireResult run(ExpireRequest request, RepositoryLock lock) {
+        if (!request.dryRun() && lock == null) {
+            throw new IllegalArgumentException("expire removes objects only under the repository lock");
+        }
         long started = System.nanoTime();
         RetentionPlan plan = new RetentionPlanner(repository, knownGood, clock).plan(request.policy());
         List<RetentionPlan.BackupDecision> expired = plan.expired();
         List<String> notes = new ArrayList<>(plan.notes());
+        if (lock != null && lock.tookOver() != null) {
+            notes.add("took over the repository lock from " + lock.tookOver());
+        }
         long[] data = new long[2];
         long walBytes = plan.walToRemove().stream().mapToLong(ArchivedWal::storedSize).sum();
 
@@ -51,6 +72,7 @@ public final class ExpireService {
                 data[1] += o.bytes();
             });
         } else {
+            lock.requireHeld();
             for (int i = expired.size() - 1; i >= 0; i--) {
                 repository.backups().delete(expired.get(i).id());
             }

@@ -5,6 +5,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.retention.DurationText;
 import dev.lifeboat.core.retention.ExpireRequest;
@@ -61,15 +62,18 @@ public final class ExpireCommand extends LifeboatSubcommand {
             if (dryRun) {
                 result = service.run(new ExpireRequest(policy, true)); // a dry run leaves no trace, not even a record
             } else {
-                JobRunLog log = new JobRunLog(repository, Clock.systemUTC());
-                JobRunLog.Started started = log.start("expire", "expire", "command", null, "command");
-                try {
-                    result = service.run(new ExpireRequest(policy, false));
-                } catch (RuntimeException e) {
-                    log.finish(started, JobRun.Outcome.FAILED, null, e.getMessage());
-                    throw e;
+                // The lock first: an expire refused because another command holds it leaves no trace either.
+                try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire")) {
+                    JobRunLog log = new JobRunLog(repository, Clock.systemUTC());
+                    JobRunLog.Started started = log.start("expire", "expire", "command", null, "command");
+                    try {
+                        result = service.run(new ExpireRequest(policy, false), lock);
+                    } catch (RuntimeException e) {
+                        log.finish(started, JobRun.Outcome.FAILED, null, e.getMessage());
+                        throw e;
+                    }
+                    log.finish(started, JobRun.Outcome.SUCCEEDED, result.summary(), null);
                 }
-                log.finish(started, JobRun.Outcome.SUCCEEDED, result.summary(), null);
             }
             ExpireResult printed = result;
             print(result, out -> printText(out, printed));
