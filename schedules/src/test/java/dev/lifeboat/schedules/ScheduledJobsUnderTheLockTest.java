@@ -1,0 +1,80 @@
+package dev.lifeboat.schedules;
+
+import dev.lifeboat.core.jobs.JobRun;
+import dev.lifeboat.core.lock.RepositoryLock;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.storage.BlobInfo;
+import dev.lifeboat.storage.memory.InMemoryBlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scheduled jobs call the same services as the commands, so they take the same repository
+ * lock: a scheduled expire that fires while a backup holds it (here: a backup of this same
+ * daemon) is recorded as failed with the holder named, removes nothing, and the next run works.
+ */
+class ScheduledJobsUnderTheLockTest {
+
+    private static final String REPO = "mem://scheduled-lock";
+    private static final Instant DUE = Instant.parse("2026-12-03T01:30:00Z");
+
+    private InMemoryBlobStore store;
+    private JobRunner runner;
+
+    @BeforeEach
+    void repository() {
+        InMemoryBlobStore.forgetAllNamed();
+        store = InMemoryBlobStore.named("scheduled-lock");
+        Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
+                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        JobDefinition expire = new JobDefinition("nightly-expire", JobKind.EXPIRE, new JobTiming("0 30 1 * * ?", ZoneOffset.UTC, null),
+                Map.of("repo", REPO, "keep-full", "2"));
+        TaskCatalog catalog = new TaskCatalog().register(JobKind.EXPIRE, new ExpireTask.Factory(Clock.systemUTC()));
+        runner = new JobRunner(new ScheduleDefinition(List.of(expire), Optional.empty(), 2, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                catalog, Clock.systemUTC(), new JobEvents() {
+        });
+    }
+
+    @AfterEach
+    void forget() {
+        InMemoryBlobStore.forgetAllNamed();
+    }
+
+    @Test
+    void aScheduledExpireWhileABackupHoldsTheLockFailsNamingItAndTheNextRunWorks() {
+        Optional<JobRun> refused;
+        try (RepositoryLock backup = RepositoryLock.acquire(store, "backup")) {
+            refused = runner.run("nightly-expire", "schedule", DUE, "daemon-a");
+        }
+
+        assertThat(refused).hasValueSatisfying(run -> {
+            assertThat(run.outcome()).isEqualTo(JobRun.Outcome.FAILED);
+            assertThat(run.error()).startsWith("a backup is running on repository " + REPO + ": pid " + ProcessHandle.current().pid())
+                    .endsWith("so expire cannot run now");
+        });
+        assertThat(locks()).as("the backup's lock is gone once it ended").isEmpty();
+
+        Optional<JobRun> next = runner.run("nightly-expire", "schedule", DUE.plus(Duration.ofDays(1)), "daemon-a");
+        assertThat(next).hasValueSatisfying(run -> assertThat(run.outcome()).isEqualTo(JobRun.Outcome.SUCCEEDED));
+        assertThat(locks()).isEmpty();
+    }
+
+    private List<String> locks() {
+        try (Stream<BlobInfo> blobs = store.list("locks/")) {
+            return blobs.map(BlobInfo::key).toList();
+        }
+    }
+}
