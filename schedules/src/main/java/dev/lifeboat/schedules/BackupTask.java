@@ -34,6 +34,7 @@ final class BackupTask {
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
+            LockWaitSetting.check(job);
         }
 
         @Override
@@ -47,7 +48,7 @@ final class BackupTask {
                 BackupRequest request = new BackupRequest(pgdata, connection, BackupType.parse(job.setting("type").orElse("full")),
                         workers, job.setting("archive-timeout").map(BackupTask::timeout).orElse(Duration.ofSeconds(120)),
                         ProgressListener.NONE);
-                BackupResult result = new BackupService(repository, clock).run(request);
+                BackupResult result = new BackupService(repository, clock, LockWaitSetting.of(job)).run(request);
                 return result.backupId() + " (" + result.type().jsonName()
                         + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
                         + ", " + result.files() + " files, "

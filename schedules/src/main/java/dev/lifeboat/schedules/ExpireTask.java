@@ -34,13 +34,15 @@ final class ExpireTask {
         @Override
         public void check(JobDefinition job) {
             policy(job);
+            LockWaitSetting.check(job);
         }
 
         @Override
         public ScheduledTask create(JobDefinition job) {
             RetentionPolicy policy = policy(job);
+            java.time.Duration lockWait = LockWaitSetting.of(job);
             return repository -> {
-                ExpireResult result = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), clock)
+                ExpireResult result = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), clock, lockWait)
                         .run(new ExpireRequest(policy, false));
                 return result.summary();
             };

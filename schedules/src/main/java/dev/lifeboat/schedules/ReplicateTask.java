@@ -25,6 +25,7 @@ final class ReplicateTask {
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
+            LockWaitSetting.check(job);
         }
 
         @Override
@@ -34,7 +35,7 @@ final class ReplicateTask {
                 int workers = job.setting("jobs").map(Integer::parseInt).orElse(4);
                 ReplicateResult result;
                 try (BlobStore target = BlobStores.openWithDefaults(to)) {
-                    result = new ReplicateService(repository, target).run(new ReplicateRequest(workers, ProgressListener.NONE));
+                    result = new ReplicateService(repository, target, LockWaitSetting.of(job)).run(new ReplicateRequest(workers, ProgressListener.NONE));
                 }
                 String summary = result.walCopied() + " WAL files and " + result.backupsCopied() + " backups copied to " + result.to();
                 if (!result.complete()) {

@@ -38,16 +38,23 @@ public final class BackupService {
 
     private final Repository repository;
     private final Clock clock;
+    private final Duration lockWait;
 
     public BackupService(Repository repository, Clock clock) {
+        this(repository, clock, Duration.ZERO);
+    }
+
+    /** @param lockWait how long to wait for another backup, expire or replicate holding the repository's lock */
+    public BackupService(Repository repository, Clock clock, Duration lockWait) {
         this.repository = repository;
         this.clock = clock;
+        this.lockWait = lockWait;
     }
 
     public BackupResult run(BackupRequest request) {
         ProgressListener progress = request.progress();
         long started = System.nanoTime();
-        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "backup");
+        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "backup", lockWait);
              ClusterSession session = ClusterSession.connect(request.connection())) {
             if (lock.tookOver() != null) {
                 progress.step("took over the repository lock from " + lock.tookOver());

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +50,7 @@ public final class LockTaker {
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final int ATTEMPTS = 4;
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
     private static final Duration START_TIME_SLACK = Duration.ofSeconds(2);
 
     private final BlobStore store;
@@ -72,6 +74,34 @@ public final class LockTaker {
      * the holder.
      */
     public RepositoryLock acquire(String command) {
+        return acquire(command, Duration.ZERO);
+    }
+
+    /**
+     * Takes the lock, trying again every few seconds while it is held, for at most
+     * {@code wait}; then fails as above, naming the holder.
+     */
+    public RepositoryLock acquire(String command, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return acquireOnce(command);
+            } catch (LifeboatException e) {
+                long left = deadline - System.nanoTime();
+                if (e.code() != ErrorCode.LOCKED || left <= 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, RETRY_EVERY.toMillis()));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e; // told to stop (a daemon shutting down): as refused
+                }
+            }
+        }
+    }
+
+    private RepositoryLock acquireOnce(String command) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             List<BlobInfo> generations = generations();
             List<String> staleOnes = new ArrayList<>();

@@ -77,11 +77,17 @@ public final class RepositoryLock implements AutoCloseable {
 
     /**
      * Takes the lock of the repository in {@code store} for {@code command}, or fails at once
-     * with {@link ErrorCode#LOCKED} naming the holder (waiting would pile up scheduled and cron
-     * runs behind a long backup; the next run, or the operator, tries again).
+     * with {@link ErrorCode#LOCKED} naming the holder: commands fail fast by default, since a
+     * cron run that waits piles up behind a long backup; the next run, or the operator, tries
+     * again (or asks to wait with --lock-wait).
      */
     public static RepositoryLock acquire(BlobStore store, String command) {
-        return new LockTaker(store, NAME, Clock.systemUTC(), LocalProcesses.current(), LEASE, RENEW_EVERY).acquire(command);
+        return acquire(store, command, Duration.ZERO);
+    }
+
+    /** As above, waiting at most {@code wait} for the holder to finish (scheduled jobs, --lock-wait). */
+    public static RepositoryLock acquire(BlobStore store, String command, Duration wait) {
+        return new LockTaker(store, NAME, Clock.systemUTC(), LocalProcesses.current(), LEASE, RENEW_EVERY).acquire(command, wait);
     }
 
     /** The lock object's key, for messages. */

@@ -46,16 +46,23 @@ public final class ReplicateService {
 
     private final Repository source;
     private final BlobStore target;
+    private final Duration lockWait;
 
     public ReplicateService(Repository source, BlobStore target) {
+        this(source, target, Duration.ZERO);
+    }
+
+    /** @param lockWait how long to wait for a command holding the target's lock */
+    public ReplicateService(Repository source, BlobStore target, Duration lockWait) {
         this.source = source;
         this.target = target;
+        this.lockWait = lockWait;
     }
 
     public ReplicateResult run(ReplicateRequest request) {
         long started = System.nanoTime();
         ProgressListener progress = request.progress();
-        try (RepositoryLock lock = RepositoryLock.acquire(target, "replicate")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(target, "replicate", lockWait)) {
             if (lock.tookOver() != null) {
                 progress.step("took over the lock of " + target.location() + " from " + lock.tookOver());
             }

@@ -28,11 +28,18 @@ public final class ExpireService {
     private final Repository repository;
     private final KnownGoodBackups knownGood;
     private final Clock clock;
+    private final Duration lockWait;
 
     public ExpireService(Repository repository, KnownGoodBackups knownGood, Clock clock) {
+        this(repository, knownGood, clock, Duration.ZERO);
+    }
+
+    /** @param lockWait how long to wait for a backup, expire or replicate holding the repository's lock */
+    public ExpireService(Repository repository, KnownGoodBackups knownGood, Clock clock, Duration lockWait) {
         this.repository = repository;
         this.knownGood = knownGood;
         this.clock = clock;
+        this.lockWait = lockWait;
     }
 
     /**
@@ -43,7 +50,7 @@ public final class ExpireService {
         if (request.dryRun()) {
             return run(request, null);
         }
-        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire", lockWait)) {
             return run(request, lock);
         }
     }

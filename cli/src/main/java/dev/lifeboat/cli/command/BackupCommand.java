@@ -35,6 +35,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    LockWaitOption lockWait;
+
     @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = "full",
             description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
@@ -55,17 +58,18 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Override
     protected int execute() {
         int workers = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
+        Duration wait = lockWait.duration();
         BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), backupType(), workers,
                 Duration.ofSeconds(archiveTimeoutSeconds),
                 TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
         try (RepositorySet repositories = repo.openSet()) {
             if (repositories.isSingle()) {
-                BackupResult result = new BackupService(repositories.open(repositories.members().get(0).name()), Clock.systemUTC())
+                BackupResult result = new BackupService(repositories.open(repositories.members().get(0).name()), Clock.systemUTC(), wait)
                         .run(request);
                 print(result, out -> printText(out, result, ""));
                 return 0;
             }
-            return backUpEach(repositories, request);
+            return backUpEach(repositories, request, wait);
         }
     }
 
@@ -78,14 +82,14 @@ public final class BackupCommand extends LifeboatSubcommand {
     }
 
     /** A backup per repository, one after the other; one that fails does not stop the others. */
-    private int backUpEach(RepositorySet repositories, BackupRequest request) {
+    private int backUpEach(RepositorySet repositories, BackupRequest request, Duration wait) {
         List<RepositoryBackup> results = new ArrayList<>();
         LifeboatException firstFailure = null;
         for (RepositoryConfig member : repositories.members()) {
             try {
                 // WAL queued for this repository must be there before the backup waits for its own.
                 repositories.catchUp(member.name(), Duration.ofSeconds(archiveTimeoutSeconds));
-                BackupResult result = new BackupService(repositories.open(member.name()), Clock.systemUTC()).run(request);
+                BackupResult result = new BackupService(repositories.open(member.name()), Clock.systemUTC(), wait).run(request);
                 results.add(new RepositoryBackup(member.name(), result, null));
                 if (!json()) {
                     printText(out(), result, member.name() + " ");

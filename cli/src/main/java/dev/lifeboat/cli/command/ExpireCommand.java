@@ -48,6 +48,9 @@ public final class ExpireCommand extends LifeboatSubcommand {
     @Option(names = "--dry-run", description = "Print what would be removed; change nothing.")
     boolean dryRun;
 
+    @Mixin
+    LockWaitOption lockWait;
+
     public ExpireCommand(CliContext context) {
         super(context);
     }
@@ -56,6 +59,7 @@ public final class ExpireCommand extends LifeboatSubcommand {
     protected int execute() {
         RetentionPolicy policy = new RetentionPolicy(keepFull, duration(keepWithin, "--keep-within"),
                 duration(pitrWindow, "--pitr-window"), duration(orphanAge, "--orphan-age")).validated();
+        Duration wait = lockWait.duration();
         try (Repository repository = repo.open()) {
             ExpireService service = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), Clock.systemUTC());
             ExpireResult result;
@@ -63,7 +67,7 @@ public final class ExpireCommand extends LifeboatSubcommand {
                 result = service.run(new ExpireRequest(policy, true)); // a dry run leaves no trace, not even a record
             } else {
                 // The lock first: an expire refused because another command holds it leaves no trace either.
-                try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire")) {
+                try (RepositoryLock lock = RepositoryLock.acquire(repository.store(), "expire", wait)) {
                     JobRunLog log = new JobRunLog(repository, Clock.systemUTC());
                     JobRunLog.Started started = log.start("expire", "expire", "command", null, "command");
                     try {

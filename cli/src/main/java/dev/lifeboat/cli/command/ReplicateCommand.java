@@ -44,6 +44,9 @@ public final class ReplicateCommand extends LifeboatSubcommand {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    LockWaitOption lockWait;
+
     public ReplicateCommand(CliContext context) {
         super(context);
     }
@@ -63,7 +66,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
         ReplicateResult result;
         try (Repository sourceRepository = Repository.open(store.open(context, source.location()));
              BlobStore targetStore = store.open(context, target.location())) {
-            result = new ReplicateService(sourceRepository, targetStore).run(new ReplicateRequest(jobs,
+            result = new ReplicateService(sourceRepository, targetStore, lockWait.duration()).run(new ReplicateRequest(jobs,
                     TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)));
         }
         Optional<WalCatchUpQueue.Drained> unqueued = unqueue(configured, target);

@@ -90,11 +90,14 @@ class RepositoryLockIT {
         assertThat(withoutLockContent(RepositorySnapshot.of(source.repository())))
                 .as("nothing written or removed by the refused commands").isEqualTo(withoutLockContent(before));
         assertThat(running.isAlive()).isTrue();
+        Process patient = startBackup("patient-backup.log", "--lock-wait", "5m"); // waits for the lock instead
 
         openArchiving();
         assertThat(running.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(running.exitValue()).as(log("running-backup.log")).isZero();
-        assertThat(backupIds()).hasSize(2);
+        assertThat(patient.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(patient.exitValue()).as(log("patient-backup.log")).isZero();
+        assertThat(backupIds()).hasSize(3).doesNotHaveDuplicates();
         assertThat(lockObjects()).as("the finished backup removed its lock").isEmpty();
 
         Lifeboat.Run verify = source.lifeboat("verify", "--repo", source.repository().toString());
@@ -102,6 +105,7 @@ class RepositoryLockIT {
         Lifeboat.Run expireNow = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1");
         assertThat(expireNow.exitCode()).as(expireNow.toString()).isZero();
         assertThat(backupIds()).hasSize(1);
+        assertThat(lockObjects()).isEmpty();
     }
 
     @Test
@@ -135,6 +139,14 @@ class RepositoryLockIT {
         BadInputIT.assertFailure(refused, 14, "another backup is running on repository " + source.repository()
                 + ": pid 4242 on host db-elsewhere since ", "once its lease ends at");
         assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
+
+        long waitStarted = System.nanoTime();
+        Lifeboat.Run waited = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1", "--lock-wait", "2s");
+        BadInputIT.assertFailure(waited, 14, "a backup is running", "once its lease ends at");
+        assertThat(Duration.ofNanos(System.nanoTime() - waitStarted)).isGreaterThan(Duration.ofSeconds(2));
+        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
+        BadInputIT.assertFailure(source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1",
+                "--lock-wait", "-5"), 2, "--lock-wait", "--lock-wait 15m");
 
         writeLock(source.repository().resolve(LOCKS + "0000000005.lock"), since, Instant.now().minus(Duration.ofSeconds(1)));
         Lifeboat.Run next = source.backup();
@@ -221,9 +233,10 @@ class RepositoryLockIT {
         source.cluster().execute("SELECT pg_reload_conf()");
     }
 
-    private Process startBackup(String logName) throws IOException {
+    private Process startBackup(String logName, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(Lifeboat.launcher().toString(), "backup", "--repo", source.repository().toString(),
                 "--pgdata", source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port()), "--archive-timeout", "240"));
+        command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(source.scratch().resolve(logName).toFile());
         builder.environment().remove("LIFEBOAT_CONFIG");
