@@ -2,6 +2,7 @@ package dev.lifeboat.core.retention;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
@@ -261,6 +262,27 @@ class ExpireServiceTest {
             assertThat(keys()).filteredOn(k -> k.startsWith("data/")).hasSize(6 * 2);
             assertEveryListedBackupRestorable();
         }
+    }
+
+    @Test
+    void whileABackupHoldsTheRepositoryLockExpireRemovesNothingAndSaysWhy() {
+        fourWeeksOfChains();
+        List<String> before = keys();
+        try (RepositoryLock backup = RepositoryLock.acquire(r.store, "backup")) {
+            List<String> withLock = keys();
+
+            assertThatThrownBy(() -> expire(new RetentionPolicy(1, null, null, null))).isInstanceOfSatisfying(LifeboatException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.LOCKED);
+                assertThat(e.getMessage()).startsWith("a backup is running on repository " + r.store.location() + ": pid ")
+                        .endsWith("so expire cannot run now");
+            });
+            assertThat(keys()).isEqualTo(withLock);
+        }
+        assertThat(keys()).isEqualTo(before);
+
+        ExpireResult result = expire(new RetentionPolicy(1, null, null, null));
+        assertThat(result.removedBackups()).isNotEmpty();
+        assertEveryListedBackupRestorable();
     }
 
     private ExpireResult expire(RetentionPolicy policy) {
