@@ -181,7 +181,7 @@ class RepositoryLockIT {
 
     @Test
     @Order(5)
-    void onS3AForeignLockRefusesExpireAndReplicateUntilItsLeaseRunsOut() throws IOException {
+    void onS3AForeignLockRefusesBackupExpireAndReplicateUntilItsLeaseRunsOut() throws IOException {
         String prefix = "lock/" + UUID.randomUUID();
         try (S3Regions regions = S3Regions.start()) {
             String s3 = regions.uri(EU_BUCKET, prefix);
@@ -195,12 +195,16 @@ class RepositoryLockIT {
 
             Lifeboat.Run expire = Lifeboat.run(regions.env(), "expire", "--repo", s3, "--keep-full", "1");
             Lifeboat.Run replicate = Lifeboat.run(regions.env(), "replicate", "--from", source.repository().toString(), "--to", s3);
+            Lifeboat.Run backup = Lifeboat.run(regions.env(), "backup", "--repo", s3, "--pgdata", source.dataDirectory().toString(),
+                    "--pg-port", Integer.toString(source.port()));
 
             BadInputIT.assertFailure(expire, 14, "a backup is running on repository ", "once its lease ends at");
             assertThat(expire.stderrLines().get(0)).contains("pid 4242 on host db-elsewhere since ")
                     .endsWith("(lock " + LOCKS + "0000000002.lock), so expire cannot run now");
             BadInputIT.assertFailure(replicate, 14, "pid 4242 on host db-elsewhere", "once its lease ends at");
             assertThat(replicate.stderrLines().get(0)).endsWith("so replicate cannot run now");
+            BadInputIT.assertFailure(backup, 14, "another backup is running on repository ", "once its lease ends at");
+            assertThat(backup.stderrLines().get(0)).contains("pid 4242 on host db-elsewhere since ");
             assertThat(regions.objects(EU_BUCKET, prefix)).as("S3 repository unchanged").isEqualTo(before);
 
             regions.write(EU_BUCKET, prefix, LOCKS + "0000000002.lock", lockJson(since, Instant.now().minus(Duration.ofSeconds(1))));
