@@ -28,7 +28,7 @@ public final class ArchivedSegmentCheck {
 
     /** True for the files this check applies to: segments and partial segments, not history files. */
     public static boolean appliesTo(String fileName) {
-        return WalPushService.isSegment(fileName);
+        return WalSegmentName.isSegmentFileName(fileName);
     }
 
     /**

@@ -200,7 +200,7 @@ public final class WalPushService {
     }
 
     static boolean isSegment(String name) {
-        return name.length() == 24 || name.endsWith(".partial");
+        return WalSegmentName.isSegmentFileName(name);
     }
 
     /**

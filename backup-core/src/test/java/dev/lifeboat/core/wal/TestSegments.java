@@ -2,6 +2,7 @@ package dev.lifeboat.core.wal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Segments for tests of other packages that need stored WAL to be what its name says: a valid
@@ -21,6 +22,14 @@ public final class TestSegments {
                 .putInt(4, (int) segment.timeline()).putLong(8, segment.startLsn().value())
                 .putLong(24, Long.parseUnsignedLong(systemIdentifier))
                 .putInt(32, WalSegmentSize.DEFAULT.bytes()).putInt(36, 8192);
+        return bytes;
+    }
+
+    /** {@link #empty} with {@code content} after the header, so that segments of one name can differ. */
+    public static byte[] withContent(String name, String systemIdentifier, String content) {
+        byte[] bytes = empty(name, systemIdentifier);
+        byte[] text = content.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(text, 0, bytes, WalSegmentHeader.LENGTH, text.length);
         return bytes;
     }
 }
