@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -131,21 +132,29 @@ public final class WalPushService {
         return new Result(name, outcome, size, scan.sha256(), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Moves aside every stored copy of {@code name} that differs from this file and is proven not to be that segment. */
-    private void moveAsideInvalidCopies(String name, String sha256) {
+    /** A stored copy of a file, in one of the required repositories, proven not to be the segment its name says. */
+    private record InvalidCopy(Repository repository, ArchivedWal stored, WalSegmentMismatch mismatch) {
+    }
+
+    /** The stored copies of {@code name} that differ from this file and are proven not to be that segment. */
+    private List<InvalidCopy> invalidCopies(String name, String sha256) {
+        List<InvalidCopy> invalid = new ArrayList<>();
         for (Repository member : repository.requiredRepositories()) {
             ArchivedSegmentCheck check = new ArchivedSegmentCheck(member);
             for (ArchivedWal stored : member.wal().findAll(name)) {
-                if (stored.sha256().equals(sha256)) {
-                    continue;
-                }
-                Optional<WalSegmentMismatch> mismatch = check.check(stored);
-                if (mismatch.isPresent()) {
-                    String quarantined = member.wal().quarantine(stored);
-                    replaced.add("moved " + stored.key() + " aside to " + quarantined + " in " + member.location()
-                            + ": it " + mismatch.get().detail());
+                if (!stored.sha256().equals(sha256)) {
+                    check.check(stored).ifPresent(mismatch -> invalid.add(new InvalidCopy(member, stored, mismatch)));
                 }
             }
+        }
+        return invalid;
+    }
+
+    private void moveAsideInvalidCopies(String name, String sha256) {
+        for (InvalidCopy copy : invalidCopies(name, sha256)) {
+            String quarantined = copy.repository().wal().quarantine(copy.stored());
+            replaced.add("moved " + copy.stored().key() + " aside to " + quarantined + " in " + copy.repository().location()
+                    + ": it " + copy.mismatch().detail());
         }
     }
 
@@ -154,27 +163,21 @@ public final class WalPushService {
      * not to be the segment, say so and how to replace it (it stalls archiving for good otherwise).
      */
     private LifeboatException explainConflict(String name, String sha256, LifeboatException conflict) {
+        List<InvalidCopy> invalid;
         try {
-            for (Repository member : repository.requiredRepositories()) {
-                ArchivedSegmentCheck check = new ArchivedSegmentCheck(member);
-                for (ArchivedWal stored : member.wal().findAll(name)) {
-                    if (stored.sha256().equals(sha256)) {
-                        continue;
-                    }
-                    Optional<WalSegmentMismatch> mismatch = check.check(stored);
-                    if (mismatch.isPresent()) {
-                        return new LifeboatException(ErrorCode.CONFLICT, "WAL file " + name + " is already archived in "
-                                + member.location() + " with different content, and the stored copy is not segment " + name
-                                + ": it " + mismatch.get().detail(),
-                                "this file is the real segment: run the same wal-push with --replace-invalid to move the stored"
-                                        + " copy aside (to quarantine/ in the repository) and archive this one", conflict);
-                    }
-                }
-            }
+            invalid = invalidCopies(name, sha256);
         } catch (RuntimeException unreadable) {
             conflict.addSuppressed(unreadable); // the stored copy cannot be judged: the plain refusal stands
+            return conflict;
         }
-        return conflict;
+        if (invalid.isEmpty()) {
+            return conflict;
+        }
+        InvalidCopy copy = invalid.get(0);
+        return new LifeboatException(ErrorCode.CONFLICT, "WAL file " + name + " is already archived in " + copy.repository().location()
+                + " with different content, and the stored copy is not segment " + name + ": it " + copy.mismatch().detail(),
+                "this file is the real segment: run the same wal-push with --replace-invalid to move the stored copy aside"
+                        + " (to quarantine/ in the repository) and archive this one", conflict);
     }
 
     /**
