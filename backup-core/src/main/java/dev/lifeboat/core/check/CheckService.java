@@ -9,11 +9,11 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalArchive;
-import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.ArchivedSegmentCheck;
+import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalSegmentMismatch;
 import dev.lifeboat.core.wal.WalInventory;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -130,7 +130,8 @@ public final class CheckService {
         List<String> warnings = new ArrayList<>();
         CheckReport.Health health = new RepositoryHealth(repository, clock).assess(backups, wal,
                 new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
-        CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null : cluster(request, identitiesChecked, problems);
+        CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
+                : cluster(request, identitiesChecked, problems);
         return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings));
     }
 

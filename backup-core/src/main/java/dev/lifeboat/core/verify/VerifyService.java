@@ -11,8 +11,8 @@ import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.verify.VerifyResult.Kind;
 import dev.lifeboat.core.verify.VerifyResult.Problem;
 import dev.lifeboat.core.wal.ArchivedSegmentCheck;
-import dev.lifeboat.core.wal.WalSegmentMismatch;
 import dev.lifeboat.core.wal.WalInventory;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
 import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
