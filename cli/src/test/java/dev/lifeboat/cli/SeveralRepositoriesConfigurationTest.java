@@ -4,6 +4,7 @@ import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class SeveralRepositoriesConfigurationTest {
     @Test
     void replicateCopiesBetweenConfiguredRepositoriesByName() throws IOException {
         Repository eu = initialize("eu");
-        Path segment = Files.write(temp.resolve("seg"), new byte[]{1, 2, 3});
+        Path segment = Files.write(temp.resolve("seg"), TestSegments.empty("000000010000000000000003", "7441")); // copies check what a segment holds
         eu.wal().push("000000010000000000000003.partial", segment, ObjectCodec.sha256(segment), null);
 
         Result replicate = run("replicate", "--config", config(TWO).toString(), "--to", "us");

@@ -8,9 +8,12 @@ import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.StreamedWal;
+import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.wal.ArchivedSegmentCheck;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalInventory;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,8 +22,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds what would make a restore fail or stop short, before anyone needs the restore: WAL
@@ -28,6 +34,11 @@ import java.util.NavigableMap;
  * archiving, drills or scheduled jobs that stopped keeping up (see {@link RepositoryHealth}), and, for
  * a running cluster, an archiving backlog or a replication slot keeping more WAL than allowed
  * (a streaming agent that died keeps its slot's WAL until the disk is full). Reads only.
+ *
+ * <p>It also reads the newest segment of each timeline (and the one the archiver last failed
+ * on) whole and checks that it is the segment its name says: a wrong object stored under a name
+ * refuses the real segment for good, so archiving stalls right there, at the newest name.
+ * {@code verify} checks every segment a restore would read.
  */
 public final class CheckService {
 
@@ -70,6 +81,7 @@ public final class CheckService {
         WalInventory wal = WalInventory.load(repository);
         List<StreamedWal.Streamed> streamed = repository.streamed().list();
         List<CheckReport.TimelineWal> timelines = new ArrayList<>();
+        Set<String> identitiesChecked = new HashSet<>();
         for (int tli : wal.timelines()) {
             NavigableMap<Long, ArchivedWal> own = wal.segments(tli);
             if (own.isEmpty()) {
@@ -84,6 +96,7 @@ public final class CheckService {
             }
             TimelineHistory path = history;
             long newest = own.lastKey();
+            checkIdentity(own.lastEntry().getValue(), identitiesChecked, problems);
             List<BackupManifest> onPath = backups.stream().filter(b -> onPath(b, path)).toList();
             long from = onPath.stream().mapToLong(b -> wal.segmentOf(Lsn.parse(b.startLsn()))).min().orElse(own.firstKey());
             List<CheckReport.Gap> gaps = new ArrayList<>();
@@ -117,11 +130,12 @@ public final class CheckService {
         List<String> warnings = new ArrayList<>();
         CheckReport.Health health = new RepositoryHealth(repository, clock).assess(backups, wal,
                 new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
-        CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null : cluster(request, problems);
+        CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
+                : cluster(request, identitiesChecked, problems);
         return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings));
     }
 
-    private CheckReport.ClusterArchiving cluster(Request request, List<String> problems) {
+    private CheckReport.ClusterArchiving cluster(Request request, Set<String> identitiesChecked, List<String> problems) {
         int ready = 0;
         String oldest = null;
         if (request.pgdata() != null) {
@@ -147,6 +161,7 @@ public final class CheckService {
         }
         try (ClusterSession session = ClusterSession.connect(request.connection())) {
             ClusterSession.ArchiverStatus archiver = session.archiverStatus();
+            checkIdentityOfFailed(archiver.lastFailedWal(), identitiesChecked, problems);
             List<CheckReport.Slot> slots = new ArrayList<>();
             for (ReplicationSlots.Slot s : new ReplicationSlots(session).list()) {
                 slots.add(new CheckReport.Slot(s.name(), s.type(), s.active(), s.restartLsn(), s.retainedBytes(), s.walStatus()));
@@ -160,6 +175,30 @@ public final class CheckService {
         } catch (LifeboatException e) {
             problems.add("cannot ask the cluster: " + e.getMessage());
             return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), e.getMessage());
+        }
+    }
+
+    /** The archiver's last failure may be a refusal because a wrong object holds that name. */
+    private void checkIdentityOfFailed(String lastFailedWal, Set<String> checked, List<String> problems) {
+        if (lastFailedWal == null || !ArchivedSegmentCheck.appliesTo(lastFailedWal) || !WalArchive.isArchivableName(lastFailedWal)) {
+            return;
+        }
+        for (ArchivedWal stored : repository.wal().findAll(lastFailedWal)) {
+            checkIdentity(stored, checked, problems);
+        }
+    }
+
+    private void checkIdentity(ArchivedWal segment, Set<String> checked, List<String> problems) {
+        if (!checked.add(segment.key())) {
+            return;
+        }
+        try {
+            Optional<WalSegmentMismatch> mismatch = new ArchivedSegmentCheck(repository).check(segment);
+            mismatch.ifPresent(m -> problems.add("WAL object " + segment.key() + " is not segment " + segment.fileName() + ": it "
+                    + m.detail() + "; archiving of the real segment is refused until it is replaced: run wal-push of pg_wal/"
+                    + segment.fileName() + " with --replace-invalid"));
+        } catch (LifeboatException e) {
+            problems.add(e.getMessage());
         }
     }
 

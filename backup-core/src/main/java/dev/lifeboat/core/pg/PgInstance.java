@@ -286,6 +286,11 @@ public final class PgInstance {
             dead = !log.problemsSince(logOffset).isEmpty();
         }
         if (dead) {
+            Optional<String> fetchFailure = log.restoreCommandFailureSince(logOffset);
+            if (fetchFailure.isPresent()) {
+                throw new LifeboatException(ErrorCode.RECOVERY, fetchFailure.get() + " (PostgreSQL on " + dataDirectory + " stopped)",
+                        "run 'lifeboat verify' to list every damaged or missing object in the repository; see the server log " + logFile);
+            }
             throw new LifeboatException(ErrorCode.RECOVERY,
                     "PostgreSQL stopped while starting on " + dataDirectory + ": " + log.explainSince(logOffset),
                     "see the server log " + logFile);

@@ -33,6 +33,15 @@ record ServerLog(Path file) {
             "invalid value for parameter|unrecognized configuration parameter|syntax error in file"
                     + "|parameter \"[^\"]+\" (?:requires|cannot)|could not open configuration file");
 
+    /** PostgreSQL's FATAL when restore_command exits above 125 (see RestoreArchivedFile in xlogarchive.c). */
+    private static final Pattern RESTORE_FAILED = Pattern.compile("could not restore file \"([^\"]+)\" from archive");
+
+    /**
+     * How Lifeboat's wal-fetch reports a failure on its stderr, which restore_command passes to
+     * the server's stderr, this log (unless a logging collector takes it elsewhere).
+     */
+    private static final String LIFEBOAT_ERROR = "lifeboat: error: ";
+
     /** The current length, to read only what a start writes after it. */
     long size() {
         try {
@@ -88,6 +97,35 @@ record ServerLog(Path file) {
                     .map(ServerLog::fromSeverity).toList();
         }
         return explanation.isEmpty() ? "(the server log is empty)" : String.join(" / ", explanation);
+    }
+
+    /**
+     * When recovery stopped because restore_command failed, since {@code offset}: the WAL file
+     * it could not deliver and, when Lifeboat's wal-fetch said why before it (the last such line
+     * before PostgreSQL's FATAL), that reason, e.g. "recovery stopped: restore_command could not
+     * deliver WAL file 00000001000000000000000A: corrupt object wal/...: ...".
+     */
+    Optional<String> restoreCommandFailureSince(long offset) {
+        List<String> lines = linesSince(offset);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String message = fromSeverity(lines.get(i));
+            Matcher failed = RESTORE_FAILED.matcher(message);
+            if (!message.startsWith("FATAL:") || !failed.find()) {
+                continue;
+            }
+            String reason = null;
+            for (int j = i - 1; j >= 0 && reason == null; j--) {
+                int at = lines.get(j).indexOf(LIFEBOAT_ERROR);
+                if (at >= 0) {
+                    reason = lines.get(j).substring(at + LIFEBOAT_ERROR.length()).strip();
+                } else if (fromSeverity(lines.get(j)).startsWith("FATAL:")) {
+                    break; // an earlier failure's
+                }
+            }
+            String detail = reason != null ? reason : message.substring("FATAL:".length()).strip();
+            return Optional.of("recovery stopped: restore_command could not deliver WAL file " + failed.group(1) + ": " + detail);
+        }
+        return Optional.empty();
     }
 
     private static List<String> select(List<String> lines, boolean withSettingComplaints) {

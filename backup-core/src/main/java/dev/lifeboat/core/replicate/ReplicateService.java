@@ -144,7 +144,7 @@ public final class ReplicateService {
                     continue;
                 }
                 copier.submit(wal.fileName(), () -> {
-                    copier.copy(to, wal.key(), wal.storedSize(), StoredObjectCheck.wal(source.codec(), wal));
+                    copier.copy(to, wal.key(), wal.storedSize(), StoredObjectCheck.wal(source.codec(), wal, source.descriptor()));
                     progress.advance("WAL files", copied.incrementAndGet(), -1);
                 });
             }

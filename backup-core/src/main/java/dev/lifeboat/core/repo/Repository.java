@@ -10,6 +10,7 @@ import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -151,6 +152,11 @@ public final class Repository implements WalDestination, AutoCloseable {
 
     public String location() {
         return store.location();
+    }
+
+    @Override
+    public List<Repository> requiredRepositories() {
+        return List.of(this);
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.time.format.DateTimeFormatter;
  * queue/us/last-attempt                            when a copy to "us" was last tried
  * stream/00000001/000000010000000000000004.zst   the streamed part of a segment not yet archived (replaced as it grows)
  * locks/repository/0000000007.lock              the lease of the backup, expire or replicate working on the repository
+ * quarantine/wal/00000001/.../000000010000000000000003-&lt;sha256&gt;.zst  a WAL object proven not to be the segment its
+ *                                                name says, moved aside by wal-push --replace-invalid (never read)
  * </pre>
  */
 public final class RepositoryLayout {
@@ -42,6 +44,7 @@ public final class RepositoryLayout {
     public static final String STREAM_PREFIX = "stream/";
     public static final String LOCKS_PREFIX = "locks/";
     public static final String LOCK_SUFFIX = ".lock";
+    public static final String QUARANTINE_PREFIX = "quarantine/";
 
     private RepositoryLayout() {
     }
@@ -78,6 +81,14 @@ public final class RepositoryLayout {
      */
     public static String streamedSegment(String segmentName) {
         return STREAM_PREFIX + segmentName.substring(0, 8) + "/" + segmentName + ".zst";
+    }
+
+    /**
+     * Where an object moved aside lives: under its own key, so that the quarantined copy says
+     * what it was, and outside every prefix that is listed to find backups or WAL.
+     */
+    public static String quarantined(String key) {
+        return QUARANTINE_PREFIX + key;
     }
 
     /** The segment name of a streamed segment's key, or null. */

@@ -191,6 +191,11 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
     }
 
     @Override
+    public List<Repository> requiredRepositories() {
+        return required().stream().map(member -> open(member.name())).toList();
+    }
+
+    @Override
     public WalArchive.PushOutcome pushWal(String fileName, WalContent content, String sha256, WalSummary summary) {
         if (isSingle()) {
             return open(members.get(0).name()).pushWal(fileName, content, sha256, summary);

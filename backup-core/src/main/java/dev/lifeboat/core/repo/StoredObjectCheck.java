@@ -4,6 +4,10 @@ import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.wal.WalSegmentHeader;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How to tell that the bytes of a stored object are what the repository says they are, by
@@ -27,6 +32,33 @@ public interface StoredObjectCheck {
     /** A WAL object: its content decodes to the SHA-256 its key names. */
     static StoredObjectCheck wal(ObjectCodec codec, ArchivedWal wal) {
         return stored -> drain(codec.decodeVerified(nonClosing(stored), wal.key(), new ContentDigest(wal.sha256(), -1)));
+    }
+
+    /**
+     * A WAL object of a repository whose cluster {@code descriptor} describes: as
+     * {@link #wal(ObjectCodec, ArchivedWal)}, and a segment must also be the segment its name
+     * says ({@link WalSegmentMismatch}), so that a copy never spreads a wrong object stored by
+     * a Lifeboat that did not check.
+     */
+    static StoredObjectCheck wal(ObjectCodec codec, ArchivedWal wal, RepositoryDescriptor descriptor) {
+        if (!WalSegmentName.isSegmentFileName(wal.fileName())) {
+            return wal(codec, wal);
+        }
+        WalSegmentSize segmentSize = new WalSegmentSize(descriptor.walSegmentSize());
+        WalSegmentMismatch.Expected expected = new WalSegmentMismatch.Expected(descriptor.systemIdentifier(), segmentSize);
+        return stored -> {
+            byte[] head;
+            long size;
+            try (InputStream plain = codec.decodeVerified(nonClosing(stored), wal.key(), new ContentDigest(wal.sha256(), -1))) {
+                head = plain.readNBytes(WalSegmentHeader.LENGTH);
+                size = head.length + plain.transferTo(OutputStream.nullOutputStream());
+            }
+            Optional<WalSegmentMismatch> mismatch = WalSegmentMismatch.find(WalSegmentName.parse(wal.fileName(), segmentSize),
+                    head, head.length, size, expected);
+            if (mismatch.isPresent()) {
+                throw corrupt(wal.key(), "is not segment " + wal.fileName() + ": it " + mismatch.get().detail(), null);
+            }
+        };
     }
 
     /** A manifest (zstd with a content checksum, JSON inside). */

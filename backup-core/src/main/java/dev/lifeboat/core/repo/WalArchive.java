@@ -219,6 +219,62 @@ public final class WalArchive {
         }
     }
 
+    /**
+     * A stored WAL file's content as far as a check of its name needs it: its first bytes and
+     * its size, read in full and checked against the SHA-256 in its key.
+     */
+    public record StoredContent(byte[] head, long size) {
+    }
+
+    /**
+     * Reads a stored WAL file whole, checked as {@link #verify} checks it, keeping its first
+     * {@code headLength} bytes.
+     *
+     * @throws LifeboatException {@link ErrorCode#CORRUPT} naming the object when it fails its checksum
+     */
+    public StoredContent inspect(ArchivedWal wal, int headLength) {
+        try (InputStream in = codec.decodeVerified(store.get(wal.key()), wal.key(), new ContentDigest(wal.sha256(), -1))) {
+            byte[] head = in.readNBytes(headLength);
+            long rest = in.transferTo(OutputStream.nullOutputStream());
+            return new StoredContent(head, head.length + rest);
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "corrupt object " + wal.key() + ": " + e.getMessage(),
+                    "restore the file from another copy of the repository", e);
+        }
+    }
+
+    /**
+     * Moves a stored WAL file aside, to {@link RepositoryLayout#quarantined}: copied there
+     * byte for byte first, removed from the archive only once the copy is stored, so that the
+     * name is free for the real file and nothing is ever lost. The caller must have proven
+     * that the object is not what its name says.
+     *
+     * @return the key of the quarantined copy
+     */
+    public String quarantine(ArchivedWal wal) {
+        String target = RepositoryLayout.quarantined(wal.key());
+        try {
+            store.put(target, new BlobContent() {
+                @Override
+                public InputStream open() {
+                    return store.get(wal.key());
+                }
+
+                @Override
+                public long length() {
+                    return wal.storedSize();
+                }
+            }, PutMode.CREATE_ONLY);
+        } catch (StorageException e) {
+            if (e.kind() != StorageException.Kind.ALREADY_EXISTS) {
+                throw e;
+            }
+            // an earlier run copied it and was stopped before the removal: the copy is there
+        }
+        store.delete(wal.key());
+        return target;
+    }
+
     /** Every archived WAL file whose key starts with the prefix (use "" for all), in key order. */
     public Stream<ArchivedWal> list(String timelineHex) {
         String prefix = RepositoryLayout.WAL_PREFIX + (timelineHex == null ? "" : timelineHex + "/");

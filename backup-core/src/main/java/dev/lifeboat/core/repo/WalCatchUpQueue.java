@@ -142,7 +142,7 @@ public final class WalCatchUpQueue {
                 }
                 ArchivedWal wal = new ArchivedWal(fileName, sha256, key, stored.get().size(), stored.get().lastModified());
                 VerifiedObjectCopy.copy(home.store(), target.store(), key, stored.get().size(),
-                        StoredObjectCheck.wal(home.codec(), wal));
+                        StoredObjectCheck.wal(home.codec(), wal, home.descriptor()));
                 home.store().delete(marker.key());
                 copied++;
             }

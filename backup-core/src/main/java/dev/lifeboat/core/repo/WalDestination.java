@@ -1,6 +1,7 @@
 package dev.lifeboat.core.repo;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where wal-push stores a WAL file: one {@link Repository}, or a {@link RepositorySet} that
@@ -20,6 +21,12 @@ public interface WalDestination {
      * name is refused).
      */
     WalArchive.PushOutcome pushWal(String fileName, WalContent content, String sha256, WalSummary summary);
+
+    /**
+     * The repositories whose stored copy of a file decides whether a push succeeds (every
+     * required one), for a repair that looks at what they hold.
+     */
+    List<Repository> requiredRepositories();
 
     /** {@link #pushWal(String, WalContent, String, WalSummary)} of a file as it is on disk. */
     default WalArchive.PushOutcome pushWal(String fileName, Path file, String sha256, WalSummary summary) {

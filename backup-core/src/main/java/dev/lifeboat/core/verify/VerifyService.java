@@ -10,7 +10,9 @@ import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.verify.VerifyResult.Kind;
 import dev.lifeboat.core.verify.VerifyResult.Problem;
+import dev.lifeboat.core.wal.ArchivedSegmentCheck;
 import dev.lifeboat.core.wal.WalInventory;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
 import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,16 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads every object of a backup from the repository without restoring it: each data file
  * checked against its recorded size and SHA-256 (each object read once, front to back), the
  * parent chain of an incremental backup, and the WAL from the backup's start to its end (the
- * WAL it needs to become consistent), each segment against the SHA-256 in its key. Every
+ * WAL it needs to become consistent) and on to the end of the archive on its timeline (the WAL
+ * a point-in-time restore replays), each segment against the SHA-256 in its key and against
+ * its name ({@link ArchivedSegmentCheck}: an object holding another segment's WAL is damaged). Every
  * damaged or missing object is reported by name; nothing stops at the first one. Writes
  * nothing.
  */
 public final class VerifyService {
 
     private final Repository repository;
+    private final ArchivedSegmentCheck segmentCheck;
 
     public VerifyService(Repository repository) {
         this.repository = repository;
+        this.segmentCheck = new ArchivedSegmentCheck(repository);
     }
 
     public VerifyResult run(VerifyRequest request) {
@@ -144,7 +151,11 @@ public final class VerifyService {
         }
     }
 
-    /** The WAL the backup needs to become consistent: its timeline's history and every segment from start to stop. */
+    /**
+     * The WAL the backup needs to become consistent (its timeline's history and every segment
+     * from start to stop: a missing one is a problem), then every segment archived after it on
+     * its timeline, which a restore to a later point replays (gaps there are check's to report).
+     */
     private void verifyWal(BackupManifest manifest, WalInventory wal, Set<String> checked, Totals totals, List<Problem> problems) {
         int timeline = manifest.timeline();
         if (timeline > 1) {
@@ -170,6 +181,9 @@ public final class VerifyService {
                 verifyWalObject(manifest.id(), segment, manifest.walSegmentSize(), checked, totals, problems);
             }
         }
+        for (ArchivedWal later : segments.tailMap(last, false).values()) {
+            verifyWalObject(manifest.id(), later, manifest.walSegmentSize(), checked, totals, problems);
+        }
     }
 
     private void verifyWalObject(String backupId, ArchivedWal file, long size, Set<String> checked, Totals totals, List<Problem> problems) {
@@ -178,7 +192,16 @@ public final class VerifyService {
         }
         totals.walFiles.incrementAndGet();
         try {
-            repository.wal().verify(file, size);
+            if (!ArchivedSegmentCheck.appliesTo(file.fileName())) {
+                repository.wal().verify(file, size);
+                return;
+            }
+            Optional<WalSegmentMismatch> mismatch = segmentCheck.check(file);
+            if (mismatch.isPresent()) {
+                problems.add(new Problem(backupId, Kind.CORRUPT, file.key(), file.fileName(), "WAL object " + file.key()
+                        + " is not segment " + file.fileName() + ": it " + mismatch.get().detail()
+                        + "; to replace it with the real segment, run wal-push of pg_wal/" + file.fileName() + " with --replace-invalid"));
+            }
         } catch (LifeboatException e) {
             if (e.code() != ErrorCode.CORRUPT) {
                 throw e;

@@ -3,6 +3,8 @@ package dev.lifeboat.core.wal;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.repo.WalContent;
 import dev.lifeboat.core.repo.WalDestination;
@@ -15,11 +17,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * archive_command's work for one file: refuse WAL of another cluster, store the file once
- * (an identical re-push succeeds, a different file under the same name is refused), and only
- * then report success, so PostgreSQL recycles a segment only after it is durably stored.
+ * archive_command's work for one file: refuse WAL of another cluster and a file that is not
+ * the segment its name says ({@link WalSegmentMismatch}), store the file once (an identical
+ * re-push succeeds, a different file under the same name is refused), and only then report
+ * success, so PostgreSQL recycles a segment only after it is durably stored.
+ *
+ * <p>With {@code replaceInvalid}, a stored copy that is proven not to be the segment its name
+ * says (stored by a Lifeboat that did not check) is moved aside to the repository's quarantine
+ * before this file, proven to be the segment, is stored in its place. A stored copy that is a
+ * valid segment is never touched: then the push is refused as before.
  */
 public final class WalPushService {
 
@@ -32,16 +44,34 @@ public final class WalPushService {
      * that with their compressed copies they fit whatever the number of jobs.
      */
     private final SegmentBuffers buffers;
+    private final boolean replaceInvalid;
+    /** What {@code replaceInvalid} moved aside, one line each, for the command to report. */
+    private final List<String> replaced = new CopyOnWriteArrayList<>();
 
     /** @param repository a repository, or a set of them (each required one stores the file before push returns) */
     public WalPushService(WalDestination repository) {
-        this(repository, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+        this(repository, false);
+    }
+
+    /** @param replaceInvalid move aside a stored copy proven not to be the segment its name says (see the class comment) */
+    public WalPushService(WalDestination repository, boolean replaceInvalid) {
+        this(repository, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4), replaceInvalid);
     }
 
     /** @param memoryBudget bytes of segments held in memory at most; 0 streams every segment from its file */
     WalPushService(WalDestination repository, long memoryBudget) {
+        this(repository, memoryBudget, false);
+    }
+
+    WalPushService(WalDestination repository, long memoryBudget, boolean replaceInvalid) {
         this.repository = repository;
         this.buffers = new SegmentBuffers(memoryBudget);
+        this.replaceInvalid = replaceInvalid;
+    }
+
+    /** The stored copies moved aside so far (with {@code replaceInvalid}), one line each. */
+    public List<String> replaced() {
+        return List.copyOf(replaced);
     }
 
     /** What was pushed: {@code sha256} is the checksum of the content stored (or found stored). */
@@ -85,13 +115,69 @@ public final class WalPushService {
     private Result pushSegment(WalSegmentName segment, Path file, long size, WalContent content, long started) {
         String name = file.getFileName().toString();
         try (InputStream in = content.open()) {
-            checkSegmentHeader(in, name, size);
+            checkSegmentHeader(in, segment, size);
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
         WalSummaries.Scan scan = segment.partial() ? WalSummaries.checksum(content) : WalSummaries.scan(content, segment);
-        WalArchive.PushOutcome outcome = repository.pushWal(name, content, scan.sha256(), scan.summary());
+        if (replaceInvalid) {
+            moveAsideInvalidCopies(name, scan.sha256());
+        }
+        WalArchive.PushOutcome outcome;
+        try {
+            outcome = repository.pushWal(name, content, scan.sha256(), scan.summary());
+        } catch (LifeboatException e) {
+            throw e.code() == ErrorCode.CONFLICT ? explainConflict(name, scan.sha256(), e) : e;
+        }
         return new Result(name, outcome, size, scan.sha256(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** A stored copy of a file, in one of the required repositories, proven not to be the segment its name says. */
+    private record InvalidCopy(Repository repository, ArchivedWal stored, WalSegmentMismatch mismatch) {
+    }
+
+    /** The stored copies of {@code name} that differ from this file and are proven not to be that segment. */
+    private List<InvalidCopy> invalidCopies(String name, String sha256) {
+        List<InvalidCopy> invalid = new ArrayList<>();
+        for (Repository member : repository.requiredRepositories()) {
+            ArchivedSegmentCheck check = new ArchivedSegmentCheck(member);
+            for (ArchivedWal stored : member.wal().findAll(name)) {
+                if (!stored.sha256().equals(sha256)) {
+                    check.check(stored).ifPresent(mismatch -> invalid.add(new InvalidCopy(member, stored, mismatch)));
+                }
+            }
+        }
+        return invalid;
+    }
+
+    private void moveAsideInvalidCopies(String name, String sha256) {
+        for (InvalidCopy copy : invalidCopies(name, sha256)) {
+            String quarantined = copy.repository().wal().quarantine(copy.stored());
+            replaced.add("moved " + copy.stored().key() + " aside to " + quarantined + " in " + copy.repository().location()
+                    + ": it " + copy.mismatch().detail());
+        }
+    }
+
+    /**
+     * A refusal because another file is stored under this name: when that stored copy is proven
+     * not to be the segment, say so and how to replace it (it stalls archiving for good otherwise).
+     */
+    private LifeboatException explainConflict(String name, String sha256, LifeboatException conflict) {
+        List<InvalidCopy> invalid;
+        try {
+            invalid = invalidCopies(name, sha256);
+        } catch (RuntimeException unreadable) {
+            conflict.addSuppressed(unreadable); // the stored copy cannot be judged: the plain refusal stands
+            return conflict;
+        }
+        if (invalid.isEmpty()) {
+            return conflict;
+        }
+        InvalidCopy copy = invalid.get(0);
+        return new LifeboatException(ErrorCode.CONFLICT, "WAL file " + name + " is already archived in " + copy.repository().location()
+                + " with different content, and the stored copy is not segment " + name + ": it " + copy.mismatch().detail(),
+                "this file is the real segment: run the same wal-push with --replace-invalid to move the stored copy aside"
+                        + " (to quarantine/ in the repository) and archive this one", conflict);
     }
 
     /**
@@ -117,25 +203,35 @@ public final class WalPushService {
     }
 
     static boolean isSegment(String name) {
-        return name.length() == 24 || name.endsWith(".partial");
+        return WalSegmentName.isSegmentFileName(name);
     }
 
-    /** The long page header at a segment's start names its cluster and segment size. */
-    private void checkSegmentHeader(InputStream in, String name, long size) throws IOException {
+    /**
+     * The long page header at a segment's start names its cluster and segment size, and, with
+     * the file's size, proves whether the file is the segment its name says.
+     */
+    private void checkSegmentHeader(InputStream in, WalSegmentName segment, long size) throws IOException {
+        String name = segment.fileName();
+        byte[] head = in.readNBytes(WalSegmentHeader.LENGTH);
         WalSegmentHeader header;
         try {
-            header = WalSegmentHeader.read(in);
+            header = WalSegmentHeader.parse(head);
         } catch (WalFormatException e) {
             throw new LifeboatException(ErrorCode.CORRUPT, "WAL file " + name + " does not start with a WAL segment header ("
                     + e.getMessage() + ")", "PostgreSQL hands complete segments to archive_command; check what wrote this file", e);
-        } catch (java.io.EOFException e) {
-            throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + name + " is too short (" + size + " bytes)",
-                    "PostgreSQL hands complete segments to archive_command; check what wrote this file", e);
         }
         repository.requireCluster(header.systemIdentifierText(), "WAL segment " + name);
         if (header.segmentSize().bytes() != repository.descriptor().walSegmentSize()) {
             throw new LifeboatException(ErrorCode.REPOSITORY, "WAL segment " + name + " has segment size " + header.segmentSize().bytes()
                     + " but the repository records " + repository.descriptor().walSegmentSize(), null);
+        }
+        WalSegmentMismatch.Expected expected = new WalSegmentMismatch.Expected(repository.descriptor().systemIdentifier(),
+                new WalSegmentSize(repository.descriptor().walSegmentSize()));
+        Optional<WalSegmentMismatch> mismatch = WalSegmentMismatch.find(segment, head, head.length, size, expected);
+        if (mismatch.isPresent()) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "WAL segment " + mismatch.get().message() + "; nothing was stored",
+                    "this file is not the segment its name says: archive_command must pass %p unchanged;"
+                            + " check what copied or renamed files in pg_wal", null);
         }
     }
 }

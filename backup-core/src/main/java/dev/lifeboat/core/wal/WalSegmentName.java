@@ -28,6 +28,14 @@ public record WalSegmentName(long timeline, long segmentNumber, WalSegmentSize s
         return new WalSegmentName(timeline, segmentNumber, segmentSize, false);
     }
 
+    /**
+     * True for the name of a segment or partial segment, among names that are already known
+     * to be WAL file names (the others are history and backup history files).
+     */
+    public static boolean isSegmentFileName(String walFileName) {
+        return walFileName.length() == WalNameSyntax.SEGMENT_NAME_LENGTH || walFileName.endsWith(PARTIAL_SUFFIX);
+    }
+
     /** Parses a segment or partial segment name for 16 MiB segments. */
     public static WalSegmentName parse(String name) {
         return parse(name, WalSegmentSize.DEFAULT);

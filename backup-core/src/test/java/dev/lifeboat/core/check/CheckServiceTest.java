@@ -9,6 +9,7 @@ import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
+import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,21 @@ class CheckServiceTest {
         assertThat(report.health().jobs()).singleElement().satisfies(j -> assertThat(j.outcome()).isEqualTo("failed"));
     }
 
+    @Test
+    void aMisnamedNewestSegmentIsNamedWithItsRepair() throws IOException {
+        backup("20261120-140000F", 1, "0/3000028", "0/3000100", 3);
+        segment(1, 3);
+        Path file = temp.resolve("misnamed");
+        Files.write(file, TestSegments.empty("000000010000000000000003", repository.descriptor().systemIdentifier()));
+        repository.wal().push("000000010000000000000004", file, ObjectCodec.sha256(file), null); // as an unchecking Lifeboat did
+
+        CheckReport report = check(null);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p)
+                .contains("is not segment 000000010000000000000004: it holds the WAL of 000000010000000000000003")
+                .contains("--replace-invalid"));
+    }
+
     private static CheckService.Request limits(Duration backupAge, Duration archiveAge, Duration drillAge) {
         return new CheckService.Request(null, null, 64, 1L << 30, backupAge, archiveAge, drillAge);
     }
@@ -184,7 +200,7 @@ class CheckServiceTest {
         String name = String.format("%08X%08X%08X", timeline, 0, number);
         Path file = temp.resolve(name);
         try {
-            Files.writeString(file, "segment " + name);
+            Files.write(file, TestSegments.empty(name, repository.descriptor().systemIdentifier()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,6 +11,7 @@ import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.PutMode;
@@ -122,6 +123,20 @@ class ReplicateServiceTest {
     }
 
     @Test
+    void aWalObjectThatIsNotTheSegmentItsNameSaysIsNeverCopied() throws IOException {
+        Path misnamed = Files.write(temp.resolve("misnamed"), TestSegments.empty("000000010000000000000002", "7441"));
+        source.wal().push("000000010000000000000009", misnamed, ObjectCodec.sha256(misnamed), null); // as an unchecking Lifeboat did
+
+        ReplicateResult result = replicate();
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(p.message()).contains("is not segment 000000010000000000000009: it holds the WAL of 000000010000000000000002");
+        });
+        assertThat(Repository.open(b).wal().find("000000010000000000000009")).isEmpty();
+    }
+
+    @Test
     void aDifferentWalFileUnderTheSameNameInTheTargetIsAConflictNotAnOverwrite() throws IOException {
         Repository target = Repository.initialize(b, descriptor("7441"));
         Path other = Files.writeString(temp.resolve("other"), "a diverged segment 4");
@@ -152,7 +167,7 @@ class ReplicateServiceTest {
     }
 
     private void archive(String name, String content) throws IOException {
-        Path file = Files.writeString(temp.resolve(name), content);
+        Path file = Files.write(temp.resolve(name), TestSegments.withContent(name, source.descriptor().systemIdentifier(), content));
         source.wal().push(name, file, ObjectCodec.sha256(file), null);
     }
 

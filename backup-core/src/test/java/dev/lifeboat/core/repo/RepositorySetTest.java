@@ -3,6 +3,7 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.BlobStore;
@@ -184,8 +185,8 @@ class RepositorySetTest {
         push("000000010000000000000003", "segment 3");
         push("000000010000000000000004", "segment 4");
         us.clearFaults();
-        Repository.open(us).wal().push("000000010000000000000004", file("segment 4"),
-                ObjectCodec.sha256(file("segment 4")), null);
+        Path segment4 = file("000000010000000000000004", "segment 4");
+        Repository.open(us).wal().push("000000010000000000000004", segment4, ObjectCodec.sha256(segment4), null);
 
         WalCatchUpQueue.Drained drained = set.catchUp("us", Duration.ofSeconds(10)).orElseThrow();
 
@@ -234,13 +235,14 @@ class RepositorySetTest {
     }
 
     private WalArchive.PushOutcome push(String name, String content) throws IOException {
-        Path file = file(content);
+        Path file = file(name, content);
         return set.pushWal(name, file, ObjectCodec.sha256(file), null);
     }
 
-    private Path file(String content) throws IOException {
-        Path file = temp.resolve(Integer.toHexString(content.hashCode()));
-        Files.writeString(file, content);
+    /** A segment that is what its name says (copies between repositories check that), holding {@code content}. */
+    private Path file(String name, String content) throws IOException {
+        Path file = temp.resolve(Integer.toHexString((name + content).hashCode()));
+        Files.write(file, TestSegments.withContent(name, "7441", content));
         return file;
     }
 

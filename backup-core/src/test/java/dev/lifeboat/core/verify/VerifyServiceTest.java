@@ -6,15 +6,20 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.wal.TestSegments;
+import dev.lifeboat.storage.BlobContent;
+import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +67,34 @@ class VerifyServiceTest {
         assertThat(result.problems()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(VerifyResult.Kind.MISSING));
     }
 
+    @Test
+    void walAfterTheBackupsEndIsVerifiedAndAMisnamedOrTruncatedObjectIsNamed() throws IOException {
+        backup("20261120-140000F", BackupType.FULL, null);
+        segment(3);
+        store("000000010000000000000004", TestSegments.empty("000000010000000000000007", "7441")); // another segment's WAL
+        segment(5);
+        String truncated = repository.wal().find("000000010000000000000005").orElseThrow().key();
+        byte[] stored;
+        try (InputStream in = repository.store().get(truncated)) {
+            stored = in.readAllBytes();
+        }
+        repository.store().put(truncated, BlobContent.of(Arrays.copyOf(stored, stored.length / 2)), PutMode.REPLACE);
+
+        VerifyResult result = verify(null);
+
+        assertThat(result.walFiles()).isEqualTo(4);
+        assertThat(result.problems()).hasSize(2).allSatisfy(p -> assertThat(p.kind()).isEqualTo(VerifyResult.Kind.CORRUPT));
+        assertThat(result.problems()).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo("000000010000000000000004");
+            assertThat(p.detail()).contains("is not segment 000000010000000000000004: it holds the WAL of 000000010000000000000007")
+                    .contains("--replace-invalid");
+        });
+        assertThat(result.problems()).anySatisfy(p -> {
+            assertThat(p.object()).isEqualTo(truncated);
+            assertThat(p.detail()).startsWith("corrupt object " + truncated);
+        });
+    }
+
     private VerifyResult verify(String backupId) {
         return new VerifyService(repository).run(new VerifyRequest(backupId, 2, ProgressListener.NONE));
     }
@@ -78,10 +111,13 @@ class VerifyServiceTest {
 
     private void segment(long number) throws IOException {
         String name = String.format("%08X%08X%08X", 1, 0, number);
+        store(name, TestSegments.empty(name, repository.descriptor().systemIdentifier()));
+    }
+
+    /** Stores content under a name as it is, as a Lifeboat that did not check the name would have. */
+    private void store(String name, byte[] content) throws IOException {
         Path file = temp.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(16 << 20);
-        }
+        Files.write(file, content);
         repository.wal().push(name, file, ObjectCodec.sha256(file), null);
     }
 }

@@ -1,21 +1,30 @@
 package dev.lifeboat.core.wal;
 
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.repo.WalSummary;
+import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** archive_command's work on real segments: read into memory, or streamed when memory is short. */
 class WalPushServiceTest {
@@ -59,6 +68,187 @@ class WalPushServiceTest {
 
         assertThat(fetch(repository, WalSamples.FIRST)).isEqualTo(first);
         assertThat(fetch(repository, WalSamples.SECOND)).isEqualTo(second);
+    }
+
+    // --- a file that is not the segment its name says is refused, and nothing is stored ---
+
+    @Test
+    void anotherSegmentsContentUnderThisNameIsRefusedByItsPageAddress() throws IOException {
+        Repository repository = repository("page-address");
+        Path misnamed = walFile(WalSamples.FIRST, WalSamples.bytes(WalSamples.SECOND));
+
+        assertThatThrownBy(() -> new WalPushService(repository).push(misnamed))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT))
+                .hasMessageContaining("000000010000000000000002 holds the WAL of 000000010000000000000003 (page address 0/3000000")
+                .hasMessageContaining("nothing was stored");
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+    }
+
+    @Test
+    void aFileOfTheWrongSizeIsRefused() throws IOException {
+        Repository repository = repository("size");
+        byte[] segment = WalSamples.bytes(WalSamples.FIRST);
+        Path shorter = walFile(WalSamples.FIRST, Arrays.copyOf(segment, 8 << 20));
+        assertThatThrownBy(() -> new WalPushService(repository).push(shorter))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT))
+                .hasMessageContaining("000000010000000000000002 is 8388608 bytes, not a whole segment of 16 MiB");
+
+        Path longer = walFile(WalSamples.FIRST, Arrays.copyOf(segment, (16 << 20) + 1));
+        assertThatThrownBy(() -> new WalPushService(repository, 0).push(longer))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT))
+                .hasMessageContaining("is 16777217 bytes");
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+    }
+
+    @Test
+    void anotherClustersSegmentIsRefusedByItsSystemIdentifier() throws IOException {
+        Repository repository = Repository.initialize(new InMemoryBlobStore("other"), new RepositoryDescriptor(1, "7000000000000000042",
+                15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 3), "none", Instant.now(), "test"));
+        Path file = walFile(WalSamples.FIRST, WalSamples.bytes(WalSamples.FIRST));
+
+        assertThatThrownBy(() -> new WalPushService(repository).push(file))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY))
+                .hasMessageContaining("is from cluster " + WalSamples.expected("system.identifier"));
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+    }
+
+    @Test
+    void aHeaderWithAnotherSegmentSizeIsRefused() throws IOException {
+        Repository repository = repository("segment-size");
+        byte[] segment = WalSamples.bytes(WalSamples.FIRST);
+        LittleEndianWrite.u32(segment, 32, 32 << 20); // xlp_seg_size
+        Path file = walFile(WalSamples.FIRST, segment);
+
+        assertThatThrownBy(() -> new WalPushService(repository).push(file))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY))
+                .hasMessageContaining("has segment size 33554432");
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+        assertThat(WalSegmentMismatch.find(WalSegmentName.parse(WalSamples.FIRST), segment, segment.length, segment.length,
+                new WalSegmentMismatch.Expected(null, WalSegmentSize.DEFAULT)))
+                .hasValueSatisfying(m -> assertThat(m.detail()).contains("32 MiB segments"));
+    }
+
+    @Test
+    void aPageOfALaterTimelineUnderAnEarlierTimelinesNameIsRefused() throws IOException {
+        Repository repository = repository("later-timeline");
+        byte[] segment = WalSamples.bytes(WalSamples.FIRST);
+        LittleEndianWrite.u32(segment, 4, 2); // xlp_tli
+        Path file = walFile(WalSamples.FIRST, segment);
+
+        assertThatThrownBy(() -> new WalPushService(repository).push(file))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT))
+                .hasMessageContaining("000000010000000000000002 holds WAL of timeline 2, later than the timeline 1 of its name");
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+    }
+
+    @Test
+    void theFirstSegmentOfANewTimelineMayCarryItsParentsTimeline() throws IOException {
+        Repository repository = repository("switch");
+        byte[] parentPages = WalSamples.bytes(WalSamples.FIRST); // xlp_tli 1, copied into timeline 2's first segment
+        Path file = walFile("000000020000000000000002", parentPages);
+
+        assertThat(new WalPushService(repository).push(file).outcome()).isEqualTo(WalArchive.PushOutcome.STORED);
+        assertThat(fetch(repository, "000000020000000000000002")).isEqualTo(parentPages);
+    }
+
+    @Test
+    void aValidSegmentIsStoredAndAnIdenticalRePushSucceeds() throws IOException {
+        Repository repository = repository("valid");
+        Path file = walFile(WalSamples.SECOND, WalSamples.bytes(WalSamples.SECOND));
+        WalPushService pusher = new WalPushService(repository);
+
+        assertThat(pusher.push(file).outcome()).isEqualTo(WalArchive.PushOutcome.STORED);
+        assertThat(pusher.push(file).outcome()).isEqualTo(WalArchive.PushOutcome.ALREADY_ARCHIVED);
+        assertThat(new WalPushService(repository, true).push(file).outcome()).isEqualTo(WalArchive.PushOutcome.ALREADY_ARCHIVED);
+    }
+
+    @Test
+    void aPartialSegmentMayBeShorterButNotAnotherSegment() throws IOException {
+        Repository repository = repository("partial");
+        byte[] segment = WalSamples.bytes(WalSamples.FIRST);
+        Path whole = walFile(WalSamples.FIRST + ".partial", segment);
+        assertThat(new WalPushService(repository).push(whole).outcome()).isEqualTo(WalArchive.PushOutcome.STORED);
+
+        Path shorter = walFile("000000020000000000000002.partial", Arrays.copyOf(segment, 1 << 20));
+        assertThat(new WalPushService(repository).push(shorter).outcome()).isEqualTo(WalArchive.PushOutcome.STORED);
+
+        Path misnamed = walFile(WalSamples.SECOND + ".partial", segment);
+        assertThatThrownBy(() -> new WalPushService(repository).push(misnamed))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT))
+                .hasMessageContaining("000000010000000000000003.partial holds the WAL of 000000010000000000000002");
+    }
+
+    // --- repair: a stored copy proven wrong is moved aside, a valid one never ---
+
+    @Test
+    void aStoredCopyProvenWrongIsNamedAndReplacedOnlyWhenAsked() throws IOException {
+        Repository repository = repository("repair");
+        byte[] wrong = WalSamples.bytes(WalSamples.SECOND);
+        String wrongSha = ObjectCodec.sha256(wrong);
+        // As a Lifeboat that did not check would have stored it:
+        repository.wal().push(WalSamples.FIRST, walFile("elsewhere", wrong), wrongSha, null);
+        String wrongKey = stored(repository, WalSamples.FIRST).key();
+        byte[] real = WalSamples.bytes(WalSamples.FIRST);
+        Path file = walFile(WalSamples.FIRST, real);
+
+        assertThat(new ArchivedSegmentCheck(repository).check(stored(repository, WalSamples.FIRST)))
+                .hasValueSatisfying(m -> assertThat(m.message())
+                        .startsWith("000000010000000000000002 holds the WAL of 000000010000000000000003"));
+        assertThatThrownBy(() -> new WalPushService(repository).push(file))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.hint()).contains("--replace-invalid");
+                })
+                .hasMessageContaining("the stored copy is not segment 000000010000000000000002: it holds the WAL of 000000010000000000000003");
+        assertThat(stored(repository, WalSamples.FIRST).sha256()).isEqualTo(wrongSha);
+
+        WalPushService repairing = new WalPushService(repository, true);
+        assertThat(repairing.push(file).outcome()).isEqualTo(WalArchive.PushOutcome.STORED);
+
+        assertThat(fetch(repository, WalSamples.FIRST)).isEqualTo(real);
+        assertThat(repairing.replaced()).singleElement().asString().contains("moved " + wrongKey + " aside to quarantine/" + wrongKey);
+        assertThat(keys(repository)).contains("quarantine/" + wrongKey).doesNotContain(wrongKey);
+        assertThat(ObjectCodec.sha256(decodedQuarantine(repository, "quarantine/" + wrongKey))).isEqualTo(wrongSha);
+    }
+
+    @Test
+    void aValidStoredSegmentIsNeverReplaced() throws IOException {
+        Repository repository = repository("never");
+        byte[] real = WalSamples.bytes(WalSamples.FIRST);
+        new WalPushService(repository).push(walFile(WalSamples.FIRST, real));
+        List<String> before = keys(repository);
+        byte[] diverged = real.clone();
+        diverged[diverged.length / 2] ^= 1; // same header, other content: a real conflict, not a misnamed file
+        Path file = walFile(WalSamples.FIRST, diverged);
+
+        WalPushService repairing = new WalPushService(repository, true);
+        assertThatThrownBy(() -> repairing.push(file))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("already archived");
+        assertThat(repairing.replaced()).isEmpty();
+        assertThat(keys(repository)).isEqualTo(before);
+        assertThat(fetch(repository, WalSamples.FIRST)).isEqualTo(real);
+    }
+
+    private static List<String> keys(Repository repository) {
+        try (Stream<BlobInfo> all = repository.store().list("")) {
+            return all.map(BlobInfo::key).sorted().toList();
+        }
+    }
+
+    private static byte[] decodedQuarantine(Repository repository, String key) throws IOException {
+        try (InputStream in = repository.codec().decode(repository.store().get(key), key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Writes little-endian header fields into a copy of a real segment. */
+    private static final class LittleEndianWrite {
+        static void u32(byte[] bytes, int offset, int value) {
+            for (int i = 0; i < 4; i++) {
+                bytes[offset + i] = (byte) (value >>> (8 * i));
+            }
+        }
     }
 
     private Repository repository(String name) {

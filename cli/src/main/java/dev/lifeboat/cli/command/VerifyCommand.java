@@ -19,7 +19,8 @@ import java.util.List;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Read every object of a backup from the repository and check it, without restoring:",
                 "each data file's size and SHA-256, the parent chain of incremental backups, and the WAL",
-                "from the backup's start to its end. Reports every damaged or missing object by name;",
+                "from the backup's start to the end of the archive on its timeline (each segment also against its",
+                "name: see wal-push --replace-invalid). Reports every damaged or missing object by name;",
                 "exits 9 when something is corrupt, 4 when something is missing."})
 public final class VerifyCommand extends LifeboatSubcommand {
 

@@ -34,6 +34,13 @@ public final class WalPushCommand extends LifeboatSubcommand {
             description = "Segments pushed at once when pushing ahead (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Option(names = "--replace-invalid",
+            description = {"Repair: when the repository holds, under this file's name, an object proven not to be that segment",
+                    "(its header names another segment, cluster or timeline, or its size is wrong), move that object aside to",
+                    "quarantine/ in the repository and archive this file, which is checked to be the segment. A stored copy",
+                    "that is a valid segment is never touched. verify and check name such objects."})
+    boolean replaceInvalid;
+
     public WalPushCommand(CliContext context) {
         super(context);
     }
@@ -44,7 +51,13 @@ public final class WalPushCommand extends LifeboatSubcommand {
             for (RepositoryConfig member : repositories.required()) {
                 repositories.open(member.name()); // a missing repository is reported before anything else
             }
-            WalPushService.Result result = new ReadyWalBatch(new WalPushService(repositories), ahead, jobs).push(walPath);
+            WalPushService pusher = new WalPushService(repositories, replaceInvalid);
+            WalPushService.Result result;
+            try {
+                result = new ReadyWalBatch(pusher, ahead, jobs).push(walPath);
+            } finally {
+                pusher.replaced().forEach(r -> err().println("lifeboat: " + r));
+            }
             repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
             print(result, out -> {
                 if (System.console() != null) {

@@ -2,6 +2,7 @@ package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
+import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,12 +73,14 @@ class PrefetchIT {
         byte[] bytes = Files.readAllBytes(object);
         bytes[bytes.length - 100] ^= 0x20;
         Files.write(object, bytes);
+        TestClusters.serverUser().handOver(damaged); // restore_command reads it as the server's user
 
         Path restored = source.newDirectory("from-damaged");
         Lifeboat.Run restore = Lifeboat.run("restore", "--repo", damaged.toString(), "--pgdata", restored.toString(),
                 "--port", Integer.toString(freePort()), "--start-timeout", "120");
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(12);
-        assertThat(restore.stderr()).contains("could not restore file \"" + middle + "\"").contains("exit code 128");
+        assertThat(restore.stderr()).contains("recovery stopped: restore_command could not deliver WAL file " + middle
+                + ": corrupt object " + damaged.relativize(object));
         assertThat(restored.resolve("pg_wal/00000002.history")).as("never promoted").doesNotExist();
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ class VerifyIT {
 
     private static ArchivingCluster source;
     private static String backupId;
+    /** The segment that holds the backup's end (later segments may be archived by the tests). */
+    private static String backupEnd;
 
     @BeforeAll
     static void clusterWithABackup() {
@@ -31,6 +34,7 @@ class VerifyIT {
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         backupId = backup.stdout().strip();
+        backupEnd = newestSegment(source.repository()).getFileName().toString().substring(0, 24);
     }
 
     @AfterAll
@@ -92,6 +96,28 @@ class VerifyIT {
         assertThat(verify.stdout()).contains("MISSING " + name + ": WAL segment " + name + " that backup " + backupId + " needs");
     }
 
+    @Test
+    void aTruncatedWalObjectAfterTheNewestBackupIsNamed() throws IOException {
+        source.cluster().execute("INSERT INTO big SELECT g, 'after the backup' FROM generate_series(1, 1000) g");
+        String after = source.switchAndWaitForArchive();
+        Path repo = copyOfTheRepository("truncated-after");
+        Path object = walObject(repo, after);
+        try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
+            file.setLength(file.length() / 2);
+        }
+
+        Lifeboat.Run verify = Lifeboat.run("verify", "--repo", repo.toString(), "--output", "json");
+
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(9);
+        JsonNode result = Json.mapper().readTree(verify.stdout());
+        assertThat(result.get("problems")).singleElement().satisfies(p -> {
+            assertThat(p.get("kind").asText()).isEqualTo("corrupt");
+            assertThat(p.get("object").asText()).isEqualTo(relative(repo, object.toString()));
+            assertThat(p.get("file").asText()).isEqualTo(after);
+        });
+        assertThat(verify.stderrLines()).first().asString().contains(relative(repo, object.toString()));
+    }
+
     private static Path copyOfTheRepository(String name) throws IOException {
         Path copy = source.newDirectory(name);
         try (Stream<Path> walk = Files.walk(source.repository())) {
@@ -123,9 +149,21 @@ class VerifyIT {
 
     /** The WAL segment that holds the backup's end. */
     private static Path walSegment(Path repo) throws IOException {
+        return walObject(repo, backupEnd);
+    }
+
+    private static Path walObject(Path repo, String segment) throws IOException {
+        try (Stream<Path> walk = Files.walk(repo.resolve("wal"))) {
+            return walk.filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
+        }
+    }
+
+    private static Path newestSegment(Path repo) {
         try (Stream<Path> walk = Files.walk(repo.resolve("wal"))) {
             return walk.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}-[0-9a-f]{64}\\.zst"))
                     .max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

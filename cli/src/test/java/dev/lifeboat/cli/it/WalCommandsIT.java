@@ -1,5 +1,7 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -68,6 +71,24 @@ class WalCommandsIT {
         Files.write(copy, bytes);
         Lifeboat.Run different = Lifeboat.run("wal-push", "--repo", source.repository().toString(), copy.toString());
         BadInputIT.assertFailure(different, 10, "already archived", "own repository");
+        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
+    }
+
+    @Test
+    void aFileThatIsNotTheSegmentItsNameSaysIsRefusedAndNothingIsStored() throws IOException {
+        String later = WalSegmentName.of(1, WalSegmentName.parse(segment).segmentNumber() + 64, WalSegmentSize.DEFAULT).fileName();
+        Path misnamed = source.scratch().resolve("misnamed-" + System.nanoTime()).resolve(later);
+        Files.createDirectories(misnamed.getParent());
+        Files.copy(archivedCopyOnServer(), misnamed);
+        Map<String, String> before = RepositorySnapshot.of(source.repository());
+
+        Lifeboat.Run other = Lifeboat.run("wal-push", "--repo", source.repository().toString(), misnamed.toString());
+        BadInputIT.assertFailure(other, 9, later + " holds the WAL of " + segment, "not the segment its name says");
+
+        Files.write(misnamed, Arrays.copyOf(Files.readAllBytes(archivedCopyOnServer()), 8 << 20));
+        Lifeboat.Run shorter = Lifeboat.run("wal-push", "--repo", source.repository().toString(), misnamed.toString());
+        BadInputIT.assertFailure(shorter, 9, later + " is 8388608 bytes, not a whole segment", "not the segment its name says");
+
         assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
     }
 
