@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.command;
 
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.ConfiguredRepositories;
 import dev.lifeboat.cli.OutputFormat;
@@ -37,7 +38,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
     @Option(names = "--to", paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
     String to;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = "4",
             description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 

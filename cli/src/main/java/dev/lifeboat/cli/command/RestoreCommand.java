@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.command;
 
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.cli.OutputFormat;
@@ -42,7 +43,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--pgdata", paramLabel = "NEWDIR", description = "New (or empty) data directory to restore into.")
     Path pgdata;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port for the new instance.")
+    @Option(names = "--port", converter = NumberValues.Port.class, paramLabel = "PORT", description = "Port for the new instance.")
     Integer port;
 
     @Mixin
@@ -70,15 +71,15 @@ public final class RestoreCommand extends LifeboatSubcommand {
             description = "A setting for the new instance (repeatable), e.g. --set shared_buffers=256MB.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--prefetch", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "8",
             description = {"While the instance recovers, fetch up to N WAL segments ahead of it in parallel, verified, so that",
                     "restore_command hands them over without a JVM (default: ${DEFAULT-VALUE}; 0: off)."})
     int prefetch;
 
-    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 

@@ -28,8 +28,8 @@ public final class BlobStores {
             }
             known.add(provider.scheme());
         }
-        throw new StorageException(StorageException.Kind.PERMANENT, location, null,
-                "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")");
+        throw new InvalidStoreLocationException(location,
+                "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")", null);
     }
 
     /** Opens the store at {@code location} with {@link StoreSettings#DEFAULTS}. */
@@ -61,15 +61,13 @@ public final class BlobStores {
     /** The URI of a location: plain paths become file: URIs of their absolute form. */
     public static URI toUri(String location) {
         if (location == null || location.isBlank()) {
-            throw new StorageException(StorageException.Kind.PERMANENT, String.valueOf(location), null,
-                    "empty repository location");
+            throw new InvalidStoreLocationException(String.valueOf(location), "empty repository location", null);
         }
         if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
             try {
                 return new URI(location);
             } catch (URISyntaxException e) {
-                throw new StorageException(StorageException.Kind.PERMANENT, location, null,
-                        "not a valid URI: " + e.getMessage(), e);
+                throw new InvalidStoreLocationException(location, "not a valid URI: " + e.getMessage(), e);
             }
         }
         return Path.of(location).toAbsolutePath().normalize().toUri();

@@ -2,7 +2,7 @@ package dev.lifeboat.storage.s3;
 
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStoreProvider;
-import dev.lifeboat.storage.StorageException;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 
 import java.net.URI;
 
@@ -24,8 +24,7 @@ public final class S3StoreProvider implements BlobStoreProvider {
             String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
             String named = "s3://" + authority.substring(authority.lastIndexOf('@') + 1)
                     + (location.getRawPath() == null ? "" : location.getRawPath());
-            throw new StorageException(StorageException.Kind.PERMANENT, named, null,
-                    "invalid S3 store " + named + ": " + e.getMessage(), e);
+            throw new InvalidStoreLocationException(named, "invalid S3 store " + named + ": " + e.getMessage(), e);
         }
         return new S3BlobStore(uri);
     }
