@@ -82,6 +82,7 @@ public final class RestoreService {
     public RestorePlan plan(RestoreRequest request) {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
         requireEmptyDestination(pgdata);
+        RestoreDestinationCheck.require(pgdata, localRepositoryDirectory(), request.start() ? ServerUser.detect() : null);
         if (request.start()) {
             requirePortFree(request.port());
         }
@@ -328,6 +329,10 @@ public final class RestoreService {
         if (repository.store().capabilities().local() && Files.isDirectory(repositoryDirectory)) {
             user.requireReachable(repositoryDirectory.resolve("lifeboat.json"));
         }
+    }
+
+    private Path localRepositoryDirectory() {
+        return repository.store().capabilities().local() ? Path.of(repository.location()) : null;
     }
 
     /** A socket directory the source used that does not exist here would stop the server starting. */
