@@ -126,6 +126,7 @@ public final class RestoreService {
         try {
             Files.createDirectories(pgdata);
             Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
+            IncompleteRestoreMarker.place(pgdata, manifest.id());
             bytes = new DataFileRestorer(repository, request.jobs(), progress).restore(manifest, pgdata);
             Files.writeString(pgdata.resolve("backup_label"), manifest.backupLabel());
             if (manifest.links() != null && !manifest.links().isEmpty()) {
@@ -138,6 +139,7 @@ public final class RestoreService {
                     request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata),
                     request.standby(), request.settings());
             RecoveryConfiguration.write(pgdata, settings, manifest.id(), repository.location(), request.standby());
+            IncompleteRestoreMarker.remove(pgdata);
         } catch (IOException | RuntimeException e) {
             removeQuietly(pgdata, created);
             if (e instanceof RuntimeException re) {
@@ -283,6 +285,7 @@ public final class RestoreService {
             throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is a file, not a directory",
                     "name a new or empty directory with --pgdata");
         }
+        IncompleteRestoreMarker.refuseIfPresent(pgdata);
         try (Stream<Path> entries = Files.list(pgdata)) {
             if (entries.findAny().isPresent()) {
                 throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is not empty",

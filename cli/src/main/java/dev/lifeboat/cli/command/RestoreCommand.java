@@ -99,6 +99,8 @@ public final class RestoreCommand extends LifeboatSubcommand {
         }
         RecoveryTarget recoveryTarget = targetOptions.target();
         Integer timeline = targetOptions.timeline();
+        Thread interrupted = interruptedNotice(pgdata.toAbsolutePath().normalize());
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (RepositorySet repositories = repo.openSet()) {
             List<String> command = LifeboatInvocation.command(context);
             List<String> options = LifeboatInvocation.options(context);
@@ -114,8 +116,25 @@ public final class RestoreCommand extends LifeboatSubcommand {
             }
             RestoreResult result = restored.result();
             print(result, out -> printText(out, result));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException alreadyStopping) {
+                // the JVM is shutting down: the notice runs
+            }
         }
         return 0;
+    }
+
+    /** What a restore stopped by SIGINT or SIGTERM says on its way out, so the half-made directory is explained. */
+    private Thread interruptedNotice(Path destination) {
+        return new Thread(() -> {
+            err().println("lifeboat: error: the restore into " + destination + " was interrupted before it finished");
+            err().println("  hint: the restore was interrupted (SIGINT or SIGTERM); nothing in the repository changed."
+                    + " If PostgreSQL was started there, stop it (pg_ctl -D " + destination + " stop); then delete "
+                    + destination + " and restore again");
+            err().flush();
+        }, "restore-interrupted");
     }
 
     private String archiveCommand(RepositorySet repositories, List<String> command, List<String> options) {
