@@ -43,8 +43,7 @@ public final class Json {
      * to someone whose manifest is damaged. Any other I/O error keeps its message.
      */
     public static String problem(IOException e) {
-        if (e instanceof JsonEOFException || e instanceof MismatchedInputException m && m.getPath().isEmpty()
-                && String.valueOf(m.getOriginalMessage()).contains("end-of-input")) {
+        if (endsEarly(e)) {
             return "its JSON ends early (the file is truncated or empty)";
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
@@ -58,6 +57,17 @@ public final class Json {
             return "it is not valid JSON" + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The input stopped mid-value (Jackson may wrap that in a mapping error of the field it was reading). */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonEOFException || t instanceof MismatchedInputException m && m.getPath().isEmpty()
+                    && String.valueOf(m.getOriginalMessage()).contains("end-of-input")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String path(List<JsonMappingException.Reference> references) {
