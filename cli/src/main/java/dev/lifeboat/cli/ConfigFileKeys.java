@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.schedules.ScheduleConfiguration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -23,8 +24,9 @@ import java.util.TreeSet;
  */
 final class ConfigFileKeys {
 
-    /** Entries that are not options: checked by ConfiguredRepositories and ScheduleConfiguration. */
-    private static final Set<String> SECTIONS_READ_ELSEWHERE = Set.of(ConfiguredRepositories.KEY, "schedule");
+    private static final String SCHEDULE = "schedule";
+    /** Entries that are not options: their values are checked by ConfiguredRepositories and ScheduleConfiguration. */
+    private static final Set<String> SECTIONS_READ_ELSEWHERE = Set.of(ConfiguredRepositories.KEY, SCHEDULE);
     /** Options that make no sense in a file. */
     private static final Set<String> NOT_IN_A_FILE = Set.of("config", "help", "version");
 
@@ -63,6 +65,10 @@ final class ConfigFileKeys {
         for (Map.Entry<String, JsonNode> entry : tree.properties()) {
             String key = entry.getKey();
             JsonNode value = entry.getValue();
+            if (key.equals(SCHEDULE) && value.isObject()) {
+                checkSchedule(file, value);
+                continue;
+            }
             if (SECTIONS_READ_ELSEWHERE.contains(key)) {
                 continue;
             }
@@ -87,6 +93,36 @@ final class ConfigFileKeys {
                 all.addAll(SECTIONS_READ_ELSEWHERE);
                 throw unknown(file, key, nearest(key, all),
                         "keys are option names without dashes, a command's name as a section, 'repositories' and 'schedule'");
+            }
+        }
+    }
+
+    /** The schedule's own keys, and each job's: its timing keys or options (the job runs a command with them). */
+    private void checkSchedule(String file, JsonNode schedule) {
+        for (Map.Entry<String, JsonNode> entry : schedule.properties()) {
+            if (!ScheduleConfiguration.SECTION_KEYS.contains(entry.getKey())) {
+                throw unknown(file, SCHEDULE + "." + entry.getKey(),
+                        nearest(entry.getKey(), ScheduleConfiguration.SECTION_KEYS).map(k -> SCHEDULE + "." + k),
+                        "the keys of 'schedule': " + String.join(", ", new TreeSet<>(ScheduleConfiguration.SECTION_KEYS)));
+            }
+        }
+        JsonNode jobs = schedule.get("jobs");
+        if (jobs == null || !jobs.isArray()) {
+            return; // ScheduleConfiguration says what is wrong with it when the schedule is read
+        }
+        Set<String> allowed = new TreeSet<>(options);
+        allowed.addAll(ScheduleConfiguration.TIMING_KEYS);
+        for (int i = 0; i < jobs.size(); i++) {
+            if (!jobs.get(i).isObject()) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> entry : jobs.get(i).properties()) {
+                String where = SCHEDULE + ".jobs[" + i + "]." + entry.getKey();
+                if (!allowed.contains(entry.getKey())) {
+                    throw unknown(file, where, nearest(entry.getKey(), allowed),
+                            "a job takes name, kind, cron or every, time-zone, and the options of its command");
+                }
+                requireSingleValue(file, where, entry.getValue());
             }
         }
     }

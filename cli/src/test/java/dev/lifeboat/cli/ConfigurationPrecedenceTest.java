@@ -91,6 +91,21 @@ class ConfigurationPrecedenceTest {
     }
 
     @Test
+    void theSchedulesKeysAndEachJobsKeysAreChecked() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: /srv/repo\nschedule:\n  time-zone: UTC\n  treads: 2\n  jobs: []\n");
+        Result section = run(Map.of(), "info", "--config", config.toString());
+        assertThat(section.exitCode()).isEqualTo(3);
+        assertThat(section.stderr()).contains("unknown key 'schedule.treads'").contains("did you mean 'schedule.threads'?");
+
+        Files.writeString(config, "repo: /srv/repo\nschedule:\n  jobs:\n    - name: tidy\n      kind: expire\n"
+                + "      every: 6h\n      keep-fulll: 4\n");
+        Result job = run(Map.of(), "info", "--config", config.toString());
+        assertThat(job.exitCode()).isEqualTo(3);
+        assertThat(job.stderr()).contains("unknown key 'schedule.jobs[0].keep-fulll'").contains("did you mean 'keep-full'?");
+    }
+
+    @Test
     void documentedKeysAreAccepted() throws IOException {
         Path config = temp.resolve("lifeboat.yaml");
         Files.writeString(config, String.join("\n",
@@ -107,10 +122,31 @@ class ConfigurationPrecedenceTest {
                 "  max-backup-age: 26h",
                 "schedule:",
                 "  time-zone: UTC",
+                "  job-store: jdbc:postgresql://ops-db:5432/lifeboat",
+                "  checkin-interval: 5s",
+                "  misfire-threshold: 60s",
+                "  threads: 4",
+                "  table-prefix: QRTZ_",
                 "  jobs:",
                 "    - name: nightly",
                 "      kind: backup",
+                "      type: full",
                 "      cron: \"0 0 2 * * ?\"",
+                "    - name: tidy",
+                "      kind: expire",
+                "      every: 6h",
+                "      pitr-window: 7d",
+                "    - name: proof",
+                "      kind: drill",
+                "      every: 1d",
+                "      checks: /etc/lifeboat/checks.sql",
+                "      checks-database: postgres",
+                "      scratch: /var/tmp",
+                "      start-timeout: 600",
+                "    - name: copy",
+                "      kind: replicate",
+                "      every: 1h",
+                "      to: s3://bucket/prefix",
                 ""));
         Result result = run(Map.of(), "info", "--config", config.toString());
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(4); // past the file: no repository there
