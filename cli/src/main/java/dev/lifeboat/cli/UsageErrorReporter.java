@@ -26,7 +26,7 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        Optional<ConfiguredDefaults.Supplied> configured = ex.getArgSpec() == null || givenAsFlag(ex.getArgSpec(), args)
+        Optional<ConfiguredDefaults.Supplied> configured = ex.getArgSpec() == null || givenAsFlag(ex.getArgSpec(), ex.getValue(), args)
                 ? Optional.empty() : defaults.supplied(ex.getArgSpec(), ex.getValue());
         ErrorCode code;
         if (configured.isPresent()) {
@@ -51,13 +51,14 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         return spec instanceof OptionSpec option ? option.longestName() : spec.paramLabel();
     }
 
-    private static boolean givenAsFlag(ArgSpec spec, String[] args) {
+    /** Whether this very value was typed after the option's flag (then the flag is to blame, whatever the file says). */
+    private static boolean givenAsFlag(ArgSpec spec, String value, String[] args) {
         if (!(spec instanceof OptionSpec option)) {
             return true;
         }
-        for (String arg : args) {
+        for (int i = 0; i < args.length; i++) {
             for (String name : option.names()) {
-                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                if (args[i].equals(name + "=" + value) || args[i].equals(name) && i + 1 < args.length && args[i + 1].equals(value)) {
                     return true;
                 }
             }

@@ -175,6 +175,9 @@ class ConfigurationPrecedenceTest {
         assertThat(file.stderr()).contains(config + ": key 'backup.jobs': bad value: must be a whole number of 1 or more, not '-3'")
                 .contains("--jobs").doesNotContain("Exception");
 
+        Result overridden = run(Map.of(), "backup", "--config", config.toString(), "--jobs", "2");
+        assertThat(overridden.stderr()).doesNotContain("backup.jobs").contains("--pgdata is required"); // the flag wins
+
         Files.writeString(config, "repo: /srv/repo\nrestore:\n  start-timeout: soon\n");
         Result word = run(Map.of(), "restore", "--config", config.toString());
         assertThat(word.exitCode()).isEqualTo(3);
