@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.agent.AgentListener;
 import dev.lifeboat.core.agent.AgentSettings;
 import dev.lifeboat.core.agent.ArchiveDestination;

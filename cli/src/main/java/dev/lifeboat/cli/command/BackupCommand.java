@@ -1,13 +1,13 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.Failures;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
-import dev.lifeboat.cli.Failures;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupType;

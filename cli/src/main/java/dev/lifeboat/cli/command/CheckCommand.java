@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.TextValues;
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
 import dev.lifeboat.core.error.ErrorCode;

@@ -1,10 +1,10 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.drill.CheckFile;
 import dev.lifeboat.core.drill.DrillRequest;
 import dev.lifeboat.core.drill.DrillResult;

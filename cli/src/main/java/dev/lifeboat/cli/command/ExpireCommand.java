@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.TextValues;
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.jobs.JobRun;

@@ -1,9 +1,9 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.restore.PromoteService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,19 +1,19 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.ConfiguredRepositories;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.replicate.ReplicateRequest;
+import dev.lifeboat.core.replicate.ReplicateResult;
+import dev.lifeboat.core.replicate.ReplicateService;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.repo.WalCatchUpQueue;
-import dev.lifeboat.core.replicate.ReplicateRequest;
-import dev.lifeboat.core.replicate.ReplicateResult;
-import dev.lifeboat.core.replicate.ReplicateService;
 import dev.lifeboat.storage.BlobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.TextValues;
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StoreSettings;

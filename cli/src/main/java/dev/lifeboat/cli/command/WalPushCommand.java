@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.wal.ReadyWalBatch;
