@@ -5,6 +5,7 @@ import dev.lifeboat.cli.ConfiguredRepositories;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.replicate.ReplicateRequest;
@@ -31,11 +32,11 @@ import java.util.Optional;
                 "FROM and TO are names from the configuration's 'repositories' list, or locations."})
 public final class ReplicateCommand extends LifeboatSubcommand {
 
-    @Option(names = "--from", paramLabel = "NAME|DIR|URI",
+    @Option(names = "--from", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI",
             description = "Repository to copy from (default: the first configured one that is not --to).")
     String from;
 
-    @Option(names = "--to", paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
+    @Option(names = "--to", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
     String to;
 
     @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = "4",

@@ -5,6 +5,7 @@ import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.RepositoryConfig;
@@ -58,7 +59,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--pause-at-target", description = "Pause at the target instead of promoting, to look before promoting.")
     boolean pauseAtTarget;
 
-    @Option(names = "--archive-to", paramLabel = "same|REPO",
+    @Option(names = "--archive-to", converter = TextValues.StoreLocation.class, paramLabel = "same|REPO",
             description = {"Let the new instance archive its WAL: 'same' (it replaces the source as primary, on a new timeline)",
                     "or another repository. Default: archive_mode = off, so a restored copy never writes into the source's archive."})
     String archiveTo;

@@ -1,6 +1,8 @@
 package dev.lifeboat.cli.option;
 
 import dev.lifeboat.core.retention.DurationText;
+import dev.lifeboat.storage.BlobStores;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 import dev.lifeboat.storage.TransferRate;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -44,6 +46,22 @@ public final class TextValues {
             try {
                 TransferRate.parse(value);
             } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /**
+     * A repository location: a directory, or a store URI its adapter can read (a malformed
+     * S3 URI is refused here, naming the option, or the configuration key it came from).
+     */
+    public static final class StoreLocation implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                BlobStores.check(value);
+            } catch (InvalidStoreLocationException e) {
                 throw new TypeConversionException(e.getMessage());
             }
             return value;

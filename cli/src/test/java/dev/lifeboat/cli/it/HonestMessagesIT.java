@@ -61,6 +61,39 @@ class HonestMessagesIT {
         }
     }
 
+    @Test
+    void anInterruptedRestoreSaysSoAndTheNextRestoreIntoItKnowsWhy() throws Exception {
+        try (ArchivingCluster cluster = ArchivingCluster.start()) {
+            cluster.cluster().execute("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 300000) g");
+            assertThat(cluster.backup().exitCode()).isZero();
+            Path pgdata = cluster.newDirectory("interrupted");
+            Path stderr = cluster.newDirectory("stderr");
+            // A slow download keeps the restore busy writing files long enough to interrupt it there.
+            ProcessBuilder builder = new ProcessBuilder(Lifeboat.launcher().toString(), "restore", "--repo", cluster.repository().toString(),
+                    "--pgdata", pgdata.toString(), "--no-start", "--max-rate", "512KB/s");
+            builder.environment().remove("LIFEBOAT_CONFIG");
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
+            Process restore = builder.start();
+            Path marker = pgdata.resolve("lifeboat-restore-incomplete");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (!java.nio.file.Files.exists(marker)) {
+                assertThat(restore.isAlive()).as("restore still writing").isTrue();
+                assertThat(Instant.now()).isBefore(deadline);
+                Thread.sleep(5);
+            }
+            new ProcessBuilder("kill", "-INT", Long.toString(restore.pid())).start().waitFor();
+            assertThat(restore.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(restore.exitValue()).isNotZero();
+            assertThat(java.nio.file.Files.readString(stderr))
+                    .contains("lifeboat: error: the restore into " + pgdata + " was interrupted before it finished")
+                    .contains("hint: the restore was interrupted (SIGINT or SIGTERM)");
+
+            Lifeboat.Run again = Lifeboat.run("restore", "--repo", cluster.repository().toString(), "--pgdata", pgdata.toString(),
+                    "--no-start");
+            BadInputIT.assertFailure(again, 7, "holds a restore that was interrupted", "the restore into it was interrupted");
+        }
+    }
+
     private static void await(ArchivingCluster cluster, String condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!"t".equals(cluster.cluster().queryForString(condition))) {

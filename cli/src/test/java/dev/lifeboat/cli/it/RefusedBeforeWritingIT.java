@@ -118,12 +118,25 @@ class RefusedBeforeWritingIT {
 
     @Test
     void malformedS3UrisAreUsageErrors() {
-        assertFailure(Lifeboat.run("info", "--repo", "s3://"), 2, "not a valid URI", "s3://bucket/prefix");
-        assertFailure(Lifeboat.run("info", "--repo", "s3:///x"), 2, "missing or invalid bucket name", "s3://bucket/prefix");
-        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket?region="), 2, "invalid region ''", "s3://bucket/prefix");
-        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?colour=red"), 2, "unknown option 'colour'", "s3://bucket/prefix");
-        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?endpoint=ftp://host"), 2, "endpoint must be an http://",
-                "s3://bucket/prefix");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://"), 2, "--repo", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3:///x"), 2, "missing or invalid bucket name", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket?region="), 2, "invalid region ''", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?colour=red"), 2, "unknown option 'colour'", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?endpoint=ftp://host"), 2, "endpoint must be an http://", "--help");
+        assertFailure(Lifeboat.run("replicate", "--repo", source.repository().toString(), "--to", "s3://b/p?region=EU"), 2,
+                "--to", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "gopher://host/x"), 2, "no storage adapter for 'gopher://'", "--help");
+    }
+
+    @Test
+    void aMalformedS3UriInTheConfigurationIsAConfigurationError() throws IOException {
+        Path config = Files.createDirectories(source.newDirectory("config")).resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: s3://bucket?region=\n");
+        assertFailure(Lifeboat.run("info", "--config", config.toString()), 3, config + ": key 'repo': bad value", "--repo");
+        assertFailure(Lifeboat.run(Map.of("LIFEBOAT_REPO", "s3:///x"), "info"), 3, "environment variable LIFEBOAT_REPO: bad value",
+                "--repo");
+        Files.writeString(config, "repositories:\n  - name: eu\n    uri: s3://bucket/p?colour=red\n");
+        assertFailure(Lifeboat.run("info", "--config", config.toString()), 3, "repository eu: invalid S3 store", "Several repositories");
     }
 
     @Test

@@ -20,11 +20,24 @@ public final class BlobStores {
      */
     public static BlobStore open(String location) {
         URI uri = toUri(location);
+        return provider(location, uri).open(uri);
+    }
+
+    /**
+     * Checks that {@code location} names a store this Lifeboat can open, without opening it;
+     * throws {@link InvalidStoreLocationException} naming what is wrong.
+     */
+    public static void check(String location) {
+        URI uri = toUri(location);
+        provider(location, uri).check(uri);
+    }
+
+    private static BlobStoreProvider provider(String location, URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
         for (BlobStoreProvider provider : ServiceLoader.load(BlobStoreProvider.class, BlobStores.class.getClassLoader())) {
             if (provider.scheme().equalsIgnoreCase(scheme)) {
-                return provider.open(uri);
+                return provider;
             }
             known.add(provider.scheme());
         }

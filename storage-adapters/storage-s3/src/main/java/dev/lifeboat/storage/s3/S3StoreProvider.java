@@ -16,9 +16,17 @@ public final class S3StoreProvider implements BlobStoreProvider {
 
     @Override
     public BlobStore open(URI location) {
-        S3StoreUri uri;
+        return new S3BlobStore(parse(location));
+    }
+
+    @Override
+    public void check(URI location) {
+        parse(location);
+    }
+
+    private static S3StoreUri parse(URI location) {
         try {
-            uri = S3StoreUri.parse(location);
+            return S3StoreUri.parse(location);
         } catch (IllegalArgumentException e) {
             // Named without user info and query: what the parser refused may be a misplaced secret.
             String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
@@ -26,6 +34,5 @@ public final class S3StoreProvider implements BlobStoreProvider {
                     + (location.getRawPath() == null ? "" : location.getRawPath());
             throw new InvalidStoreLocationException(named, "invalid S3 store " + named + ": " + e.getMessage(), e);
         }
-        return new S3BlobStore(uri);
     }
 }
