@@ -59,10 +59,11 @@ final class CommandLineFactory {
         CommandLine cli = new CommandLine(new Root(), new ContextFactory(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setDefaultValueProvider(new ConfiguredDefaults(context.config(), env));
+        ConfiguredDefaults defaults = new ConfiguredDefaults(context.config(), env);
+        cli.setDefaultValueProvider(defaults);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(new FailureReporter(context));
-        cli.setParameterExceptionHandler(new UsageErrorReporter());
+        cli.setParameterExceptionHandler(new UsageErrorReporter(defaults));
         return cli;
     }
 

@@ -1,5 +1,7 @@
 package dev.lifeboat.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -78,9 +80,13 @@ public final class ConfigFile {
                 return broken(path, "configuration file " + path + " must be a mapping of option: value");
             }
             return new ConfigFile(path, root, null);
+        } catch (JsonProcessingException e) {
+            // The parser's own words name its internals; the line and column are what a user needs.
+            JsonLocation at = e.getLocation();
+            return broken(path, "cannot read configuration file " + path + ": it is not valid YAML"
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return broken(path, "cannot read configuration file " + path + ": " + reason);
+            return broken(path, "cannot read configuration file " + path + ": " + e.getMessage());
         }
     }
 
@@ -89,20 +95,31 @@ public final class ConfigFile {
         return Optional.ofNullable(path);
     }
 
+    /** A value from the file and the key it was written under ("jobs", or "backup.jobs" in a command's section). */
+    public record Setting(String key, String value) {
+    }
+
     /** The value for an option (name without dashes) of a command: command section first. */
     public Optional<String> value(String command, String option) {
+        return setting(command, option).map(Setting::value);
+    }
+
+    /** The value for an option of a command with the key it came from: command section first. */
+    public Optional<Setting> setting(String command, String option) {
         if (root == null) {
             return Optional.empty();
         }
         JsonNode section = command == null ? null : root.get(command);
         JsonNode node = section != null && section.isObject() ? section.get(option) : null;
+        String key = command + "." + option;
         if (node == null) {
             node = root.get(option);
+            key = option;
         }
         if (node == null || node.isNull() || node.isContainerNode()) {
             return Optional.empty();
         }
-        return Optional.of(node.asText());
+        return Optional.of(new Setting(key, node.asText()));
     }
 
     /** The whole file as a tree (for sections that are not options, such as schedule:), or null without a file. */
@@ -117,6 +134,11 @@ public final class ConfigFile {
         }
         JsonNode node = root.get(key);
         return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
+    }
+
+    /** Throws a CONFIG error for a key no command knows, or a value of the wrong shape; called before a command runs. */
+    public void checkKeys(picocli.CommandLine.Model.CommandSpec commands) {
+        ConfigFileKeys.check(this, commands);
     }
 
     /** Throws the problem with the file, if there is one; called before a command runs. */

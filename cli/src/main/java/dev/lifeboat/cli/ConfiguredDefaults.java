@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,12 @@ final class ConfiguredDefaults implements CommandLine.IDefaultValueProvider {
 
     private final ConfigFile config;
     private final Map<String, String> env;
+    /** Where each supplied value came from, so that a bad one is blamed on the file or variable, not on a flag. */
+    private final Map<ArgSpec, Supplied> supplied = new IdentityHashMap<>();
+
+    /** A value this provider gave an option, and where it was written ("environment variable LIFEBOAT_JOBS", "FILE: key 'jobs'"). */
+    record Supplied(String where, String value) {
+    }
 
     ConfiguredDefaults(ConfigFile config, Map<String, String> env) {
         this.config = config;
@@ -38,17 +45,29 @@ final class ConfiguredDefaults implements CommandLine.IDefaultValueProvider {
         String variable = "LIFEBOAT_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
         String fromEnv = env.get(variable);
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return fromEnv;
+            return supply(option, "environment variable " + variable, fromEnv);
         }
         String command = option.command() == null ? null : option.command().name();
-        Optional<String> fromFile = config.value(command, name);
+        Optional<ConfigFile.Setting> fromFile = config.setting(command, name);
         if (fromFile.isPresent()) {
-            return fromFile.get();
+            String file = config.path().map(Object::toString).orElse("the configuration file");
+            return supply(option, file + ": key '" + fromFile.get().key() + "'", fromFile.get().value());
         }
         String pgVariable = POSTGRES_VARIABLES.get(name);
         if (pgVariable != null && env.get(pgVariable) != null && !env.get(pgVariable).isEmpty()) {
             return env.get(pgVariable);
         }
         return null;
+    }
+
+    private String supply(ArgSpec option, String where, String value) {
+        supplied.put(option, new Supplied(where, value));
+        return value;
+    }
+
+    /** Where the value picocli could not take for this option came from, if this provider gave it. */
+    Optional<Supplied> supplied(ArgSpec option, String value) {
+        Supplied s = option == null ? null : supplied.get(option);
+        return s != null && (value == null || s.value().equals(value)) ? Optional.of(s) : Optional.empty();
     }
 }

@@ -82,6 +82,7 @@ public final class ConfiguredRepositories {
             URI location;
             try {
                 location = BlobStores.toUri(uri);
+                BlobStores.check(uri); // a malformed store URI is this file's mistake, found before anything runs
             } catch (StorageException e) {
                 throw invalid(file, "repository " + name + ": " + e.getMessage(), null);
             }

@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.cli.command.LifeboatSubcommand;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 import dev.lifeboat.storage.StorageException;
 import picocli.CommandLine;
 
@@ -38,6 +39,11 @@ final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
     static LifeboatException asLifeboatException(Throwable ex) {
         if (ex instanceof LifeboatException le) {
             return le;
+        }
+        if (ex instanceof InvalidStoreLocationException invalid) {
+            // Malformed arguments, not a store failure: nothing was asked of any store.
+            return new LifeboatException(ErrorCode.USAGE, invalid.getMessage(),
+                    "write a directory or a store URI such as s3://bucket/prefix?region=eu-west-1", invalid);
         }
         if (ex instanceof StorageException se) {
             return Failures.fromStorage(se);

@@ -71,6 +71,137 @@ class ConfigurationPrecedenceTest {
         assertThat(run(Map.of(), "--help").stdout()).contains("Exit codes");
     }
 
+    @Test
+    void anUnknownKeyIsAConfigurationErrorNamingFileKeyAndTheNearestKnownKey() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: /srv/repo\nbackup:\n  jbos: 4\n");
+        Result inSection = run(Map.of(), "info", "--config", config.toString());
+        assertThat(inSection.exitCode()).isEqualTo(3);
+        assertThat(inSection.stderr()).contains(config + ": unknown key 'backup.jbos'").contains("did you mean 'backup.jobs'?");
+
+        Files.writeString(config, "repo: /srv/repo\narchive-timout: 60\n");
+        Result topLevel = run(Map.of(), "info", "--config", config.toString());
+        assertThat(topLevel.exitCode()).isEqualTo(3);
+        assertThat(topLevel.stderr()).contains(config + ": unknown key 'archive-timout'").contains("did you mean 'archive-timeout'?");
+
+        Files.writeString(config, "repo: /srv/repo\nbackup:\n  prefetch: 4\n"); // an option, but not of backup
+        Result notThisCommands = run(Map.of(), "info", "--config", config.toString());
+        assertThat(notThisCommands.exitCode()).isEqualTo(3);
+        assertThat(notThisCommands.stderr()).contains("unknown key 'backup.prefetch'");
+    }
+
+    @Test
+    void theSchedulesKeysAndEachJobsKeysAreChecked() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: /srv/repo\nschedule:\n  time-zone: UTC\n  treads: 2\n  jobs: []\n");
+        Result section = run(Map.of(), "info", "--config", config.toString());
+        assertThat(section.exitCode()).isEqualTo(3);
+        assertThat(section.stderr()).contains("unknown key 'schedule.treads'").contains("did you mean 'schedule.threads'?");
+
+        Files.writeString(config, "repo: /srv/repo\nschedule:\n  jobs:\n    - name: tidy\n      kind: expire\n"
+                + "      every: 6h\n      keep-fulll: 4\n");
+        Result job = run(Map.of(), "info", "--config", config.toString());
+        assertThat(job.exitCode()).isEqualTo(3);
+        assertThat(job.stderr()).contains("unknown key 'schedule.jobs[0].keep-fulll'").contains("did you mean 'keep-full'?");
+    }
+
+    @Test
+    void documentedKeysAreAccepted() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, String.join("\n",
+                "repo: " + temp.resolve("none"),
+                "pgdata: /var/lib/postgresql/15/main",
+                "pg-port: 5432",
+                "jobs: 2",
+                "backup:",
+                "  jobs: 4",
+                "  type: full",
+                "expire:",
+                "  keep-full: 4",
+                "check:",
+                "  max-backup-age: 26h",
+                "schedule:",
+                "  time-zone: UTC",
+                "  job-store: jdbc:postgresql://ops-db:5432/lifeboat",
+                "  checkin-interval: 5s",
+                "  misfire-threshold: 60s",
+                "  threads: 4",
+                "  table-prefix: QRTZ_",
+                "  jobs:",
+                "    - name: nightly",
+                "      kind: backup",
+                "      type: full",
+                "      cron: \"0 0 2 * * ?\"",
+                "    - name: tidy",
+                "      kind: expire",
+                "      every: 6h",
+                "      pitr-window: 7d",
+                "    - name: proof",
+                "      kind: drill",
+                "      every: 1d",
+                "      checks: /etc/lifeboat/checks.sql",
+                "      checks-database: postgres",
+                "      scratch: /var/tmp",
+                "      start-timeout: 600",
+                "    - name: copy",
+                "      kind: replicate",
+                "      every: 1h",
+                "      to: s3://bucket/prefix",
+                ""));
+        Result result = run(Map.of(), "info", "--config", config.toString());
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(4); // past the file: no repository there
+    }
+
+    @Test
+    void aValueOfTheWrongShapeIsAConfigurationError() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: [/a, /b]\n");
+        Result list = run(Map.of(), "info", "--config", config.toString());
+        assertThat(list.exitCode()).isEqualTo(3);
+        assertThat(list.stderr()).contains(config + ": key 'repo' must be a single value, not a list");
+
+        Files.writeString(config, "repo: /srv/repo\nexpire: 4\n");
+        Result section = run(Map.of(), "info", "--config", config.toString());
+        assertThat(section.exitCode()).isEqualTo(3);
+        assertThat(section.stderr()).contains("key 'expire' must be a section of options");
+    }
+
+    @Test
+    void aBadValueInTheFileIsAConfigurationErrorNotAFlagError() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: /srv/repo\nbackup:\n  jobs: -3\n");
+        Result file = run(Map.of(), "backup", "--config", config.toString());
+        assertThat(file.exitCode()).isEqualTo(3);
+        assertThat(file.stderr()).contains(config + ": key 'backup.jobs': bad value: must be a whole number of 1 or more, not '-3'")
+                .contains("--jobs").doesNotContain("Exception");
+
+        Result overridden = run(Map.of(), "backup", "--config", config.toString(), "--jobs", "2");
+        assertThat(overridden.stderr()).doesNotContain("backup.jobs").contains("--pgdata is required"); // the flag wins
+
+        Files.writeString(config, "repo: /srv/repo\nrestore:\n  start-timeout: soon\n");
+        Result word = run(Map.of(), "restore", "--config", config.toString());
+        assertThat(word.exitCode()).isEqualTo(3);
+        assertThat(word.stderr()).contains("key 'restore.start-timeout': bad value: must be a whole number, not 'soon'");
+
+        Result env = run(Map.of("LIFEBOAT_JOBS", "0"), "verify", "--repo", "/srv/repo");
+        assertThat(env.exitCode()).isEqualTo(3);
+        assertThat(env.stderr()).contains("environment variable LIFEBOAT_JOBS: bad value: must be a whole number of 1 or more, not '0'");
+
+        Result flag = run(Map.of(), "verify", "--repo", "/srv/repo", "--jobs", "0");
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(flag.stderr()).contains("--jobs").contains("must be a whole number of 1 or more, not '0'");
+    }
+
+    @Test
+    void yamlThatDoesNotParseIsNamedWithoutTheParsersInternals() throws IOException {
+        Path broken = temp.resolve("broken.yaml");
+        Files.writeString(broken, "repo: /srv\nbackup:\n  jobs: [4\n");
+        Result result = run(Map.of(), "info", "--config", broken.toString());
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).contains("cannot read configuration file " + broken + ": it is not valid YAML (line")
+                .doesNotContain("flow sequence").doesNotContain("reader");
+    }
+
     private static Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -51,7 +51,11 @@ public final class ScheduleConfiguration {
     public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
     public static final int DEFAULT_THREADS = 4;
 
-    private static final Set<String> TIMING_KEYS = Set.of("name", "kind", "cron", "every", "time-zone");
+    /** A job's own keys besides the options of its command. */
+    public static final Set<String> TIMING_KEYS = Set.of("name", "kind", "cron", "every", "time-zone");
+    /** The keys of the 'schedule:' section itself (its jobs are checked on their own). */
+    public static final Set<String> SECTION_KEYS = Set.of("jobs", "time-zone", "job-store", "job-store-user", "job-store-password",
+            "table-prefix", "threads", "checkin-interval", "misfire-threshold");
     private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,30}");
     private static final String EXAMPLE = "add e.g. 'schedule: {jobs: [{name: nightly, kind: backup, cron: \"0 0 2 * * ?\"}]}'";
 

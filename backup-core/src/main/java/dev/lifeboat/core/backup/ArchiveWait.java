@@ -7,6 +7,7 @@ import dev.lifeboat.core.pg.ClusterSession;
 import dev.lifeboat.core.repo.Repository;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,8 +22,9 @@ final class ArchiveWait {
     private ArchiveWait() {
     }
 
+    /** @param commandStarted when the backup began: an archiver failure older than that is not this backup's */
     static void await(Repository repository, ClusterSession session, List<String> segments, Duration timeout,
-                      ProgressListener progress) {
+                      Instant commandStarted, ProgressListener progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int found = 0;
         while (found < segments.size()) {
@@ -32,7 +34,7 @@ final class ArchiveWait {
                 continue;
             }
             if (System.nanoTime() > deadline) {
-                throw notArchived(session, segments.get(found), timeout);
+                throw notArchived(session, segments.get(found), timeout, commandStarted);
             }
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -43,11 +45,12 @@ final class ArchiveWait {
         }
     }
 
-    private static LifeboatException notArchived(ClusterSession session, String segment, Duration timeout) {
+    private static LifeboatException notArchived(ClusterSession session, String segment, Duration timeout, Instant commandStarted) {
         String archiver = "";
         try {
             ClusterSession.ArchiverStatus status = session.archiverStatus();
-            if (status.lastFailedWal() != null) {
+            // pg_stat_archiver keeps its last failure forever: blame only one that happened during this backup.
+            if (status.failingSince(commandStarted)) {
                 archiver = "; the archiver last failed on " + status.lastFailedWal() + " at " + status.lastFailedTime()
                         + " (" + status.failedCount() + " failures)";
             } else if (status.lastArchivedWal() != null) {

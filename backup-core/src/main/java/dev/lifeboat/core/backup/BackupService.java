@@ -96,7 +96,7 @@ public final class BackupService {
             long waitStarted = System.nanoTime();
             try {
                 ArchiveWait.await(repository, session, segmentsBetween(startWalFile, stop.walFileName()),
-                        request.archiveTimeout(), progress);
+                        request.archiveTimeout(), startTime, progress);
             } catch (RuntimeException e) {
                 removeDataObjects(backupId);
                 throw e;

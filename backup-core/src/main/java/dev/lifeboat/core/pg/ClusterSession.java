@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -171,18 +172,34 @@ public final class ClusterSession implements AutoCloseable {
     }
 
     /** The archiver's view (pg_stat_archiver), to explain WAL that does not arrive. */
-    public record ArchiverStatus(long archivedCount, String lastArchivedWal, long failedCount, String lastFailedWal,
-                                 String lastFailedTime) {
+    /**
+     * pg_stat_archiver. PostgreSQL keeps the last failure until the statistics are reset, so a
+     * failure is news only if it is newer than a given moment and than the last success.
+     */
+    public record ArchiverStatus(long archivedCount, String lastArchivedWal, Instant lastArchivedTime, long failedCount,
+                                 String lastFailedWal, Instant lastFailedTime) {
+
+        /** Whether the archiver failed after {@code since} and has not archived anything since that failure. */
+        public boolean failingSince(Instant since) {
+            return lastFailedWal != null && lastFailedTime != null && lastFailedTime.isAfter(since)
+                    && (lastArchivedTime == null || lastFailedTime.isAfter(lastArchivedTime));
+        }
     }
 
     public ArchiverStatus archiverStatus() {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT archived_count, last_archived_wal, failed_count, last_failed_wal, last_failed_time::text FROM pg_stat_archiver")) {
+                "SELECT archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time"
+                        + " FROM pg_stat_archiver")) {
             rs.next();
-            return new ArchiverStatus(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+            return new ArchiverStatus(rs.getLong(1), rs.getString(2), instant(rs.getObject(3, java.time.OffsetDateTime.class)), rs.getLong(4),
+                    rs.getString(5), instant(rs.getObject(6, java.time.OffsetDateTime.class)));
         } catch (SQLException e) {
             throw failure("reading pg_stat_archiver", e);
         }
+    }
+
+    private static Instant instant(java.time.OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     public Optional<String> queryOptional(String sql) {

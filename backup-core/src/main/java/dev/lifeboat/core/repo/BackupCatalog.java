@@ -145,7 +145,7 @@ public final class BackupCatalog {
     }
 
     private LifeboatException unreadable(String key, IOException e) {
-        return new LifeboatException(ErrorCode.CORRUPT, "manifest " + key + " in " + store.location() + " is unreadable: " + e.getMessage(),
+        return new LifeboatException(ErrorCode.CORRUPT, "manifest " + key + " in " + store.location() + " is unreadable: " + Json.problem(e),
                 "run 'lifeboat verify'; restore from another backup or repository", e);
     }
 }

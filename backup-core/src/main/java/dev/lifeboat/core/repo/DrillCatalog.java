@@ -124,11 +124,17 @@ public final class DrillCatalog {
     private DrillRecord readOrFailed(String key, String backupId) {
         try (InputStream in = codec.decode(store.get(key), key)) {
             return Json.mapper().readValue(in, DrillRecord.class);
-        } catch (IOException | LifeboatException e) {
-            String drillId = key.substring(key.lastIndexOf('/') + 1, key.length() - RepositoryLayout.DRILL_SUFFIX.length());
-            return new DrillRecord(DrillRecord.CURRENT_FORMAT, drillId, backupId, DrillRecord.Verdict.FAILED,
-                    "drill result " + key + " is unreadable: " + e.getMessage(), null, null, null, null, null, null, null,
-                    List.of(), List.of(), null, null, null, null);
+        } catch (IOException e) {
+            return unreadable(key, backupId, Json.problem(e));
+        } catch (LifeboatException e) {
+            return unreadable(key, backupId, e.getMessage());
         }
+    }
+
+    private static DrillRecord unreadable(String key, String backupId, String problem) {
+        String drillId = key.substring(key.lastIndexOf('/') + 1, key.length() - RepositoryLayout.DRILL_SUFFIX.length());
+        return new DrillRecord(DrillRecord.CURRENT_FORMAT, drillId, backupId, DrillRecord.Verdict.FAILED,
+                "drill result " + key + " is unreadable: " + problem, null, null, null, null, null, null, null,
+                List.of(), List.of(), null, null, null, null);
     }
 }

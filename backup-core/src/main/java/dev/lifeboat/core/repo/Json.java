@@ -1,11 +1,19 @@
 package dev.lifeboat.core.repo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.util.List;
 
 /**
  * The one JSON mapping used for repository files and for --output json. Unknown fields are
@@ -27,5 +35,50 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Why a file could not be read as JSON, in words for users: Jackson's own messages name its
+     * classes and Java types ("Cannot deserialize value of type `long`..."), which mean nothing
+     * to someone whose manifest is damaged. Any other I/O error keeps its message.
+     */
+    public static String problem(IOException e) {
+        if (endsEarly(e)) {
+            return "its JSON ends early (the file is truncated or empty)";
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return "field '" + path(m.getPath()) + "' has a value of the wrong type";
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            return "field '" + path(m.getPath()) + "' has a value that cannot be read";
+        }
+        if (e instanceof JsonProcessingException p) {
+            JsonLocation at = p.getLocation();
+            return "it is not valid JSON" + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The input stopped mid-value (Jackson may wrap that in a mapping error of the field it was reading). */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonEOFException || t instanceof MismatchedInputException m && m.getPath().isEmpty()
+                    && String.valueOf(m.getOriginalMessage()).contains("end-of-input")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 }

@@ -104,7 +104,7 @@ public final class Repository implements WalDestination, AutoCloseable {
             throw e;
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.CORRUPT,
-                    "repository descriptor " + store.location() + "/" + RepositoryLayout.DESCRIPTOR + " is unreadable: " + e.getMessage(),
+                    "repository descriptor " + store.location() + "/" + RepositoryLayout.DESCRIPTOR + " is unreadable: " + Json.problem(e),
                     "restore the file from another copy of the repository", e);
         }
     }

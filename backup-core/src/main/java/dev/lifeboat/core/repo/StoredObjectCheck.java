@@ -81,7 +81,7 @@ public interface StoredObjectCheck {
                     throw new IOException("no system identifier");
                 }
             } catch (IOException e) {
-                throw corrupt(RepositoryLayout.DESCRIPTOR, "not a readable descriptor: " + e.getMessage(), e);
+                throw corrupt(RepositoryLayout.DESCRIPTOR, "not a readable descriptor: " + Json.problem(e), e);
             }
         };
     }

@@ -108,7 +108,7 @@ public final class StreamedWal {
             return Json.mapper().readValue(json, Header.class);
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.CORRUPT, "corrupt object " + streamed.key() + ": unreadable header ("
-                    + e.getMessage() + ")", "delete it; the agent stores it again while it streams", e);
+                    + Json.problem(e) + ")", "delete it; the agent stores it again while it streams", e);
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * 12+: recovery.signal or standby.signal plus settings, appended to postgresql.auto.conf so
  * they override whatever the source's postgresql.conf says).
  */
-final class RecoveryConfiguration {
+public final class RecoveryConfiguration {
 
     private static final Pattern SETTING = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*=?\\s*(.*?)\\s*(#.*)?$");
 
@@ -172,7 +172,8 @@ final class RecoveryConfiguration {
         return "'" + escaped.replace("'", "'\\''") + "'";
     }
 
-    static String shellCommand(List<String> words) {
+    /** Words as one /bin/sh command line for archive_command or restore_command; %f and %p stay bare. */
+    public static String shellCommand(List<String> words) {
         StringBuilder sb = new StringBuilder();
         for (String w : words) {
             if (sb.length() > 0) {

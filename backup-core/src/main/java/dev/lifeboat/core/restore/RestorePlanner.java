@@ -161,6 +161,7 @@ public final class RestorePlanner {
                         ErrorCode.TARGET, "restore point '" + n.name() + "' (at " + at + ") is before the end of the oldest backup ("
                         + oldest.id() + " ends at " + oldest.stopLsn() + ")", "choose a later restore point"));
             }
+            UnknownRestorePoint.refuseIfProvenAbsent(repository, n.name(), wal, history, oldest);
             notes.add("restore point '" + n.name() + "' was not found in the WAL summaries; starting from the oldest backup "
                     + oldest.id() + " so that recovery can meet it wherever it is");
             return oldest;

@@ -82,6 +82,7 @@ public final class RestoreService {
     public RestorePlan plan(RestoreRequest request) {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
         requireEmptyDestination(pgdata);
+        RestoreDestinationCheck.require(pgdata, localRepositoryDirectory(), request.start() ? ServerUser.detect() : null);
         if (request.start()) {
             requirePortFree(request.port());
         }
@@ -125,6 +126,7 @@ public final class RestoreService {
         try {
             Files.createDirectories(pgdata);
             Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
+            IncompleteRestoreMarker.place(pgdata, manifest.id());
             bytes = new DataFileRestorer(repository, request.jobs(), progress).restore(manifest, pgdata);
             Files.writeString(pgdata.resolve("backup_label"), manifest.backupLabel());
             if (manifest.links() != null && !manifest.links().isEmpty()) {
@@ -137,6 +139,7 @@ public final class RestoreService {
                     request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", socketDirectoriesOverride(pgdata),
                     request.standby(), request.settings());
             RecoveryConfiguration.write(pgdata, settings, manifest.id(), repository.location(), request.standby());
+            IncompleteRestoreMarker.remove(pgdata);
         } catch (IOException | RuntimeException e) {
             removeQuietly(pgdata, created);
             if (e instanceof RuntimeException re) {
@@ -282,6 +285,7 @@ public final class RestoreService {
             throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is a file, not a directory",
                     "name a new or empty directory with --pgdata");
         }
+        IncompleteRestoreMarker.refuseIfPresent(pgdata);
         try (Stream<Path> entries = Files.list(pgdata)) {
             if (entries.findAny().isPresent()) {
                 throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is not empty",
@@ -328,6 +332,10 @@ public final class RestoreService {
         if (repository.store().capabilities().local() && Files.isDirectory(repositoryDirectory)) {
             user.requireReachable(repositoryDirectory.resolve("lifeboat.json"));
         }
+    }
+
+    private Path localRepositoryDirectory() {
+        return repository.store().capabilities().local() ? Path.of(repository.location()) : null;
     }
 
     /** A socket directory the source used that does not exist here would stop the server starting. */

@@ -2,6 +2,7 @@ package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.agent.AgentListener;
 import dev.lifeboat.core.agent.AgentSettings;
 import dev.lifeboat.core.agent.ArchiveDestination;
@@ -41,7 +42,7 @@ public final class AgentCommand extends LifeboatSubcommand {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "WAL files stored at once (default: number of CPUs + 1).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "WAL files stored at once (default: number of CPUs + 1).")
     Integer jobs;
 
     @Option(names = "--stream", description = {"Also receive WAL over the replication protocol, through a physical slot:",
@@ -52,14 +53,14 @@ public final class AgentCommand extends LifeboatSubcommand {
             description = "Physical replication slot to create and stream through (default: ${DEFAULT-VALUE}).")
     String slot;
 
-    @Option(names = "--stream-interval", paramLabel = "MILLIS", defaultValue = "500",
+    @Option(names = "--stream-interval", converter = NumberValues.PositiveLong.class, paramLabel = "MILLIS", defaultValue = "500",
             description = "How often streamed WAL is stored when some arrived (default: ${DEFAULT-VALUE}).")
     long streamIntervalMillis;
 
     @Option(names = "--drop-slot", description = "Drop the replication slot (--slot) and exit: do this when you stop streaming for good.")
     boolean dropSlot;
 
-    @Option(names = "--report-every", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--report-every", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "60",
             description = "Print a summary line this often when something was archived (default: ${DEFAULT-VALUE}).")
     long reportEverySeconds;
 

@@ -1,12 +1,13 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.Failures;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
-import dev.lifeboat.cli.Failures;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupType;
@@ -43,10 +44,10 @@ public final class BackupCommand extends LifeboatSubcommand {
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
     String type;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Files compressed and stored at once (default: number of CPUs).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Files compressed and stored at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--archive-timeout", paramLabel = "SECONDS",
+    @Option(names = "--archive-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
             description = "How long to wait for the backup's WAL to reach the repository (default: ${DEFAULT-VALUE}).",
             defaultValue = "120")
     long archiveTimeoutSeconds;

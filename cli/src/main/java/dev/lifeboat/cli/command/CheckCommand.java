@@ -1,6 +1,8 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
 import dev.lifeboat.core.error.ErrorCode;
@@ -36,25 +38,25 @@ public final class CheckCommand extends LifeboatSubcommand {
     @Mixin
     PostgresOptions postgres;
 
-    @Option(names = "--max-ready", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-ready", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "64",
             description = "More WAL files than this waiting to be archived is a problem (default: ${DEFAULT-VALUE}).")
     int maxReady;
 
-    @Option(names = "--max-slot-lag", paramLabel = "MiB", defaultValue = "1024",
+    @Option(names = "--max-slot-lag", converter = NumberValues.NonNegativeLong.class, paramLabel = "MiB", defaultValue = "1024",
             description = "A replication slot keeping more WAL than this is a problem (default: ${DEFAULT-VALUE}).")
     long maxSlotLagMiB;
 
-    @Option(names = "--max-backup-age", paramLabel = "DURATION", defaultValue = "26h",
+    @Option(names = "--max-backup-age", converter = TextValues.PositiveDurationOrOff.class, paramLabel = "DURATION", defaultValue = "26h",
             description = {"The newest backup ending longer ago than this is a problem (default: ${DEFAULT-VALUE}, a daily",
                     "schedule with slack; e.g. 8d for weekly backups; 'off' to skip)."})
     String maxBackupAge;
 
-    @Option(names = "--max-archive-age", paramLabel = "DURATION", defaultValue = "off",
+    @Option(names = "--max-archive-age", converter = TextValues.PositiveDurationOrOff.class, paramLabel = "DURATION", defaultValue = "off",
             description = {"The newest WAL archived longer ago than this is a problem (default: ${DEFAULT-VALUE}; useful",
                     "with archive_timeout set, e.g. 15m)."})
     String maxArchiveAge;
 
-    @Option(names = "--max-drill-age", paramLabel = "DURATION", defaultValue = "off",
+    @Option(names = "--max-drill-age", converter = TextValues.PositiveDurationOrOff.class, paramLabel = "DURATION", defaultValue = "off",
             description = {"No drill passing within this long is a problem (default: ${DEFAULT-VALUE}: a repository no",
                     "drill ever proved is a warning; a failed newest drill is always a problem)."})
     String maxDrillAge;

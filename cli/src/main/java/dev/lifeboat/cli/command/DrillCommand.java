@@ -4,6 +4,7 @@ import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.drill.CheckFile;
 import dev.lifeboat.core.drill.DrillRequest;
 import dev.lifeboat.core.drill.DrillResult;
@@ -70,14 +71,14 @@ public final class DrillCommand extends LifeboatSubcommand {
             description = "A setting for the scratch instance (repeatable), e.g. --set shared_buffers=256MB.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
-    @Option(names = "--check-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--check-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
             description = "How long one check (a statement, pg_amcheck of one database) may run (default: ${DEFAULT-VALUE}).")
     long checkTimeoutSeconds;
 

@@ -1,6 +1,8 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.jobs.JobRun;
@@ -31,17 +33,17 @@ public final class ExpireCommand extends LifeboatSubcommand {
     @Mixin
     RepositoryOption repo;
 
-    @Option(names = "--keep-full", paramLabel = "N", description = "Keep the newest N full backups and what builds on them.")
+    @Option(names = "--keep-full", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Keep the newest N full backups and what builds on them.")
     Integer keepFull;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every backup that ended within this long (e.g. 14d).")
+    @Option(names = "--keep-within", converter = TextValues.PositiveDuration.class, paramLabel = "DURATION", description = "Keep every backup that ended within this long (e.g. 14d).")
     String keepWithin;
 
-    @Option(names = "--pitr-window", paramLabel = "DURATION",
+    @Option(names = "--pitr-window", converter = TextValues.PositiveDuration.class, paramLabel = "DURATION",
             description = "Keep every point of the last DURATION restorable (e.g. 7d): its base backup and all WAL after it.")
     String pitrWindow;
 
-    @Option(names = "--orphan-age", paramLabel = "DURATION",
+    @Option(names = "--orphan-age", converter = TextValues.PositiveDuration.class, paramLabel = "DURATION",
             description = "Remove data of backups that never got a manifest once this old (default: ${DEFAULT-VALUE}).", defaultValue = "24h")
     String orphanAge;
 

@@ -1,9 +1,12 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.init.InitService;
+import dev.lifeboat.core.pg.PgSettings;
 import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.restore.RecoveryConfiguration;
 import dev.lifeboat.storage.BlobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,13 +53,21 @@ public final class InitCommand extends LifeboatSubcommand {
                         + ", PostgreSQL " + result.descriptor().pgVersion()
                         + ", zstd level " + result.descriptor().compression().level());
             }
-            if (repo.fromConfiguration()) {
-                out.println("  next: set archive_command = '<lifeboat>/bin/lifeboat wal-push"
-                        + context.config().path().map(p -> " --config " + p).orElse("") + " %p'");
-            } else {
-                out.println("  next: set archive_command = '<lifeboat>/bin/lifeboat wal-push --repo " + results.get(0).location() + " %p'");
-            }
+            out.println("  next: set in postgresql.conf: archive_command = " + PgSettings.quote(archiveCommand(members)));
         });
         return 0;
+    }
+
+    /**
+     * The archive_command that works as printed: this Lifeboat, and the repositories exactly as
+     * the user named them (a store URI as typed, not the store's description), quoted for the shell.
+     */
+    private String archiveCommand(List<RepositoryConfig> members) {
+        List<String> words = new ArrayList<>(LifeboatInvocation.command(context));
+        words.add("wal-push");
+        words.addAll(LifeboatInvocation.options(context));
+        words.addAll(repo.arguments(members.stream().map(RepositoryConfig::name).toList()));
+        words.add("%p");
+        return RecoveryConfiguration.shellCommand(words);
     }
 }

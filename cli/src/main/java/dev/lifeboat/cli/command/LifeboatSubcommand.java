@@ -8,6 +8,8 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Json;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -23,6 +25,9 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
 
     @Mixin
     private CommonOptions common = new CommonOptions();
+
+    @Spec
+    private CommandSpec spec;
 
     protected LifeboatSubcommand(CliContext context) {
         this.context = context;
@@ -40,6 +45,7 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         context.config().check();
+        context.config().checkKeys(spec.root());
         return execute();
     }
 

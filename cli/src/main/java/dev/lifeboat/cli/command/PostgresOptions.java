@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.command;
 
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import picocli.CommandLine.Option;
 
@@ -11,7 +12,7 @@ public final class PostgresOptions {
     @Option(names = "--pg-host", paramLabel = "HOST", description = "Server host (default: $PGHOST, else localhost).")
     String host;
 
-    @Option(names = "--pg-port", paramLabel = "PORT", description = "Server port (default: $PGPORT, else 5432).")
+    @Option(names = "--pg-port", converter = NumberValues.Port.class, paramLabel = "PORT", description = "Server port (default: $PGPORT, else 5432).")
     Integer port;
 
     @Option(names = "--pg-user", paramLabel = "USER", description = "Role to connect as, a superuser (default: $PGUSER, else postgres).")

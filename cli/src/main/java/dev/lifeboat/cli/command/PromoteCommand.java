@@ -3,6 +3,7 @@ package dev.lifeboat.cli.command;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.restore.PromoteService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,7 @@ public final class PromoteCommand extends LifeboatSubcommand {
     @Mixin
     PostgresOptions login;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(names = "--timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "600",
             description = "How long to wait until it takes writes (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 

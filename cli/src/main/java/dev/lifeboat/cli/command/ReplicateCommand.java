@@ -4,15 +4,17 @@ import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.ConfiguredRepositories;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.replicate.ReplicateRequest;
+import dev.lifeboat.core.replicate.ReplicateResult;
+import dev.lifeboat.core.replicate.ReplicateService;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.repo.WalCatchUpQueue;
-import dev.lifeboat.core.replicate.ReplicateRequest;
-import dev.lifeboat.core.replicate.ReplicateResult;
-import dev.lifeboat.core.replicate.ReplicateService;
 import dev.lifeboat.storage.BlobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,14 +32,14 @@ import java.util.Optional;
                 "FROM and TO are names from the configuration's 'repositories' list, or locations."})
 public final class ReplicateCommand extends LifeboatSubcommand {
 
-    @Option(names = "--from", paramLabel = "NAME|DIR|URI",
+    @Option(names = "--from", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI",
             description = "Repository to copy from (default: the first configured one that is not --to).")
     String from;
 
-    @Option(names = "--to", paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
+    @Option(names = "--to", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
     String to;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = "4",
             description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 

@@ -2,6 +2,7 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.ConfiguredRepositories;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class RepositoryOption {
 
-    @Option(names = "--repo", paramLabel = "DIR|URI",
+    @Option(names = "--repo", converter = TextValues.StoreLocation.class, paramLabel = "DIR|URI",
             description = "Repository location: a directory or a store URI (env LIFEBOAT_REPO, config 'repo').")
     String repo;
 

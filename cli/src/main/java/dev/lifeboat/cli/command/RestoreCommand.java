@@ -4,6 +4,8 @@ import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.LifeboatInvocation;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.RepositoryConfig;
@@ -42,7 +44,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--pgdata", paramLabel = "NEWDIR", description = "New (or empty) data directory to restore into.")
     Path pgdata;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port for the new instance.")
+    @Option(names = "--port", converter = NumberValues.Port.class, paramLabel = "PORT", description = "Port for the new instance.")
     Integer port;
 
     @Mixin
@@ -57,7 +59,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--pause-at-target", description = "Pause at the target instead of promoting, to look before promoting.")
     boolean pauseAtTarget;
 
-    @Option(names = "--archive-to", paramLabel = "same|REPO",
+    @Option(names = "--archive-to", converter = TextValues.StoreLocation.class, paramLabel = "same|REPO",
             description = {"Let the new instance archive its WAL: 'same' (it replaces the source as primary, on a new timeline)",
                     "or another repository. Default: archive_mode = off, so a restored copy never writes into the source's archive."})
     String archiveTo;
@@ -70,15 +72,15 @@ public final class RestoreCommand extends LifeboatSubcommand {
             description = "A setting for the new instance (repeatable), e.g. --set shared_buffers=256MB.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--prefetch", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "8",
             description = {"While the instance recovers, fetch up to N WAL segments ahead of it in parallel, verified, so that",
                     "restore_command hands them over without a JVM (default: ${DEFAULT-VALUE}; 0: off)."})
     int prefetch;
 
-    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
@@ -98,6 +100,8 @@ public final class RestoreCommand extends LifeboatSubcommand {
         }
         RecoveryTarget recoveryTarget = targetOptions.target();
         Integer timeline = targetOptions.timeline();
+        Thread interrupted = interruptedNotice(pgdata.toAbsolutePath().normalize());
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (RepositorySet repositories = repo.openSet()) {
             List<String> command = LifeboatInvocation.command(context);
             List<String> options = LifeboatInvocation.options(context);
@@ -113,8 +117,25 @@ public final class RestoreCommand extends LifeboatSubcommand {
             }
             RestoreResult result = restored.result();
             print(result, out -> printText(out, result));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException alreadyStopping) {
+                // the JVM is shutting down: the notice runs
+            }
         }
         return 0;
+    }
+
+    /** What a restore stopped by SIGINT or SIGTERM says on its way out, so the half-made directory is explained. */
+    private Thread interruptedNotice(Path destination) {
+        return new Thread(() -> {
+            err().println("lifeboat: error: the restore into " + destination + " was interrupted before it finished");
+            err().println("  hint: the restore was interrupted (SIGINT or SIGTERM); nothing in the repository changed."
+                    + " If PostgreSQL was started there, stop it (pg_ctl -D " + destination + " stop); then delete "
+                    + destination + " and restore again");
+            err().flush();
+        }, "restore-interrupted");
     }
 
     private String archiveCommand(RepositorySet repositories, List<String> command, List<String> options) {

@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.core.error.ErrorCode;
-import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StoreSettings;
@@ -18,11 +18,11 @@ import java.time.Duration;
  */
 public final class StoreOptions {
 
-    @Option(names = "--max-rate", paramLabel = "RATE",
+    @Option(names = "--max-rate", converter = TextValues.Rate.class, paramLabel = "RATE",
             description = "Most bytes per second to upload, and to download, e.g. 50MB/s (default: no limit).")
     String maxRate;
 
-    @Option(names = "--request-timeout", paramLabel = "SECONDS",
+    @Option(names = "--request-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
             description = "Give up on a store request that hangs this long (an upload: without progress) and retry (default: 120).")
     Long requestTimeoutSeconds;
 
@@ -36,17 +36,9 @@ public final class StoreOptions {
         if (settings == null) {
             StoreSettings s = StoreSettings.DEFAULTS;
             if (maxRate != null && !maxRate.isBlank()) {
-                try {
-                    s = s.withMaxRate(TransferRate.parse(maxRate));
-                } catch (IllegalArgumentException e) {
-                    throw new LifeboatException(ErrorCode.USAGE, "--max-rate: " + e.getMessage(), "write e.g. --max-rate 50MB/s");
-                }
+                s = s.withMaxRate(TransferRate.parse(maxRate)); // checked while the options were read
             }
             if (requestTimeoutSeconds != null) {
-                if (requestTimeoutSeconds <= 0) {
-                    throw new LifeboatException(ErrorCode.USAGE, "--request-timeout must be a positive number of seconds",
-                            "e.g. --request-timeout 60");
-                }
                 s = s.withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
             }
             if (logRequests) {

@@ -3,6 +3,7 @@ package dev.lifeboat.cli.command;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
@@ -30,7 +31,7 @@ public final class VerifyCommand extends LifeboatSubcommand {
     @Option(names = "--backup", paramLabel = "ID|latest", description = "The backup to verify (default: every backup).")
     String backupId;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Objects read at once (default: number of CPUs).")
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects read at once (default: number of CPUs).")
     Integer jobs;
 
     public VerifyCommand(CliContext context) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.wal.ReadyWalBatch;
@@ -26,11 +27,11 @@ public final class WalPushCommand extends LifeboatSubcommand {
     @Parameters(index = "0", paramLabel = "WALPATH", description = "Path of the WAL file (%%p).")
     Path walPath;
 
-    @Option(names = "--ahead", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--ahead", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "32",
             description = "Also push up to N further segments PostgreSQL has marked ready, so its next calls return at once (default: ${DEFAULT-VALUE}; 0: off).")
     int ahead;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = "4",
             description = "Segments pushed at once when pushing ahead (default: ${DEFAULT-VALUE}).")
     int jobs;
 

@@ -14,4 +14,12 @@ public interface BlobStoreProvider {
 
     /** Opens the store; fails with a {@link StorageException} naming what is wrong with the URI. */
     BlobStore open(URI location);
+
+    /**
+     * Checks that the URI can name a store of this kind, asking nothing of any store (for
+     * options and configuration, read before a command runs); fails with an
+     * {@link InvalidStoreLocationException} naming what is wrong. Accepts every URI by default.
+     */
+    default void check(URI location) {
+    }
 }

@@ -20,16 +20,29 @@ public final class BlobStores {
      */
     public static BlobStore open(String location) {
         URI uri = toUri(location);
+        return provider(location, uri).open(uri);
+    }
+
+    /**
+     * Checks that {@code location} names a store this Lifeboat can open, without opening it;
+     * throws {@link InvalidStoreLocationException} naming what is wrong.
+     */
+    public static void check(String location) {
+        URI uri = toUri(location);
+        provider(location, uri).check(uri);
+    }
+
+    private static BlobStoreProvider provider(String location, URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
         for (BlobStoreProvider provider : ServiceLoader.load(BlobStoreProvider.class, BlobStores.class.getClassLoader())) {
             if (provider.scheme().equalsIgnoreCase(scheme)) {
-                return provider.open(uri);
+                return provider;
             }
             known.add(provider.scheme());
         }
-        throw new StorageException(StorageException.Kind.PERMANENT, location, null,
-                "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")");
+        throw new InvalidStoreLocationException(location,
+                "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")", null);
     }
 
     /** Opens the store at {@code location} with {@link StoreSettings#DEFAULTS}. */
@@ -61,15 +74,13 @@ public final class BlobStores {
     /** The URI of a location: plain paths become file: URIs of their absolute form. */
     public static URI toUri(String location) {
         if (location == null || location.isBlank()) {
-            throw new StorageException(StorageException.Kind.PERMANENT, String.valueOf(location), null,
-                    "empty repository location");
+            throw new InvalidStoreLocationException(String.valueOf(location), "empty repository location", null);
         }
         if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
             try {
                 return new URI(location);
             } catch (URISyntaxException e) {
-                throw new StorageException(StorageException.Kind.PERMANENT, location, null,
-                        "not a valid URI: " + e.getMessage(), e);
+                throw new InvalidStoreLocationException(location, "not a valid URI: " + e.getMessage(), e);
             }
         }
         return Path.of(location).toAbsolutePath().normalize().toUri();

@@ -2,7 +2,7 @@ package dev.lifeboat.storage.fs;
 
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStoreProvider;
-import dev.lifeboat.storage.StorageException;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -21,7 +21,7 @@ public final class FileSystemStoreProvider implements BlobStoreProvider {
         try {
             return new FileSystemBlobStore(Path.of(location));
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-            throw new StorageException(StorageException.Kind.PERMANENT, location.toString(), null,
+            throw new InvalidStoreLocationException(location.toString(),
                     "not a local directory: " + location + " (" + e.getMessage() + ")", e);
         }
     }

@@ -2,7 +2,7 @@ package dev.lifeboat.storage.s3;
 
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStoreProvider;
-import dev.lifeboat.storage.StorageException;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 
 import java.net.URI;
 
@@ -16,17 +16,23 @@ public final class S3StoreProvider implements BlobStoreProvider {
 
     @Override
     public BlobStore open(URI location) {
-        S3StoreUri uri;
+        return new S3BlobStore(parse(location));
+    }
+
+    @Override
+    public void check(URI location) {
+        parse(location);
+    }
+
+    private static S3StoreUri parse(URI location) {
         try {
-            uri = S3StoreUri.parse(location);
+            return S3StoreUri.parse(location);
         } catch (IllegalArgumentException e) {
             // Named without user info and query: what the parser refused may be a misplaced secret.
             String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
             String named = "s3://" + authority.substring(authority.lastIndexOf('@') + 1)
                     + (location.getRawPath() == null ? "" : location.getRawPath());
-            throw new StorageException(StorageException.Kind.PERMANENT, named, null,
-                    "invalid S3 store " + named + ": " + e.getMessage(), e);
+            throw new InvalidStoreLocationException(named, "invalid S3 store " + named + ": " + e.getMessage(), e);
         }
-        return new S3BlobStore(uri);
     }
 }

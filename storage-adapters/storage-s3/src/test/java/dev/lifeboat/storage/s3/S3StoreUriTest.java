@@ -122,4 +122,19 @@ class S3StoreUriTest {
                 .hasMessageContaining("credentials are never read from the repository URI")
                 .hasMessageNotContaining("s3cr3t");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3:///x", "s3://bucket?region=", "s3://bucket/p?colour=red", "s3://bucket/p?endpoint=ftp://host"})
+    void theProviderReportsAMalformedUriAsAnInvalidLocationNotAStoreFailure(String uri) {
+        assertThatThrownBy(() -> new S3StoreProvider().open(URI.create(uri)))
+                .isInstanceOf(dev.lifeboat.storage.InvalidStoreLocationException.class)
+                .hasMessageStartingWith("invalid S3 store s3://");
+    }
+
+    @Test
+    void aUriThatIsNoUriIsAnInvalidLocation() {
+        assertThatThrownBy(() -> dev.lifeboat.storage.BlobStores.toUri("s3://"))
+                .isInstanceOf(dev.lifeboat.storage.InvalidStoreLocationException.class)
+                .hasMessageContaining("not a valid URI");
+    }
 }

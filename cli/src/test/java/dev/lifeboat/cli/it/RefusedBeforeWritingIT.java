@@ -1,0 +1,177 @@
+package dev.lifeboat.cli.it;
+
+import dev.lifeboat.core.pg.FreePort;
+import dev.lifeboat.core.pg.PortReservation;
+import dev.lifeboat.core.pg.ServerUser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.lifeboat.cli.it.BadInputIT.assertFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Input that cannot work is refused before anything is written: the documented exit code, one
+ * line naming the problem and a hint, the repository unchanged, the destination never made.
+ */
+class RefusedBeforeWritingIT {
+
+    private static ArchivingCluster source;
+    private Map<String, String> before;
+
+    @BeforeAll
+    static void clusterWithABackupAndARestorePoint() {
+        source = ArchivingCluster.start();
+        source.cluster().execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
+        assertThat(source.backup().exitCode()).isZero();
+        source.cluster().execute("SELECT pg_create_restore_point('before_migration')");
+        source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
+        source.switchAndWaitForArchive();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = RepositorySnapshot.of(source.repository());
+    }
+
+    @AfterEach
+    void repositoryUnchanged() {
+        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownRestorePointName() {
+        Path pgdata = source.newDirectory("restored");
+        Lifeboat.Run run = restore(pgdata, "--target-name", "before_migraton");
+        assertFailure(run, 6, "no restore point named 'before_migraton'", "before_migration");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void zeroPrefetchStillMeansOff() {
+        // --prefetch 0 is read as "off", so the run gets as far as the target and is refused there.
+        Path pgdata = source.newDirectory("restored");
+        assertFailure(restore(pgdata, "--prefetch", "0", "--target-name", "no_such_point"), 6, "no restore point named", "before_migration");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void aDestinationTheServerUserCannotReach() throws IOException {
+        assumeTrue(ServerUser.isRoot(), "only root hands the restored server to another user");
+        Path locked = Files.createDirectories(source.newDirectory("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        Path pgdata = locked.resolve("restored");
+        assertFailure(restore(pgdata), 7, "cannot reach restore destination " + pgdata, "chmod o+x " + locked);
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void aDestinationInsideTheSourceDataDirectory() {
+        Path pgdata = source.dataDirectory().resolve("restored");
+        assertFailure(restore(pgdata), 7, "is inside the data directory", "outside every PostgreSQL data directory");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void aDestinationInsideTheRepository() {
+        Path pgdata = source.repository().resolve("restored");
+        assertFailure(restore(pgdata), 7, "is inside the repository " + source.repository(), "outside the repository");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void zeroOrNegativeNumbersAreUsageErrorsNamingTheFlag() {
+        String repo = source.repository().toString();
+        Path pgdata = source.newDirectory("restored");
+        assertUsage(restore(pgdata, "--jobs", "0"), "--jobs");
+        assertUsage(restore(pgdata, "--prefetch", "-1"), "--prefetch");
+        assertUsage(restore(pgdata, "--start-timeout", "0"), "--start-timeout");
+        assertUsage(Lifeboat.run("backup", "--repo", repo, "--pgdata", source.dataDirectory().toString(),
+                "--pg-port", Integer.toString(source.port()), "--archive-timeout", "0"), "--archive-timeout");
+        assertUsage(Lifeboat.run("agent", "--repo", repo, "--pgdata", source.dataDirectory().toString(), "--stream-interval", "-5"),
+                "--stream-interval");
+        assertUsage(Lifeboat.run("verify", "--repo", repo, "--max-rate", "-1MB/s"), "--max-rate");
+        assertUsage(Lifeboat.run("info", "--repo", repo, "--request-timeout", "0"), "--request-timeout");
+        assertUsage(Lifeboat.run("check", "--repo", repo, "--max-backup-age", "0h"), "--max-backup-age");
+        assertUsage(Lifeboat.run("expire", "--repo", repo, "--keep-full", "0"), "--keep-full");
+        assertUsage(Lifeboat.run("wal-push", "--repo", repo, "--jobs", "0", "pg_wal/000000010000000000000001"), "--jobs");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void malformedS3UrisAreUsageErrors() {
+        assertFailure(Lifeboat.run("info", "--repo", "s3://"), 2, "--repo", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3:///x"), 2, "missing or invalid bucket name", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket?region="), 2, "invalid region ''", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?colour=red"), 2, "unknown option 'colour'", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "s3://bucket/p?endpoint=ftp://host"), 2, "endpoint must be an http://", "--help");
+        assertFailure(Lifeboat.run("replicate", "--repo", source.repository().toString(), "--to", "s3://b/p?region=EU"), 2,
+                "--to", "--help");
+        assertFailure(Lifeboat.run("info", "--repo", "gopher://host/x"), 2, "no storage adapter for 'gopher://'", "--help");
+    }
+
+    @Test
+    void aMalformedS3UriInTheConfigurationIsAConfigurationError() throws IOException {
+        Path config = Files.createDirectories(source.newDirectory("config")).resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: s3://bucket?region=\n");
+        assertFailure(Lifeboat.run("info", "--config", config.toString()), 3, config + ": key 'repo': bad value", "--repo");
+        assertFailure(Lifeboat.run(Map.of("LIFEBOAT_REPO", "s3:///x"), "info"), 3, "environment variable LIFEBOAT_REPO: bad value",
+                "--repo");
+        Files.writeString(config, "repositories:\n  - name: eu\n    uri: s3://bucket/p?colour=red\n");
+        assertFailure(Lifeboat.run("info", "--config", config.toString()), 3, "repository eu: invalid S3 store", "Several repositories");
+    }
+
+    @Test
+    void theConfigurationFileNamesItsUnknownKeyOrBadValue() throws IOException {
+        Path config = Files.createDirectories(source.newDirectory("config")).resolve("lifeboat.yaml");
+        Files.writeString(config, "repo: " + source.repository() + "\nrestore:\n  prefetsh: 4\n");
+        Path pgdata = source.newDirectory("restored");
+        assertFailure(restoreWith(config, pgdata), 3, config + ": unknown key 'restore.prefetsh'", "did you mean 'restore.prefetch'?");
+
+        Files.writeString(config, "repo: " + source.repository() + "\nrestore:\n  jobs: -2\n");
+        assertFailure(restoreWith(config, pgdata), 3, config + ": key 'restore.jobs': bad value", "--jobs");
+
+        Files.writeString(config, "repo: " + source.repository() + "\nrestore:\n  jobs: [1, 2]\n");
+        assertFailure(restoreWith(config, pgdata), 3, config + ": key 'restore.jobs' must be a single value", "one line");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    private static void assertUsage(Lifeboat.Run run, String flag) {
+        assertFailure(run, 2, flag, "--help");
+    }
+
+    private static Lifeboat.Run restoreWith(Path config, Path pgdata) {
+        return Lifeboat.run("restore", "--config", config.toString(), "--pgdata", pgdata.toString(), "--port", Integer.toString(freePort()));
+    }
+
+    private static Lifeboat.Run restore(Path pgdata, String... more) {
+        List<String> args = new ArrayList<>(List.of("restore", "--repo", source.repository().toString(),
+                "--pgdata", pgdata.toString(), "--port", Integer.toString(freePort())));
+        args.addAll(List.of(more));
+        return Lifeboat.run(args.toArray(String[]::new));
+    }
+
+    private static int freePort() {
+        try (PortReservation reservation = FreePort.reserve()) {
+            return reservation.port();
+        }
+    }
+}
