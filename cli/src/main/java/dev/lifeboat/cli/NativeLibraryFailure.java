@@ -27,6 +27,11 @@ final class NativeLibraryFailure {
 
     /** The one-line failure when {@code failure} (or a cause of it) is zstd-jni failing to load. */
     static Optional<LifeboatException> recognise(Throwable failure) {
+        return recognise(failure, System.getProperty("java.io.tmpdir"));
+    }
+
+    /** {@link #recognise(Throwable)} with zstd-jni unpacking into {@code tmpdir}. */
+    static Optional<LifeboatException> recognise(Throwable failure, String tmpdir) {
         Throwable zstd = null;
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
@@ -38,7 +43,7 @@ final class NativeLibraryFailure {
             return Optional.empty();
         }
         return Optional.of(new LifeboatException(ErrorCode.INTERNAL,
-                "cannot load the zstd native library: " + reason(zstd.getMessage(), System.getProperty("java.io.tmpdir")), HINT, failure));
+                "cannot load the zstd native library: " + reason(zstd.getMessage(), tmpdir), HINT, failure));
     }
 
     private static String reason(String message, String tmpdir) {

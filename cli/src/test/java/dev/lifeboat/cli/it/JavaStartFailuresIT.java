@@ -29,8 +29,11 @@ class JavaStartFailuresIT {
         source = ArchivingCluster.start();
         source.cluster().execute("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
         archived = source.switchAndWaitForArchive();
-        // The segment being written: real WAL, and not in the repository yet.
+        // The segment being written: real WAL, and not in the repository yet. (Right after a switch the
+        // current position is the end of the archived segment, which pg_walfile_name names.)
+        source.cluster().execute("INSERT INTO t VALUES (0)");
         String current = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        assertThat(current).isNotEqualTo(archived);
         notYetArchived = Files.createDirectories(source.scratch().resolve("pushed")).resolve(current);
         Files.copy(source.dataDirectory().resolve("pg_wal").resolve(current), notYetArchived);
     }
