@@ -7,6 +7,8 @@ import dev.lifeboat.storage.InvalidStoreLocationException;
 import dev.lifeboat.storage.StorageException;
 import picocli.CommandLine;
 
+import java.util.Optional;
+
 /**
  * Turns any failure into one line naming the problem, a hint, and the documented exit code.
  * Stack traces only with --debug.
@@ -37,6 +39,10 @@ final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
     }
 
     static LifeboatException asLifeboatException(Throwable ex) {
+        Optional<LifeboatException> nativeLibrary = NativeLibraryFailure.recognise(ex);
+        if (nativeLibrary.isPresent()) {
+            return nativeLibrary.get();
+        }
         if (ex instanceof LifeboatException le) {
             return le;
         }
@@ -53,6 +59,10 @@ final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
         }
         if (ex instanceof java.io.UncheckedIOException uio) {
             return new LifeboatException(ErrorCode.STORAGE, String.valueOf(uio.getCause().getMessage()), null, uio);
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return new LifeboatException(ErrorCode.INTERNAL, "the Java runtime ran out of memory: " + ex.getMessage(),
+                    "give it more with LIFEBOAT_JAVA_OPTS=-Xmx1g (bin/lifeboat gives WAL commands 256 MB)", ex);
         }
         return new LifeboatException(ErrorCode.INTERNAL, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
                 "this is a bug in Lifeboat: run again with --debug and report the output", ex);

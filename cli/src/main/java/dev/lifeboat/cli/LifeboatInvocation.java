@@ -1,9 +1,11 @@
 package dev.lifeboat.cli;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How PostgreSQL (restore_command, archive_command) should call this same Lifeboat: through
@@ -21,11 +23,16 @@ public final class LifeboatInvocation {
             return List.of(launcher);
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return jar().map(jar -> List.of(java.toString(), "-jar", jar.toString())).orElse(List.of("lifeboat"));
+    }
+
+    /** The jar this Lifeboat runs from; empty when it runs from class directories (in-process tests). */
+    public static Optional<Path> jar() {
         try {
-            Path jar = Path.of(LifeboatInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return List.of(java.toString(), "-jar", jar.toString());
+            Path location = Path.of(LifeboatInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
         } catch (URISyntaxException | RuntimeException e) {
-            return List.of("lifeboat");
+            return Optional.empty();
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
+
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -17,6 +20,15 @@ public final class Main {
     }
 
     public static int run(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
-        return CommandLineFactory.create(out, err, env, args).execute(args);
+        try {
+            return CommandLineFactory.create(out, err, env, args).execute(args);
+        } catch (RuntimeException | Error e) {
+            // A failure outside any command (a class that cannot load while the command line is
+            // built) still gets one line, not a stack trace and the JVM's exit 1.
+            LifeboatException failure = Failures.asLifeboatException(e);
+            Failures.print(new CliContext(out, err, env, null), failure, OutputFormat.text, null);
+            boolean restoreCommand = args.length > 0 && "wal-fetch".equals(args[0]);
+            return restoreCommand ? ErrorCode.WAL_FETCH_ABORT_RECOVERY : failure.code().exitCode();
+        }
     }
 }

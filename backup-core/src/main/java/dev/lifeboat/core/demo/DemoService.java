@@ -27,8 +27,6 @@ import dev.lifeboat.storage.BlobStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -59,9 +57,10 @@ public final class DemoService {
 
     /**
      * @param lifeboatCommand how the cluster's archive_command and restore_command run Lifeboat
+     * @param lifeboatJar     the jar that command runs (the launcher does not name it), or null when unknown
      * @param keep            leave the clusters and repository in place (stopped) for a look
      */
-    public record Request(List<String> lifeboatCommand, boolean keep, StepListener listener) {
+    public record Request(List<String> lifeboatCommand, Path lifeboatJar, boolean keep, StepListener listener) {
     }
 
     @FunctionalInterface
@@ -87,7 +86,7 @@ public final class DemoService {
         try {
             Path repoDir = Files.createDirectories(work.resolve("repository"));
             serverUser.handOver(repoDir); // archive_command runs as the server's user and writes here
-            List<String> lifeboat = reachableLifeboat(request.lifeboatCommand(), work.path(), serverUser);
+            List<String> lifeboat = ReachableLifeboat.forServer(request.lifeboatCommand(), request.lifeboatJar(), work.path(), serverUser);
             String archiveCommand = RestoreService.archiveCommand(lifeboat, List.of(), repoDir.toString());
 
             try (PortReservation port = FreePort.reserve()) {
@@ -210,32 +209,6 @@ public final class DemoService {
         PgBinaries fetched = embedded.obtain(EmbeddedPgBinaries.DEFAULT_VERSION);
         done("no local PostgreSQL: use embedded binaries from Maven Central", fetched.binDirectory().toString());
         return fetched;
-    }
-
-    /**
-     * archive_command runs as the server's user; a launcher it cannot reach (a checkout in
-     * /root, say) is copied with its jar into the demo's directory.
-     */
-    private static List<String> reachableLifeboat(List<String> command, Path work, ServerUser serverUser) throws IOException {
-        boolean reachable = command.stream().filter(w -> w.startsWith("/")).allMatch(w -> serverUser.blockingDirectory(Path.of(w)).isEmpty());
-        if (reachable) {
-            return command;
-        }
-        Path home = Files.createDirectories(work.resolve("lifeboat"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> copied = new ArrayList<>();
-        for (String word : command) {
-            Path p = Path.of(word);
-            if (word.startsWith("/") && Files.isRegularFile(p) && serverUser.blockingDirectory(p).isPresent()) {
-                Path copy = home.resolve(p.getFileName());
-                Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
-                copied.add(copy.toString());
-            } else {
-                copied.add(word);
-            }
-        }
-        return copied;
     }
 
     private static void waitForArchive(Path repoDir, String segment) {

@@ -25,7 +25,8 @@ public final class DemoCommand extends LifeboatSubcommand {
             out().println("Lifeboat demo: backup, WAL archiving and point-in-time restore on a throwaway cluster");
         }
         int[] number = {0};
-        DemoService.Result result = new DemoService().run(new DemoService.Request(LifeboatInvocation.command(context), keep, step -> {
+        DemoService.Result result = new DemoService().run(new DemoService.Request(LifeboatInvocation.command(context),
+                LifeboatInvocation.jar().orElse(null), keep, step -> {
             if (!json()) {
                 number[0]++;
                 out().printf("%2d. %-70s %5.1f s%n", number[0], step.name(), step.seconds());

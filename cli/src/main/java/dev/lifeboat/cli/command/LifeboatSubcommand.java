@@ -3,6 +3,7 @@ package dev.lifeboat.cli.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.CommonOptions;
+import dev.lifeboat.cli.Failures;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
@@ -44,9 +45,15 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        context.config().check();
-        context.config().checkKeys(spec.root());
-        return execute();
+        try {
+            context.config().check();
+            context.config().checkKeys(spec.root());
+            return execute();
+        } catch (Error e) {
+            // picocli hands only Exceptions to the failure reporter; an Error (a native library that
+            // cannot load, no memory left) would end the JVM with a stack trace and exit 1.
+            throw Failures.asLifeboatException(e);
+        }
     }
 
     /** Does the work; returns the exit status (0 unless the command has a non-error outcome to report). */
