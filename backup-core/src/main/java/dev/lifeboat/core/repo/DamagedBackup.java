@@ -1,0 +1,19 @@
+package dev.lifeboat.core.repo;
+
+/**
+ * A backup that cannot be restored because its manifest cannot be read, or because a backup
+ * it builds on is missing or damaged. Listed so that commands can name it and leave it alone
+ * rather than fail on it.
+ *
+ * @param manifestKey the manifest's key in the repository
+ * @param reason      what is wrong, in a short phrase for users ("truncated", "parent X is damaged")
+ * @param head        the manifest without file lists when it could be read (the chain is what is
+ *                    broken), or null when the manifest itself is unreadable
+ */
+public record DamagedBackup(String id, String manifestKey, String reason, BackupManifest head) {
+
+    /** Whether only the id is known (nothing about its type's chain, LSNs or data). */
+    public boolean manifestUnreadable() {
+        return head == null;
+    }
+}
