@@ -219,7 +219,13 @@ public final class BackupCatalog {
         if (e instanceof LifeboatException l && l.code() != ErrorCode.CORRUPT) {
             return l; // not found, or the store failing: not damage
         }
-        return new ManifestDamagedException(key, store.location(), ManifestDamage.reasonFor(e), e);
+        String reason = ManifestDamage.reasonFor(e);
+        if (reason == null) {
+            // The store failed while the manifest streamed in: that says nothing about the manifest.
+            return new LifeboatException(ErrorCode.STORAGE, "cannot read manifest " + key + " from " + store.location() + ": "
+                    + e.getMessage(), "retry; check the store's reachability and permissions", e);
+        }
+        return new ManifestDamagedException(key, store.location(), reason, e);
     }
 
     /** A manifest that cannot be read; {@link #reason()} is the short phrase users see. */

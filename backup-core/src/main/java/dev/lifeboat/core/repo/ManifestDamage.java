@@ -17,6 +17,7 @@ final class ManifestDamage {
     private ManifestDamage() {
     }
 
+    /** The phrase, or null when the failure is the store's (an I/O error while reading), not the manifest's. */
     static String reasonFor(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
@@ -35,6 +36,6 @@ final class ManifestDamage {
                 return "not a valid manifest";
             }
         }
-        return "unreadable";
+        return null;
     }
 }

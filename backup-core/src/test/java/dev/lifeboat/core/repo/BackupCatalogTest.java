@@ -3,11 +3,16 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.storage.BlobContent;
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.ForwardingBlobStore;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -126,6 +131,40 @@ class BackupCatalogTest {
                 org.assertj.core.groups.Tuple.tuple("20261120-160000I", "parent 20261120-150000I is damaged"),
                 org.assertj.core.groups.Tuple.tuple("20261120-170000I", "parent 20261120-130000F is missing"));
         assertThat(listing.damaged("20261120-160000I").orElseThrow().head().stopLsn()).isEqualTo("0/7000100");
+    }
+
+    /** A connection that breaks while a manifest streams in says nothing about the manifest: no backup is called damaged. */
+    @Test
+    void aStoreFailingMidReadIsAStorageErrorNotDamage() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 5000));
+        BlobStore breaking = new ForwardingBlobStore(store) {
+            @Override
+            public InputStream get(String key) {
+                InputStream whole = super.get(key);
+                if (!key.startsWith(RepositoryLayout.BACKUPS_PREFIX)) {
+                    return whole;
+                }
+                return new FilterInputStream(whole) {
+                    private long read;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (read > 100) {
+                            throw new IOException("Connection reset");
+                        }
+                        int n = super.read(b, off, Math.min(len, 50));
+                        read += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
+        };
+
+        assertThatThrownBy(() -> Repository.open(breaking).backups().listing())
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE);
+                    assertThat(e.getMessage()).contains("cannot read manifest backups/20261120-140000F.manifest").contains("Connection reset");
+                });
     }
 
     private byte[] stored(String key) {
