@@ -71,7 +71,7 @@ public final class CheckService {
         BackupCatalog.Listing listing = repository.backups().listing();
         List<BackupManifest> backups = listing.intact();
         for (DamagedBackup d : listing.damaged()) {
-            problems.add("backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.manifestKey() + ")");
+            problems.add("backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.brokenObject() + ")");
         }
         WalInventory wal = WalInventory.load(repository);
         List<StreamedWal.Streamed> streamed = repository.streamed().list();

@@ -77,7 +77,7 @@ public final class BackupCatalog {
             try {
                 readable.put(id, readHead(id));
             } catch (ManifestDamagedException e) {
-                damaged.put(id, new DamagedBackup(id, RepositoryLayout.manifest(id), e.reason(), null));
+                damaged.put(id, new DamagedBackup(id, RepositoryLayout.manifest(id), e.reason(), null, RepositoryLayout.manifest(id)));
             } catch (LifeboatException e) {
                 if (e.code() != ErrorCode.REPOSITORY || exists(id)) {
                     throw e;
@@ -94,9 +94,11 @@ public final class BackupCatalog {
                 if (parent == null || parent.isBlank() || readable.containsKey(parent)) {
                     continue;
                 }
-                String reason = damaged.containsKey(parent) ? "parent " + parent + " is damaged" : "parent " + parent + " is missing";
+                DamagedBackup broken = damaged.get(parent);
+                String reason = broken != null ? "parent " + parent + " is damaged" : "parent " + parent + " is missing";
                 readable.remove(m.id());
-                damaged.put(m.id(), new DamagedBackup(m.id(), RepositoryLayout.manifest(m.id()), reason, m));
+                damaged.put(m.id(), new DamagedBackup(m.id(), RepositoryLayout.manifest(m.id()), reason, m,
+                        broken != null ? broken.brokenObject() : RepositoryLayout.manifest(parent)));
                 changed = true;
             }
         }
@@ -203,7 +205,7 @@ public final class BackupCatalog {
     private void requireSupported(BackupManifest manifest, String key) {
         if (manifest.format() > BackupManifest.CURRENT_FORMAT) {
             throw new ManifestDamagedException(key, store.location(), "format " + manifest.format()
-                    + " is newer than this Lifeboat understands", null);
+                    + " is newer than this Lifeboat understands", "upgrade Lifeboat to restore it; other backups are not affected", null);
         }
         if (manifest.id() == null || manifest.type() == null || manifest.startLsn() == null || manifest.stopLsn() == null
                 || manifest.stopTime() == null || manifest.startWalFile() == null || manifest.stopWalFile() == null) {
@@ -234,8 +236,11 @@ public final class BackupCatalog {
         private final String reason;
 
         ManifestDamagedException(String key, String location, String reason, Throwable cause) {
-            super(ErrorCode.CORRUPT, "manifest " + key + " in " + location + " is damaged: " + reason,
-                    "run 'lifeboat info' to see which backups are damaged; restore another one with --backup", cause);
+            this(key, location, reason, "run 'lifeboat info' to see which backups are damaged; restore another one with --backup", cause);
+        }
+
+        ManifestDamagedException(String key, String location, String reason, String hint, Throwable cause) {
+            super(ErrorCode.CORRUPT, "manifest " + key + " in " + location + " is damaged: " + reason, hint, cause);
             this.reason = reason;
         }
 

@@ -9,8 +9,10 @@ package dev.lifeboat.core.repo;
  * @param reason      what is wrong, in a short phrase for users ("truncated", "parent X is damaged")
  * @param head        the manifest without file lists when it could be read (the chain is what is
  *                    broken), or null when the manifest itself is unreadable
+ * @param brokenObject the manifest that is actually unreadable or missing: this backup's own, or
+ *                    that of the first broken link of its chain
  */
-public record DamagedBackup(String id, String manifestKey, String reason, BackupManifest head) {
+public record DamagedBackup(String id, String manifestKey, String reason, BackupManifest head, String brokenObject) {
 
     /** Whether only the id is known (nothing about its type's chain, LSNs or data). */
     public boolean manifestUnreadable() {

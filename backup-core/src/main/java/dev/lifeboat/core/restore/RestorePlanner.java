@@ -50,14 +50,14 @@ public final class RestorePlanner {
         if (backupId != null) {
             listing.damaged(backupId).ifPresent(d -> {
                 throw new LifeboatException(ErrorCode.CORRUPT, "backup " + backupId + " cannot be restored: " + d.reason()
-                        + " (manifest " + d.manifestKey() + " in " + repository.location() + ")",
+                        + " (manifest " + d.brokenObject() + " in " + repository.location() + ")",
                         "restore another backup with --backup; 'lifeboat info --repo " + repository.location() + "' lists them");
             });
         }
         if (backups.isEmpty()) {
             if (!listing.damaged().isEmpty()) {
                 throw new LifeboatException(ErrorCode.CORRUPT, "every backup in " + repository.location() + " is damaged (first: "
-                        + listing.damaged().get(0).manifestKey() + ": " + listing.damaged().get(0).reason() + ")",
+                        + listing.damaged().get(0).brokenObject() + ": " + listing.damaged().get(0).reason() + ")",
                         "restore from another copy of the repository; 'lifeboat verify' lists every damaged object");
             }
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + repository.location() + " holds no backup",

@@ -130,7 +130,10 @@ class BackupCatalogTest {
                 org.assertj.core.groups.Tuple.tuple("20261120-150000I", "parent 20261120-140000F is damaged"),
                 org.assertj.core.groups.Tuple.tuple("20261120-160000I", "parent 20261120-150000I is damaged"),
                 org.assertj.core.groups.Tuple.tuple("20261120-170000I", "parent 20261120-130000F is missing"));
-        assertThat(listing.damaged("20261120-160000I").orElseThrow().head().stopLsn()).isEqualTo("0/7000100");
+        DamagedBackup grandchild = listing.damaged("20261120-160000I").orElseThrow();
+        assertThat(grandchild.head().stopLsn()).as("what its own manifest still tells").isEqualTo("0/7000100");
+        assertThat(grandchild.brokenObject()).isEqualTo(RepositoryLayout.manifest("20261120-140000F"));
+        assertThat(listing.damaged("20261120-170000I").orElseThrow().brokenObject()).isEqualTo(RepositoryLayout.manifest("20261120-130000F"));
     }
 
     /** A connection that breaks while a manifest streams in says nothing about the manifest: no backup is called damaged. */
