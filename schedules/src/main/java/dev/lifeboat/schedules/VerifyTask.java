@@ -31,7 +31,7 @@ final class VerifyTask {
                 VerifyResult result = new VerifyService(repository).run(new VerifyRequest(backup, workers, ProgressListener.NONE));
                 String summary = result.backups().size() + " backups, " + result.objects() + " objects, " + result.walFiles() + " WAL files";
                 if (!result.passed()) {
-                    throw new LifeboatException(result.anyCorrupt() ? ErrorCode.CORRUPT : ErrorCode.REPOSITORY,
+                    throw new LifeboatException(result.repositoryDamaged() ? ErrorCode.CORRUPT : ErrorCode.REPOSITORY,
                             "verify found " + result.problems().size() + " problems (" + summary + "): " + result.problems().get(0).detail(),
                             "run 'lifeboat verify' for the full list");
                 }

@@ -5,7 +5,9 @@ import dev.lifeboat.core.pg.ClusterSession;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.pg.ReplicationSlots;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalArchive;
@@ -77,7 +79,11 @@ public final class CheckService {
 
     public CheckReport run(Request request) {
         List<String> problems = new ArrayList<>();
-        List<BackupManifest> backups = repository.backups().list();
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<BackupManifest> backups = listing.intact();
+        for (DamagedBackup d : listing.damaged()) {
+            problems.add("backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.brokenObject() + ")");
+        }
         WalInventory wal = WalInventory.load(repository);
         List<StreamedWal.Streamed> streamed = repository.streamed().list();
         List<CheckReport.TimelineWal> timelines = new ArrayList<>();

@@ -1,7 +1,10 @@
 package dev.lifeboat.core.info;
 
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.DrillCatalog;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
@@ -33,16 +36,20 @@ public final class InfoService {
         RepositoryDescriptor d = repository.descriptor();
         List<RepositoryInfo.Backup> backups = new ArrayList<>();
         Map<String, DrillRecord> verdicts = repository.drills().latestVerdicts();
-        List<BackupManifest> manifests = repository.backups().list();
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<BackupManifest> manifests = listing.intact();
         String lastKnownGood = DrillCatalog.newestKnownGood(manifests, verdicts).map(k -> k.backup().id()).orElse(null);
         for (BackupManifest m : manifests) {
             BackupManifest.Totals t = m.totals();
             DrillRecord drill = verdicts.get(m.id());
-            backups.add(new RepositoryInfo.Backup(m.id(), m.type().jsonName(), m.timeline(), m.startTime(), m.stopTime(),
-                    m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
+            backups.add(new RepositoryInfo.Backup(m.id(), RepositoryInfo.Backup.OK, null, m.type().jsonName(), m.timeline(),
+                    m.startTime(), m.stopTime(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
                     t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(),
                     drill == null ? null : new RepositoryInfo.Drill(drill.id(), drill.verdict().jsonName(), drill.startedAt(),
                             drill.timings() == null ? null : drill.timings().rto(), drill.failure())));
+        }
+        for (DamagedBackup damaged : listing.damaged()) {
+            backups.add(positionByStart(backups, damaged.id()), damaged(damaged));
         }
         WalInventory wal = WalInventory.load(repository);
         List<StreamedWal.Streamed> streamed = repository.streamed().list();
@@ -87,5 +94,29 @@ public final class InfoService {
         }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
                 d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood, jobs);
+    }
+
+    /** What is known of a damaged backup: everything, when only its chain is broken; its id, when its manifest is unreadable. */
+    private static RepositoryInfo.Backup damaged(DamagedBackup d) {
+        BackupManifest m = d.head();
+        if (m == null) {
+            BackupType type = BackupType.ofSuffix(d.id().charAt(d.id().length() - 1));
+            return new RepositoryInfo.Backup(d.id(), RepositoryInfo.Backup.DAMAGED, d.reason(), type == null ? null : type.jsonName(),
+                    null, null, null, null, null, null, null, 0, 0, 0, null);
+        }
+        BackupManifest.Totals t = m.totals();
+        return new RepositoryInfo.Backup(m.id(), RepositoryInfo.Backup.DAMAGED, d.reason(), m.type().jsonName(), m.timeline(),
+                m.startTime(), m.stopTime(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
+                t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(), null);
+    }
+
+    /** Before the first backup with a later id: ids start with the start time, so the list stays in time order. */
+    private static int positionByStart(List<RepositoryInfo.Backup> backups, String id) {
+        for (int i = 0; i < backups.size(); i++) {
+            if (backups.get(i).id().compareTo(id) > 0) {
+                return i;
+            }
+        }
+        return backups.size();
     }
 }

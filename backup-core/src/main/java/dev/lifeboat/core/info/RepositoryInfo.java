@@ -20,10 +20,18 @@ public record RepositoryInfo(
         String lastKnownGood,
         List<Job> jobs) {
 
-    /** @param drill the backup's newest drill, or null when it was never drilled */
-    public record Backup(String id, String type, int timeline, Instant startTime, Instant stopTime, String startLsn,
-                         String stopLsn, String startWalFile, String stopWalFile, long files, long bytes, long storedBytes,
-                         Drill drill) {
+    /**
+     * @param status  OK, or DAMAGED when it cannot be restored (then {@code problem} says why,
+     *                and the fields its manifest would have told are empty when it is unreadable)
+     * @param problem why a damaged backup cannot be restored, or null
+     * @param drill   the backup's newest drill, or null when it was never drilled
+     */
+    public record Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
+                         Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
+                         long bytes, long storedBytes, Drill drill) {
+
+        public static final String OK = "OK";
+        public static final String DAMAGED = "DAMAGED";
     }
 
     /**

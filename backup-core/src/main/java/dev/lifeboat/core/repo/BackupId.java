@@ -21,6 +21,14 @@ public final class BackupId {
         return FORMAT.format(start) + type.suffix();
     }
 
+    /** When the backup started, read from its id (second precision), or null for an id of another shape. */
+    public static Instant startOf(String id) {
+        if (!isValid(id)) {
+            return null;
+        }
+        return FORMAT.parse(id.substring(0, 15), Instant::from);
+    }
+
     public static boolean isValid(String id) {
         return id != null && SHAPE.matcher(id).matches();
     }

@@ -24,6 +24,16 @@ public enum BackupType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The type a backup id's last letter names, or null (what is left to know of a backup whose manifest is unreadable). */
+    public static BackupType ofSuffix(char letter) {
+        for (BackupType type : values()) {
+            if (type.suffix.charAt(0) == letter) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     public static BackupType parse(String text) {
         for (BackupType type : values()) {
             if (type.jsonName().equalsIgnoreCase(text)) {

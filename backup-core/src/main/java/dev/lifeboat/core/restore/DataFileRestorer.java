@@ -6,6 +6,7 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.DataObjectReader;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +61,20 @@ final class DataFileRestorer {
     }
 
     private void restoreObject(String key, List<BackupManifest.File> files, Path pgdata, long total) throws IOException {
+        try {
+            readObject(key, files, pgdata, total);
+        } catch (StorageException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            // The manifest names it, so the repository is damaged: the same answer verify gives.
+            throw new LifeboatException(ErrorCode.CORRUPT, "object " + key + " is missing from " + repository.location()
+                    + " (it holds " + files.size() + (files.size() == 1 ? " file: " + files.get(0).path() : " files") + ")",
+                    "run 'lifeboat verify' to list every damaged object; restore another backup with --backup", e);
+        }
+    }
+
+    private void readObject(String key, List<BackupManifest.File> files, Path pgdata, long total) throws IOException {
         new DataObjectReader(repository).read(key, files, (file, content) -> {
             Path written = pgdata.resolve(file.path());
             try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -3,7 +3,9 @@ package dev.lifeboat.core.restore;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.DrillCatalog;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
@@ -43,8 +45,21 @@ public final class RestorePlanner {
         if (target instanceof LastKnownGood) {
             return planLastKnownGood(backupId, timeline);
         }
-        List<BackupManifest> backups = repository.backups().list();
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<BackupManifest> backups = listing.intact();
+        if (backupId != null) {
+            listing.damaged(backupId).ifPresent(d -> {
+                throw new LifeboatException(ErrorCode.CORRUPT, "backup " + backupId + " cannot be restored: " + d.reason()
+                        + " (manifest " + d.brokenObject() + " in " + repository.location() + ")",
+                        "restore another backup with --backup; 'lifeboat info --repo " + repository.location() + "' lists them");
+            });
+        }
         if (backups.isEmpty()) {
+            if (!listing.damaged().isEmpty()) {
+                throw new LifeboatException(ErrorCode.CORRUPT, "every backup in " + repository.location() + " is damaged (first: "
+                        + listing.damaged().get(0).brokenObject() + ": " + listing.damaged().get(0).reason() + ")",
+                        "restore from another copy of the repository; 'lifeboat verify' lists every damaged object");
+            }
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + repository.location() + " holds no backup",
                     "take one with 'lifeboat backup --repo " + repository.location() + " --pgdata <data directory>'");
         }
@@ -55,6 +70,11 @@ public final class RestorePlanner {
 
         List<BackupManifest> usable = backups.stream().filter(b -> onPath(b, history)).toList();
         List<String> notes = new ArrayList<>();
+        if (backupId == null) {
+            for (DamagedBackup d : listing.damaged()) {
+                notes.add("skipped damaged backup " + d.id() + " (" + d.reason() + ")");
+            }
+        }
         BackupManifest chosen;
         if (backupId != null) {
             chosen = backups.stream().filter(b -> b.id().equals(backupId)).findFirst()

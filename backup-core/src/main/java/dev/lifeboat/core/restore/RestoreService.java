@@ -93,6 +93,7 @@ public final class RestoreService {
         }
         request.progress().step("choosing a backup for " + request.target().describe());
         RestorePlan plan = new RestorePlanner(repository).plan(request.target(), request.backupId(), request.targetTimeline());
+        plan.notes().stream().filter(n -> n.startsWith("skipped damaged backup")).forEach(request.progress()::step);
         if (request.start()) {
             binariesFor(plan.backup());
             requireServerCanRunLifeboat(ServerUser.detect(), request.lifeboatCommand());

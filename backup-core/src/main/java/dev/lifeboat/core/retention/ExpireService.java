@@ -2,7 +2,9 @@ package dev.lifeboat.core.retention;
 
 import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -133,7 +136,11 @@ public final class ExpireService {
      */
     private Set<String> dataReferencedByListedBackups() {
         Set<String> referenced = new HashSet<>();
-        for (BackupManifest head : repository.backups().list()) {
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<BackupManifest> heads = new ArrayList<>(listing.intact());
+        // A damaged backup whose manifest can still be read protects what it names, too.
+        listing.damaged().stream().map(DamagedBackup::head).filter(Objects::nonNull).forEach(heads::add);
+        for (BackupManifest head : heads) {
             if (head.type() == BackupType.FULL) {
                 continue; // a full backup reads only its own objects
             }

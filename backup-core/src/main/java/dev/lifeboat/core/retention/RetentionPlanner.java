@@ -2,7 +2,10 @@ package dev.lifeboat.core.retention;
 
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
+import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
@@ -18,10 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -49,7 +54,8 @@ public final class RetentionPlanner {
     public RetentionPlan plan(RetentionPolicy policy) {
         policy.validated();
         Instant now = clock.instant();
-        List<BackupManifest> backups = repository.backups().list();
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<BackupManifest> backups = listing.intact();
         Map<String, BackupManifest> byId = new HashMap<>();
         backups.forEach(b -> byId.put(b.id(), b));
         Map<String, Set<String>> reasons = new LinkedHashMap<>();
@@ -117,6 +123,7 @@ public final class RetentionPlanner {
                 break;
             }
         }
+        boolean walFloorUnknown = keepWhatDamagedBackupsMayNeed(listing, kept, notes);
 
         List<RetentionPlan.BackupDecision> decisions = new ArrayList<>();
         for (BackupManifest b : backups) {
@@ -127,11 +134,16 @@ public final class RetentionPlanner {
                 notes.add("backup " + b.id() + " builds on " + b.parent() + ", which is not in the repository: it cannot be restored");
             }
         }
+        for (DamagedBackup d : listing.damaged()) {
+            decisions.add(position(decisions, d.id()), damagedDecision(d));
+        }
 
         String walKeptFrom = null;
         List<ArchivedWal> walToRemove = new ArrayList<>();
-        if (!walUnknown && !reasons.isEmpty()) {
-            BackupManifest oldestStart = reasons.keySet().stream().map(byId::get)
+        if (!walUnknown && !walFloorUnknown && !reasons.isEmpty()) {
+            // Damaged backups whose manifest still tells where they start hold the WAL from there.
+            BackupManifest oldestStart = Stream.concat(reasons.keySet().stream().map(byId::get),
+                            listing.damaged().stream().map(DamagedBackup::head).filter(Objects::nonNull))
                     .min(Comparator.comparing((BackupManifest b) -> Lsn.parse(b.startLsn()))).orElseThrow();
             long low = wal.segmentOf(Lsn.parse(oldestStart.startLsn()));
             walKeptFrom = wal.segmentName(oldestStart.timeline(), low);
@@ -140,7 +152,66 @@ public final class RetentionPlanner {
                 walKeptFrom = null;
             }
         }
-        return new RetentionPlan(policy.describe(), now, decisions, walKeptFrom, walToRemove, orphans(byId, now, policy), notes);
+        Set<String> listed = new HashSet<>(byId.keySet());
+        listing.damaged().forEach(d -> listed.add(d.id()));
+        return new RetentionPlan(policy.describe(), now, decisions, walKeptFrom, walToRemove, orphans(listed, now, policy), notes);
+    }
+
+    /**
+     * Expire deletes nothing on the strength of a manifest it could not read. A damaged
+     * backup is never expired, and neither are its data objects (excluded from orphans). One
+     * whose manifest is unreadable may build on any earlier backup and need WAL from its own
+     * unknown start: the newest intact backup that started before it is kept with its chain
+     * (an incr builds on the newest backup, a diff on the newest full, which is in that
+     * chain), which also keeps WAL from that backup's start on, below the damaged one's. When
+     * no intact backup started before it, no WAL can be judged unneeded.
+     *
+     * @return whether WAL must be kept whole
+     */
+    private static boolean keepWhatDamagedBackupsMayNeed(BackupCatalog.Listing listing, Kept kept, List<String> notes) {
+        boolean walWhole = false;
+        for (DamagedBackup d : listing.damaged()) {
+            notes.add("backup " + d.id() + " is damaged (" + d.reason() + "): it was left alone, with its data and the WAL it may need");
+            if (!d.manifestUnreadable()) {
+                continue;
+            }
+            Instant started = BackupId.startOf(d.id());
+            BackupManifest before = null;
+            for (BackupManifest b : listing.intact()) {
+                if (started != null && b.startTime() != null && b.startTime().isBefore(started)
+                        && (before == null || b.startTime().isAfter(before.startTime()))) {
+                    before = b;
+                }
+            }
+            if (before == null) {
+                walWhole = true;
+                notes.add("WAL is kept whole: no readable backup started before damaged backup " + d.id());
+            } else {
+                kept.add(before.id(), "newest backup before damaged " + d.id() + ", which may build on it and need WAL from here");
+            }
+        }
+        return walWhole;
+    }
+
+    private static RetentionPlan.BackupDecision damagedDecision(DamagedBackup d) {
+        BackupManifest m = d.head();
+        String reason = "DAMAGED (" + d.reason() + "): left alone";
+        if (m == null) {
+            BackupType type = BackupType.ofSuffix(d.id().charAt(d.id().length() - 1));
+            return new RetentionPlan.BackupDecision(d.id(), type == null ? "?" : type.jsonName(), null, 0, null, null, true, List.of(reason));
+        }
+        return new RetentionPlan.BackupDecision(m.id(), m.type().jsonName(), m.parent(), m.timeline(), m.stopLsn(), m.stopTime(), true,
+                List.of(reason));
+    }
+
+    /** Before the first decision with a later id, so that the list stays in start order around it. */
+    private static int position(List<RetentionPlan.BackupDecision> decisions, String id) {
+        for (int i = 0; i < decisions.size(); i++) {
+            if (decisions.get(i).id().compareTo(id) > 0) {
+                return i;
+            }
+        }
+        return decisions.size();
     }
 
     /** The backups kept so far with their reasons; adding one adds the chain it builds on. */
@@ -190,13 +261,13 @@ public final class RetentionPlanner {
         return new ArrayList<>(below.values());
     }
 
-    private List<RetentionPlan.Orphan> orphans(Map<String, BackupManifest> byId, Instant now, RetentionPolicy policy) {
+    private List<RetentionPlan.Orphan> orphans(Set<String> listed, Instant now, RetentionPolicy policy) {
         Map<String, long[]> sizes = new TreeMap<>();
         Map<String, Instant> newest = new HashMap<>();
         try (Stream<BlobInfo> data = repository.store().list(RepositoryLayout.DATA_PREFIX)) {
             data.forEach(blob -> {
                 String id = RepositoryLayout.backupIdOfDataObject(blob.key());
-                if (id == null || byId.containsKey(id)) {
+                if (id == null || listed.contains(id)) {
                     return;
                 }
                 long[] s = sizes.computeIfAbsent(id, k -> new long[2]);

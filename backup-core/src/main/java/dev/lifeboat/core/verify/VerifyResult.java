@@ -3,6 +3,7 @@ package dev.lifeboat.core.verify;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lifeboat.core.repo.RepositoryLayout;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,17 @@ public record VerifyResult(String repository, List<Backup> backups, long objects
     @JsonIgnore
     public boolean anyCorrupt() {
         return problems.stream().anyMatch(p -> p.kind() == Kind.CORRUPT);
+    }
+
+    /**
+     * Whether a stored object is corrupt, or an object a manifest names (a data object, a
+     * parent's manifest) is missing: the repository is damaged, and restore answers the same
+     * (exit 9). Missing WAL alone is not: restore refuses that before writing (exit 4).
+     */
+    @JsonIgnore
+    public boolean repositoryDamaged() {
+        return problems.stream().anyMatch(p -> p.kind() == Kind.CORRUPT || p.object().startsWith(RepositoryLayout.DATA_PREFIX)
+                || p.object().startsWith(RepositoryLayout.BACKUPS_PREFIX));
     }
 
     public record Backup(String id, boolean passed, long objects, long files, long bytes, long walFiles, int problems) {

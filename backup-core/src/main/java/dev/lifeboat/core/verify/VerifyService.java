@@ -4,6 +4,7 @@ import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.DataObjectReader;
 import dev.lifeboat.core.repo.Repository;
@@ -88,7 +89,10 @@ public final class VerifyService {
             }
             return List.of(backupId);
         }
-        List<String> ids = repository.backups().list().stream().map(BackupManifest::id).toList();
+        // Damaged backups too: each gets its own problem line, and the others are still read.
+        BackupCatalog.Listing listing = repository.backups().listing();
+        List<String> ids = new ArrayList<>(listing.intact().stream().map(BackupManifest::id).toList());
+        listing.damaged().forEach(d -> ids.add(d.id()));
         if (ids.isEmpty()) {
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + repository.location() + " holds no backup",
                     "take one with 'lifeboat backup --repo " + repository.location() + " --pgdata <data directory>'");

@@ -2,11 +2,20 @@ package dev.lifeboat.core.repo;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.BlobContent;
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.ForwardingBlobStore;
+import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +67,138 @@ class BackupCatalogTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY);
                     assertThat(e.hint()).contains("lifeboat init");
                 });
+    }
+
+    @Test
+    void aTruncatedManifestIsListedAsDamagedAndTheOtherBackupsStillList() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 5000));
+        repository.backups().write(manifest("20261120-150000F", "0/9000100", 5000));
+        String key = RepositoryLayout.manifest("20261120-150000F");
+        byte[] stored = stored(key);
+        replace(key, Arrays.copyOf(stored, stored.length * 3 / 4)); // the head is whole, the file list is cut
+
+        BackupCatalog.Listing listing = repository.backups().listing();
+
+        assertThat(listing.intact()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+        assertThat(listing.damaged()).singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo("20261120-150000F");
+            assertThat(d.manifestKey()).isEqualTo(key);
+            assertThat(d.reason()).isEqualTo("truncated");
+            assertThat(d.manifestUnreadable()).isTrue();
+        });
+        assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+        assertThatThrownBy(() -> repository.backups().read("20261120-150000F"))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                    assertThat(e.getMessage()).isEqualTo("manifest " + key + " in " + store.location() + " is damaged: truncated");
+                });
+    }
+
+    @Test
+    void eachKindOfDamageIsSaidInAShortPhrase() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 3));
+        replace(RepositoryLayout.manifest("20261120-141000F"), "not zstd at all".getBytes(StandardCharsets.UTF_8));
+        replace(RepositoryLayout.manifest("20261120-142000F"), encoded("{\"format\": 1, \"id\": ["));
+        replace(RepositoryLayout.manifest("20261120-143000F"), encoded("[1, 2, 3]"));
+        replace(RepositoryLayout.manifest("20261120-144000F"), encoded("{\"format\": 7, \"id\": \"20261120-144000F\"}"));
+        byte[] flipped = stored(RepositoryLayout.manifest("20261120-140000F"));
+        flipped[flipped.length / 2] ^= 0x55;
+        replace(RepositoryLayout.manifest("20261120-145000F"), flipped);
+
+        assertThat(repository.backups().listing().damaged()).extracting(DamagedBackup::id, DamagedBackup::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("20261120-141000F", "cannot be decompressed"),
+                org.assertj.core.groups.Tuple.tuple("20261120-142000F", "truncated"),
+                org.assertj.core.groups.Tuple.tuple("20261120-143000F", "not a valid manifest"),
+                org.assertj.core.groups.Tuple.tuple("20261120-144000F", "format 7 is newer than this Lifeboat understands"),
+                org.assertj.core.groups.Tuple.tuple("20261120-145000F", "its content does not match its checksum"));
+        assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+    }
+
+    @Test
+    void aBackupBuildingOnADamagedOrMissingBackupIsDamagedToo() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 3));
+        repository.backups().write(child("20261120-150000I", "20261120-140000F", "0/5000100"));
+        repository.backups().write(child("20261120-160000I", "20261120-150000I", "0/7000100"));
+        repository.backups().write(child("20261120-170000I", "20261120-130000F", "0/9000100"));
+        replace(RepositoryLayout.manifest("20261120-140000F"), new byte[]{1, 2, 3});
+
+        BackupCatalog.Listing listing = repository.backups().listing();
+
+        assertThat(listing.intact()).isEmpty();
+        assertThat(listing.damaged()).extracting(DamagedBackup::id, DamagedBackup::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("20261120-140000F", "cannot be decompressed"),
+                org.assertj.core.groups.Tuple.tuple("20261120-150000I", "parent 20261120-140000F is damaged"),
+                org.assertj.core.groups.Tuple.tuple("20261120-160000I", "parent 20261120-150000I is damaged"),
+                org.assertj.core.groups.Tuple.tuple("20261120-170000I", "parent 20261120-130000F is missing"));
+        DamagedBackup grandchild = listing.damaged("20261120-160000I").orElseThrow();
+        assertThat(grandchild.head().stopLsn()).as("what its own manifest still tells").isEqualTo("0/7000100");
+        assertThat(grandchild.brokenObject()).isEqualTo(RepositoryLayout.manifest("20261120-140000F"));
+        assertThat(listing.damaged("20261120-170000I").orElseThrow().brokenObject()).isEqualTo(RepositoryLayout.manifest("20261120-130000F"));
+    }
+
+    /** A connection that breaks while a manifest streams in says nothing about the manifest: no backup is called damaged. */
+    @Test
+    void aStoreFailingMidReadIsAStorageErrorNotDamage() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 5000));
+        BlobStore breaking = new ForwardingBlobStore(store) {
+            @Override
+            public InputStream get(String key) {
+                InputStream whole = super.get(key);
+                if (!key.startsWith(RepositoryLayout.BACKUPS_PREFIX)) {
+                    return whole;
+                }
+                return new FilterInputStream(whole) {
+                    private long read;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (read > 100) {
+                            throw new IOException("Connection reset");
+                        }
+                        int n = super.read(b, off, Math.min(len, 50));
+                        read += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
+        };
+
+        assertThatThrownBy(() -> Repository.open(breaking).backups().listing())
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE);
+                    assertThat(e.getMessage()).contains("cannot read manifest backups/20261120-140000F.manifest").contains("Connection reset");
+                });
+    }
+
+    private byte[] stored(String key) {
+        try (var in = store.get(key)) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void replace(String key, byte[] content) {
+        if (store.stat(key).isPresent()) {
+            store.delete(key);
+        }
+        store.put(key, BlobContent.of(content), PutMode.CREATE_ONLY);
+    }
+
+    private byte[] encoded(String json) {
+        try (var in = repository.codec().encode(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static BackupManifest child(String id, String parent, String stopLsn) {
+        BackupManifest m = manifest(id, stopLsn, 2);
+        return new BackupManifest(m.format(), id, BackupType.INCR, parent, m.systemIdentifier(), m.pgMajor(), m.pgVersion(),
+                m.walSegmentSize(), m.timeline(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(), m.startTime(),
+                m.stopTime(), m.stopNextXid(), m.backupLabel(), m.tablespaceMap(), m.totals(), m.lifeboatVersion(), m.host(),
+                m.links(), m.directories(), m.files());
     }
 
     private static RepositoryDescriptor descriptor(String systemId) {

@@ -60,6 +60,40 @@ class RestorePlannerTest {
                 "000000010000000000000005", "000000010000000000000006", "000000010000000000000007", "000000010000000000000008");
     }
 
+    /** The newest backup's manifest is cut short: latest starts from the one before, and says so. */
+    @Test
+    void aDamagedBackupIsSkippedAndRefusedByName() throws IOException {
+        backup("20261120-140000F", 1, "0/2000028", "0/2000100", 2, T0.plusSeconds(10));
+        backup("20261120-141000F", 1, "0/5000028", "0/5000100", 5, T0.plusSeconds(610));
+        segments(1, 2, 8, T0.plusSeconds(60));
+        damage("20261120-141000F");
+
+        RestorePlan plan = planner().plan(new RecoveryTarget.Latest(), null, null);
+        assertThat(plan.backup().id()).isEqualTo("20261120-140000F");
+        assertThat(plan.notes()).contains("skipped damaged backup 20261120-141000F (not a valid manifest)");
+        assertThatThrownBy(() -> planner().plan(new RecoveryTarget.Latest(), "20261120-141000F", null))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                    assertThat(e.getMessage()).startsWith("backup 20261120-141000F cannot be restored: not a valid manifest "
+                            + "(manifest backups/20261120-141000F.manifest in ");
+                });
+
+        damage("20261120-140000F");
+        assertThatThrownBy(() -> planner().plan(new RecoveryTarget.Latest(), null, null))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                    assertThat(e.getMessage()).startsWith("every backup in ")
+                            .endsWith(" is damaged (first: backups/20261120-140000F.manifest: not a valid manifest)");
+                });
+    }
+
+    private void damage(String id) {
+        String key = dev.lifeboat.core.repo.RepositoryLayout.manifest(id);
+        repository.store().delete(key);
+        repository.store().put(key, dev.lifeboat.storage.BlobContent.of(repository.codec().encodeWhole(new byte[]{'[', ']'}, 2).bytes()),
+                dev.lifeboat.storage.PutMode.CREATE_ONLY);
+    }
+
     @Test
     void aTimeBeforeTheOldestBackupEndedIsRefusedWithTheEarliestPossibleTime() throws IOException {
         backup("20261120-140000F", 1, "0/2000028", "0/2000100", 2, T0.plusSeconds(10));

@@ -285,6 +285,88 @@ class ExpireServiceTest {
         assertEveryListedBackupRestorable();
     }
 
+    /**
+     * Four fulls; the third one's manifest is cut in half. Expire keeping one full must leave
+     * the damaged backup's manifest and data as they were, keep the backup before it (which
+     * it may build on) and all WAL from that backup's start, and still remove the oldest.
+     */
+    @Test
+    void aDamagedBackupIsLeftAloneWithWhatItMayNeed() {
+        r.segments(1, 1, 40, daysAgo(21), Duration.ofHours(12));
+        String f1 = BackupId.of(daysAgo(20), FULL);
+        String f2 = BackupId.of(daysAgo(12), FULL);
+        String f3 = BackupId.of(daysAgo(5), FULL);
+        String f4 = BackupId.of(daysAgo(1), FULL);
+        r.backup(f1, FULL, null, 1, 2, 3, daysAgo(19.9));
+        r.backup(f2, FULL, null, 1, 10, 11, daysAgo(11.9));
+        r.clock.now = daysAgo(4.9); // its data looks like an old orphan's to an expire that took the backup for absent
+        r.backup(f3, FULL, null, 1, 20, 21, daysAgo(4.9));
+        r.clock.now = NOW;
+        r.backup(f4, FULL, null, 1, 30, 31, daysAgo(0.9));
+        r.truncateManifest(f3);
+        var damagedBefore = r.contents("backups/" + f3);
+        damagedBefore.putAll(r.contents("data/" + f3 + "/"));
+        var walFromF2 = walFrom(10);
+
+        ExpireResult result = expire(new RetentionPolicy(1, null, null, Duration.ofHours(1)));
+
+        assertThat(result.removedBackups()).containsExactly(f1);
+        assertThat(ids()).containsExactly(f2, f4);
+        var damagedAfter = r.contents("backups/" + f3);
+        damagedAfter.putAll(r.contents("data/" + f3 + "/"));
+        assertThat(damagedAfter).as("the damaged backup's manifest and data, byte for byte").isEqualTo(damagedBefore).hasSize(3);
+        assertThat(result.walKeptFrom()).isEqualTo(SyntheticRepository.segmentName(1, 10));
+        assertThat(result.walFilesRemoved()).isEqualTo(9);
+        assertThat(walFrom(10)).as("WAL from the kept backup before the damaged one on").isEqualTo(walFromF2).hasSize(31);
+        assertThat(result.orphans()).isEmpty();
+        assertThat(result.backups()).filteredOn(b -> b.id().equals(f3)).singleElement().satisfies(b -> {
+            assertThat(b.keep()).isTrue();
+            assertThat(b.reasons()).singleElement().asString().contains("DAMAGED (truncated)");
+        });
+        assertThat(result.backups()).filteredOn(b -> b.id().equals(f2)).singleElement()
+                .satisfies(b -> assertThat(b.reasons()).anyMatch(reason -> reason.contains("before damaged " + f3)));
+        assertThat(result.notes()).anyMatch(n -> n.contains("backup " + f3 + " is damaged (truncated)") && n.contains("left alone"));
+        assertEveryListedBackupRestorable();
+    }
+
+    /** An incr whose parent's manifest is unreadable is damaged too: its objects and the parent's stay. */
+    @Test
+    void anIncrementalOnADamagedParentIsLeftAloneAndProtectsWhatItReads() {
+        r.segments(1, 1, 30, daysAgo(21), Duration.ofHours(12));
+        String f1 = BackupId.of(daysAgo(20), FULL);
+        String d1 = BackupId.of(daysAgo(10), DIFF);
+        String i1 = BackupId.of(daysAgo(5), INCR);
+        String f2 = BackupId.of(daysAgo(1), FULL);
+        r.backup(f1, FULL, null, 1, 2, 3, daysAgo(19.9));
+        r.backup(d1, DIFF, f1, 1, 10, 11, daysAgo(9.9));
+        r.backup(i1, INCR, d1, 1, 15, 16, daysAgo(4.9));
+        r.backup(f2, FULL, null, 1, 25, 26, daysAgo(0.9));
+        r.truncateManifest(d1);
+        var before = r.contents("");
+        before.keySet().removeIf(k -> !k.startsWith("backups/" + d1) && !k.startsWith("backups/" + i1)
+                && !k.startsWith("data/" + d1) && !k.startsWith("data/" + i1) && !k.startsWith("data/" + f1));
+
+        ExpireResult result = expire(new RetentionPolicy(1, null, null, Duration.ofHours(1)));
+
+        var after = r.contents("");
+        after.keySet().retainAll(before.keySet());
+        assertThat(after).isEqualTo(before);
+        assertThat(result.removedBackups()).isEmpty(); // f1 is the newest backup before the damaged diff
+        assertThat(result.backups()).filteredOn(b -> b.id().equals(i1)).singleElement()
+                .satisfies(b -> assertThat(b.reasons()).singleElement().asString().contains("parent " + d1 + " is damaged"));
+        assertThat(result.walKeptFrom()).isEqualTo(SyntheticRepository.segmentName(1, 2));
+    }
+
+    /** Archived segments numbered {@code first} or above, with their content. */
+    private java.util.Map<String, String> walFrom(long first) {
+        var wal = r.contents("wal/");
+        wal.keySet().removeIf(k -> {
+            String name = k.substring(k.lastIndexOf('/') + 1);
+            return !name.matches("[0-9A-F]{24}.*") || Long.parseLong(name.substring(16, 24), 16) < first;
+        });
+        return wal;
+    }
+
     private ExpireResult expire(RetentionPolicy policy) {
         return new ExpireService(r.repository, KnownGoodBackups.NONE, r.clock).run(new ExpireRequest(policy, false));
     }

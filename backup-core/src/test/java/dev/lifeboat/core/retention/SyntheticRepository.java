@@ -94,6 +94,34 @@ final class SyntheticRepository {
                 new BackupManifest.Totals(files.size(), 20, 20, 2), "test", "host", List.of(), List.of(), files));
     }
 
+    /** Cuts a backup's stored manifest to its first half, as a full disk or a killed copy would leave it. */
+    void truncateManifest(String id) {
+        String key = RepositoryLayout.manifest(id);
+        byte[] whole;
+        try (var in = store.get(key)) {
+            whole = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        store.delete(key);
+        store.put(key, BlobContent.of(java.util.Arrays.copyOf(whole, whole.length / 2)), PutMode.CREATE_ONLY);
+    }
+
+    /** Every object under a prefix with its content, to compare before and after. */
+    java.util.Map<String, String> contents(String prefix) {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        try (var listed = store.list(prefix)) {
+            for (var blob : listed.toList()) {
+                try (var in = store.get(blob.key())) {
+                    all.put(blob.key(), ObjectCodec.sha256(in.readAllBytes()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
     /** Segments first..last on a timeline; segment s has a transaction ending at {@code firstTime + (s-first) * step}. */
     void segments(int timeline, long first, long last, Instant firstTime, Duration step) {
         for (long s = first; s <= last; s++) {

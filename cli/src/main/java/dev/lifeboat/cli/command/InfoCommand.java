@@ -87,13 +87,21 @@ public final class InfoCommand extends LifeboatSubcommand {
         if (info.backups().isEmpty()) {
             out.println("no backups");
         } else {
-            out.printf("%-18s %-4s %3s  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", "BACKUP", "TYPE", "TL", "STARTED", "ENDED",
-                    "START LSN", "STOP LSN", "SIZE", "STORED", "DRILL", "RTO");
+            out.printf("%-18s %-7s %-4s %3s  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", "BACKUP", "STATUS", "TYPE", "TL", "STARTED",
+                    "ENDED", "START LSN", "STOP LSN", "SIZE", "STORED", "DRILL", "RTO");
             for (RepositoryInfo.Backup b : info.backups()) {
                 RepositoryInfo.Drill d = b.drill();
-                out.printf("%-18s %-4s %3d  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", b.id(), b.type(), b.timeline(),
-                        time(b.startTime()), time(b.stopTime()), b.startLsn(), b.stopLsn(), size(b.bytes()), size(b.storedBytes()),
+                boolean known = b.startLsn() != null;
+                out.printf("%-18s %-7s %-4s %3s  %-22s %-22s %-12s %-12s %12s %12s  %-7s %8s%n", b.id(), b.status(),
+                        b.type() == null ? "-" : b.type(), b.timeline() == null ? "-" : b.timeline(),
+                        time(b.startTime()), time(b.stopTime()), known ? b.startLsn() : "-", known ? b.stopLsn() : "-",
+                        known ? size(b.bytes()) : "-", known ? size(b.storedBytes()) : "-",
                         d == null ? "-" : d.verdict(), d == null || d.rto() == null ? "-" : String.format("%.1f s", d.rto().toNanos() / 1e9));
+            }
+            for (RepositoryInfo.Backup b : info.backups()) {
+                if (b.problem() != null) {
+                    out.println("  " + b.id() + " is DAMAGED and cannot be restored: " + b.problem());
+                }
             }
             out.println("last known-good: " + (info.lastKnownGood() == null ? "none (no backup has passed a drill)" : info.lastKnownGood()));
             for (RepositoryInfo.Backup b : info.backups()) {

@@ -22,7 +22,8 @@ import java.util.List;
                 "each data file's size and SHA-256, the parent chain of incremental backups, and the WAL",
                 "from the backup's start to the end of the archive on its timeline (each segment also against its",
                 "name: see wal-push --replace-invalid). Reports every damaged or missing object by name;",
-                "exits 9 when something is corrupt, 4 when something is missing."})
+                "exits 9 when an object is corrupt or a data object or manifest is missing (as restore does),",
+                "4 when only WAL is missing. A damaged backup is reported and the others are still verified."})
 public final class VerifyCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -55,7 +56,7 @@ public final class VerifyCommand extends LifeboatSubcommand {
                 String message = result.problems().size() + " damaged or missing object" + (result.problems().size() == 1 ? "" : "s")
                         + " in " + result.repository() + ", first: " + first.object() + (first.file() == null || first.file().equals(first.object())
                         ? "" : " (" + first.file() + ")");
-                return failed(result.anyCorrupt() ? ErrorCode.CORRUPT : ErrorCode.REPOSITORY, message,
+                return failed(result.repositoryDamaged() ? ErrorCode.CORRUPT : ErrorCode.REPOSITORY, message,
                         "restore from another backup or another copy of the repository; drill the backups you rely on");
             }
         }
