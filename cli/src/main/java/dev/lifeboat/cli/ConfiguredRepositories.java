@@ -25,8 +25,9 @@ import java.util.Set;
  *   - name: eu
  *     uri: s3://acme-pg/prod?region=eu-west-1
  *     required: true          # the default: wal-push succeeds only once a segment is stored here
- *     retention:
- *       full: 4
+ *     retention:             # what 'expire' keeps here, unless its flags say otherwise
+ *       keep-full: 4
+ *       pitr-window: 7d
  *   - name: us
  *     uri: s3://acme-pg-us/prod?region=us-east-2
  *     required: false         # WAL that cannot be stored here at once is queued and copied later
@@ -36,6 +37,8 @@ public final class ConfiguredRepositories {
 
     public static final String KEY = "repositories";
     private static final Set<String> FIELDS = Set.of("name", "uri", "required", "retention");
+    /** The expire options a repository's retention may set, by the same names. */
+    public static final List<String> RETENTION_FIELDS = List.of("keep-full", "keep-within", "pitr-window", "orphan-age");
 
     private ConfiguredRepositories() {
     }
@@ -112,6 +115,13 @@ public final class ConfiguredRepositories {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!RETENTION_FIELDS.contains(e.getKey())) {
+                throw invalid(file, "repository " + name + ": 'retention' has unknown key '" + e.getKey() + "'",
+                        "known keys: " + String.join(", ", RETENTION_FIELDS) + " (the expire options)");
+            }
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw invalid(file, "repository " + name + ": retention '" + e.getKey() + "' must be a number or a duration such as 7d", null);
+            }
             values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
         }
         return values;

@@ -15,16 +15,20 @@ import dev.lifeboat.core.retention.RetentionPlan;
 import dev.lifeboat.core.retention.RetentionPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 @Command(name = "expire", mixinStandardHelpOptions = true,
         description = {"Remove backups and WAL that the retention policy no longer keeps.",
                 "Never removes a backup a kept diff/incr builds on, WAL a kept backup or the point-in-time window needs,",
-                "the newest backup or the newest known-good one. Safe to kill at any point."})
+                "the newest backup or the newest known-good one. Safe to kill at any point.",
+                "Rules not given as flags come from the repository's 'retention' in the configuration file."})
 public final class ExpireCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -47,15 +51,17 @@ public final class ExpireCommand extends LifeboatSubcommand {
     @Option(names = "--dry-run", description = "Print what would be removed; change nothing.")
     boolean dryRun;
 
+    @Spec
+    CommandSpec spec;
+
     public ExpireCommand(CliContext context) {
         super(context);
     }
 
     @Override
     protected int execute() {
-        RetentionPolicy policy = new RetentionPolicy(keepFull, duration(keepWithin, "--keep-within"),
-                duration(pitrWindow, "--pitr-window"), duration(orphanAge, "--orphan-age")).validated();
         try (Repository repository = repo.open()) {
+            RetentionPolicy policy = policy(repo.retention());
             ExpireService service = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), Clock.systemUTC());
             ExpireResult result;
             if (dryRun) {
@@ -75,6 +81,32 @@ public final class ExpireCommand extends LifeboatSubcommand {
             print(result, out -> printText(out, printed));
         }
         return 0;
+    }
+
+    /**
+     * Each rule from its flag (or LIFEBOAT_* variable) when given, else from the repository's
+     * 'retention' in the configuration file, else from the file's 'expire' section.
+     */
+    private RetentionPolicy policy(Map<String, String> configured) {
+        String full = chosen("--keep-full", keepFull == null ? null : keepFull.toString(), configured);
+        Integer count;
+        try {
+            count = full == null ? null : Integer.valueOf(full.strip());
+        } catch (NumberFormatException e) {
+            throw new LifeboatException(ErrorCode.CONFIG, "retention keep-full of the configured repository is '" + full + "', not a number",
+                    "e.g. keep-full: 4");
+        }
+        return new RetentionPolicy(count, duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
+                duration(chosen("--pitr-window", pitrWindow, configured), "--pitr-window"),
+                duration(chosen("--orphan-age", orphanAge, configured), "--orphan-age")).validated();
+    }
+
+    private String chosen(String option, String value, Map<String, String> configured) {
+        String variable = "LIFEBOAT_" + option.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption(option)
+                || (context.env().get(variable) != null && !context.env().get(variable).isEmpty());
+        String fromRepository = configured.get(option.substring(2));
+        return explicit || fromRepository == null ? value : fromRepository;
     }
 
     private static void printText(PrintStream out, ExpireResult r) {

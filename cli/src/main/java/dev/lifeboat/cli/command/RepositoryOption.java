@@ -58,6 +58,12 @@ public final class RepositoryOption {
         return selected.get(0).location();
     }
 
+    /** The retention settings configured for the one repository chosen (empty when none are). */
+    java.util.Map<String, String> retention() {
+        List<RepositoryConfig> selected = selected();
+        return selected.size() == 1 ? selected.get(0).retention() : java.util.Map.of();
+    }
+
     /** The repositories chosen, in the order they are read from. */
     List<RepositoryConfig> selected() {
         List<RepositoryConfig> configured = ConfiguredRepositories.of(context().config());

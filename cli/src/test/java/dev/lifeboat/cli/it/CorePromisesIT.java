@@ -143,7 +143,15 @@ class CorePromisesIT {
         try (PortReservation reservation = FreePort.reserve()) {
             port = reservation.port();
         }
-        Lifeboat.Run restore = source.restore(target, port, "--backup", backupId);
+        Lifeboat.Run restore;
+        try {
+            restore = Lifeboat.run("restore", "--repo", repo.toString(), "--pgdata", target.toString(), "--port", Integer.toString(port),
+                    "--backup", backupId, "--start-timeout", "120");
+        } finally {
+            if (Files.exists(target.resolve("postmaster.pid"))) {
+                source.stopRestored(target); // it should never have started
+            }
+        }
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(9);
         assertThat(restore.stderrLines()).as(restore.toString())
                 .anySatisfy(line -> assertThat(line).startsWith("lifeboat: error: ").contains(key).contains("SHA-256"));
