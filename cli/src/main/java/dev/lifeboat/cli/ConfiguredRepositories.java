@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.retention.DurationText;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StorageException;
 
@@ -122,9 +123,26 @@ public final class ConfiguredRepositories {
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 throw invalid(file, "repository " + name + ": retention '" + e.getKey() + "' must be a number or a duration such as 7d", null);
             }
-            values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            String value = e.getValue().asText().strip();
+            if (!validRetention(e.getKey(), value)) {
+                throw invalid(file, "repository " + name + ": retention " + e.getKey() + " is '" + value + "', not "
+                        + (e.getKey().equals("keep-full") ? "a whole number of at least 1" : "a duration"), "e.g. keep-full: 4, pitr-window: 7d");
+            }
+            values.put(e.getKey(), value);
         }
         return values;
+    }
+
+    private static boolean validRetention(String key, String value) {
+        try {
+            if (key.equals("keep-full")) {
+                return Integer.parseInt(value) >= 1;
+            }
+            DurationText.parse(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String text(JsonNode entry, String field) {

@@ -85,6 +85,21 @@ class RepositoryRetentionTest {
                 .contains("keep-full");
     }
 
+    @Test
+    void aBadRetentionValueIsAConfigurationErrorNamingTheFileAndTheKey() throws IOException {
+        Files.writeString(config, """
+                repositories:
+                  - name: eu
+                    uri: %s
+                    retention: {pitr-window: a week}
+                """.formatted(eu));
+
+        Result result = run(Map.of(), "expire", "--config", config.toString(), "--dry-run");
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
+        assertThat(result.stderr()).contains(config.toString()).contains("repository eu: retention pitr-window is 'a week'");
+    }
+
     private String policy(Map<String, String> env, String... args) throws IOException {
         String[] all = new String[args.length + 5];
         all[0] = "expire";

@@ -89,14 +89,7 @@ public final class ExpireCommand extends LifeboatSubcommand {
      */
     private RetentionPolicy policy(Map<String, String> configured) {
         String full = chosen("--keep-full", keepFull == null ? null : keepFull.toString(), configured);
-        Integer count;
-        try {
-            count = full == null ? null : Integer.valueOf(full.strip());
-        } catch (NumberFormatException e) {
-            throw new LifeboatException(ErrorCode.CONFIG, "retention keep-full of the configured repository is '" + full + "', not a number",
-                    "e.g. keep-full: 4");
-        }
-        return new RetentionPolicy(count, duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
+        return new RetentionPolicy(full == null ? null : Integer.valueOf(full.strip()), duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
                 duration(chosen("--pitr-window", pitrWindow, configured), "--pitr-window"),
                 duration(chosen("--orphan-age", orphanAge, configured), "--orphan-age")).validated();
     }

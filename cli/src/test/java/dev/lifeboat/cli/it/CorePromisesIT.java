@@ -128,15 +128,25 @@ class CorePromisesIT {
     // --- SHA-256 verified on every read, also when the zstd frame itself is sound
 
     @Test
-    void aDataObjectThatIsValidZstdOfOtherContentFailsVerifyAndRestoreAsCorrupt() throws IOException {
-        Path repo = copyOfTheRepository("other-content");
+    void verifyFindsADataObjectThatIsValidZstdOfOtherContent() throws IOException {
+        Path repo = copyOfTheRepository("other-content-verify");
         Path object = largestDataObject(repo);
         String key = repo.relativize(object).toString();
         recompressWithOneByteChanged(object, new ObjectCodec(ObjectCodec.DEFAULT_LEVEL));
 
         Lifeboat.Run verify = Lifeboat.run("verify", "--repo", repo.toString(), "--backup", backupId);
+
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(9);
-        assertThat(verify.stdout() + verify.stderr()).contains(key).contains("SHA-256");
+        assertThat(verify.stdout()).as(verify.toString()).containsPattern("CORRUPT +" + java.util.regex.Pattern.quote(key) + ".*SHA-256");
+        assertThat(verify.stderrLines()).as(verify.toString()).first().asString().startsWith("lifeboat: error: 1 damaged or missing object");
+    }
+
+    @Test
+    void restoreRefusesADataObjectThatIsValidZstdOfOtherContent() throws IOException {
+        Path repo = copyOfTheRepository("other-content-restore");
+        Path object = largestDataObject(repo);
+        String key = repo.relativize(object).toString();
+        recompressWithOneByteChanged(object, new ObjectCodec(ObjectCodec.DEFAULT_LEVEL));
 
         Path target = source.newDirectory("restored");
         int port;
