@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "expire", mixinStandardHelpOptions = true,
@@ -60,8 +61,8 @@ public final class ExpireCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
+        RetentionPolicy policy = policy(repo.retention());
         try (Repository repository = repo.open()) {
-            RetentionPolicy policy = policy(repo.retention());
             ExpireService service = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), Clock.systemUTC());
             ExpireResult result;
             if (dryRun) {
@@ -89,15 +90,15 @@ public final class ExpireCommand extends LifeboatSubcommand {
      */
     private RetentionPolicy policy(Map<String, String> configured) {
         String full = chosen("--keep-full", keepFull == null ? null : keepFull.toString(), configured);
-        return new RetentionPolicy(full == null ? null : Integer.valueOf(full.strip()), duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
+        return new RetentionPolicy(full == null ? null : Integer.valueOf(full.strip()),
+                duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
                 duration(chosen("--pitr-window", pitrWindow, configured), "--pitr-window"),
                 duration(chosen("--orphan-age", orphanAge, configured), "--orphan-age")).validated();
     }
 
     private String chosen(String option, String value, Map<String, String> configured) {
-        String variable = "LIFEBOAT_" + option.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption(option)
-                || (context.env().get(variable) != null && !context.env().get(variable).isEmpty());
+        String variable = context.env().get("LIFEBOAT_" + option.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'));
+        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption(option) || (variable != null && !variable.isEmpty());
         String fromRepository = configured.get(option.substring(2));
         return explicit || fromRepository == null ? value : fromRepository;
     }

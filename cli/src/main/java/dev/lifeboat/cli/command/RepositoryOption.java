@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -59,9 +60,9 @@ public final class RepositoryOption {
     }
 
     /** The retention settings configured for the one repository chosen (empty when none are). */
-    java.util.Map<String, String> retention() {
+    Map<String, String> retention() {
         List<RepositoryConfig> selected = selected();
-        return selected.size() == 1 ? selected.get(0).retention() : java.util.Map.of();
+        return selected.size() == 1 ? selected.get(0).retention() : Map.of();
     }
 
     /** The repositories chosen, in the order they are read from. */
