@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.retention.DurationText;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StorageException;
 
@@ -25,8 +26,9 @@ import java.util.Set;
  *   - name: eu
  *     uri: s3://acme-pg/prod?region=eu-west-1
  *     required: true          # the default: wal-push succeeds only once a segment is stored here
- *     retention:
- *       full: 4
+ *     retention:             # what 'expire' keeps here, unless its flags say otherwise
+ *       keep-full: 4
+ *       pitr-window: 7d
  *   - name: us
  *     uri: s3://acme-pg-us/prod?region=us-east-2
  *     required: false         # WAL that cannot be stored here at once is queued and copied later
@@ -36,6 +38,8 @@ public final class ConfiguredRepositories {
 
     public static final String KEY = "repositories";
     private static final Set<String> FIELDS = Set.of("name", "uri", "required", "retention");
+    /** The expire options a repository's retention may set, by the same names. */
+    public static final List<String> RETENTION_FIELDS = List.of("keep-full", "keep-within", "pitr-window", "orphan-age");
 
     private ConfiguredRepositories() {
     }
@@ -113,9 +117,33 @@ public final class ConfiguredRepositories {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            if (!RETENTION_FIELDS.contains(e.getKey())) {
+                throw invalid(file, "repository " + name + ": 'retention' has unknown key '" + e.getKey() + "'",
+                        "known keys: " + String.join(", ", RETENTION_FIELDS) + " (the expire options)");
+            }
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw invalid(file, "repository " + name + ": retention '" + e.getKey() + "' must be a number or a duration such as 7d", null);
+            }
+            String value = e.getValue().asText().strip();
+            if (!validRetention(e.getKey(), value)) {
+                throw invalid(file, "repository " + name + ": retention " + e.getKey() + " is '" + value + "', not "
+                        + (e.getKey().equals("keep-full") ? "a whole number of at least 1" : "a duration"), "e.g. keep-full: 4, pitr-window: 7d");
+            }
+            values.put(e.getKey(), value);
         }
         return values;
+    }
+
+    private static boolean validRetention(String key, String value) {
+        try {
+            if (key.equals("keep-full")) {
+                return Integer.parseInt(value) >= 1;
+            }
+            DurationText.parse(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String text(JsonNode entry, String field) {

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeveralRepositoriesConfigurationTest {
 
     private static final String TWO = "repositories:\n"
-            + "  - name: eu\n    uri: mem://eu\n    retention:\n      full: 4\n      window: 14d\n"
+            + "  - name: eu\n    uri: mem://eu\n    retention:\n      keep-full: 4\n      pitr-window: 14d\n"
             + "  - name: us\n    uri: mem://us\n    required: false\n";
 
     @TempDir
@@ -48,7 +48,7 @@ class SeveralRepositoriesConfigurationTest {
 
         assertThat(members).extracting(RepositoryConfig::name).containsExactly("eu", "us");
         assertThat(members).extracting(RepositoryConfig::required).containsExactly(true, false);
-        assertThat(members.get(0).retention()).containsEntry("full", "4").containsEntry("window", "14d");
+        assertThat(members.get(0).retention()).containsEntry("keep-full", "4").containsEntry("pitr-window", "14d");
     }
 
     @ParameterizedTest(name = "{1}")

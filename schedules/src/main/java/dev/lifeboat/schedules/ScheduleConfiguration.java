@@ -5,6 +5,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.retention.DurationText;
+import dev.lifeboat.storage.BlobStores;
 import org.quartz.CronExpression;
 
 import java.text.ParseException;
@@ -136,6 +137,12 @@ public final class ScheduleConfiguration {
         if (section != null && section.isObject()) {
             scalars(section, settings, Set.of());
         }
+        if (kind == JobKind.EXPIRE) {
+            JsonNode retention = configuredRetention(root, text(node, "repo").orElse(settings.get("repo")));
+            if (retention != null) {
+                scalars(retention, settings, Set.of());
+            }
+        }
         scalars(node, settings, TIMING_KEYS);
         JobDefinition job = new JobDefinition(name, kind, timing, Map.copyOf(settings));
         if (job.setting("repo").isEmpty()) {
@@ -143,6 +150,33 @@ public final class ScheduleConfiguration {
                     "set 'repo' in the job, or at the top of the configuration file");
         }
         return job;
+    }
+
+    /**
+     * The 'retention' of the entry of the 'repositories' list whose uri is the job's repository,
+     * or null: what expire keeps there unless the job says otherwise.
+     */
+    private static JsonNode configuredRetention(JsonNode root, String repo) {
+        JsonNode list = root.get("repositories");
+        if (repo == null || list == null || !list.isArray()) {
+            return null;
+        }
+        for (JsonNode entry : list) {
+            JsonNode retention = entry.get("retention");
+            Optional<String> uri = text(entry, "uri");
+            if (retention != null && retention.isObject() && uri.isPresent() && sameLocation(uri.get(), repo)) {
+                return retention;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameLocation(String a, String b) {
+        try {
+            return BlobStores.toUri(a).equals(BlobStores.toUri(b));
+        } catch (RuntimeException e) {
+            return a.equals(b);
+        }
     }
 
     private static JobStoreSettings jobStore(JsonNode schedule, String url, Map<String, String> env) {

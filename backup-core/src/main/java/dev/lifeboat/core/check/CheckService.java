@@ -168,6 +168,12 @@ public final class CheckService {
         try (ClusterSession session = ClusterSession.connect(request.connection())) {
             ClusterSession.ArchiverStatus archiver = session.archiverStatus();
             checkIdentityOfFailed(archiver.lastFailedWal(), identitiesChecked, problems);
+            String failingSince = session.archiverFailingSince();
+            if (failingSince != null) {
+                problems.add("the archiver is failing: its last attempt, on " + archiver.lastFailedWal() + " at " + failingSince
+                        + ", failed and nothing was archived since (" + archiver.failedCount() + " failures so far);"
+                        + " check archive_command and the server log");
+            }
             List<CheckReport.Slot> slots = new ArrayList<>();
             for (ReplicationSlots.Slot s : new ReplicationSlots(session).list()) {
                 slots.add(new CheckReport.Slot(s.name(), s.type(), s.active(), s.restartLsn(), s.retainedBytes(), s.walStatus()));

@@ -186,6 +186,21 @@ public final class ClusterSession implements AutoCloseable {
         }
     }
 
+    /**
+     * When the archiver's newest attempt failed (its last failure is more recent than its last
+     * success, or it never succeeded), that failure's time; null when it is not failing. A
+     * failure followed by a success is history: pg_stat_archiver keeps it for ever.
+     */
+    public String archiverFailingSince() {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT last_failed_time::text FROM pg_stat_archiver WHERE last_failed_time IS NOT NULL"
+                        + " AND (last_archived_time IS NULL OR last_failed_time > last_archived_time)")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure("reading pg_stat_archiver", e);
+        }
+    }
+
     public ArchiverStatus archiverStatus() {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time"

@@ -65,6 +65,10 @@ public final class RecoveryConfiguration {
             } else if (!(target instanceof Latest)) {
                 throw new IllegalStateException("unresolved target " + target);
             }
+            if (target instanceof Time || target instanceof LsnTarget || target instanceof Xid) {
+                // PostgreSQL's default, written out so that a source's postgresql.conf cannot turn it off
+                s.put("recovery_target_inclusive", "on");
+            }
             s.put("recovery_target_timeline", plan.timelineLatest() ? "latest" : Integer.toString(plan.targetTimeline()));
             s.put("recovery_target_action", targetAction);
         }

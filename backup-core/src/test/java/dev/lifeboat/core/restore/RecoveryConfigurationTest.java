@@ -2,12 +2,14 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.wal.Lsn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +60,59 @@ class RecoveryConfigurationTest {
         RecoveryConfiguration.write(pgdata, settings, "20261125-130501F", "/repo", true);
         assertThat(pgdata.resolve("standby.signal")).exists();
         assertThat(pgdata.resolve("recovery.signal")).doesNotExist();
+    }
+
+    private static final String RESTORE_COMMAND = "/opt/lifeboat/bin/lifeboat wal-fetch --repo /srv/repo %f %p";
+
+    /** Every target kind: exactly its own recovery_target_* line, inclusive where it matters, the timeline and the action. */
+    @Test
+    void eachTargetKindWritesExactlyItsOwnTargetSettings() {
+        assertTargetSettings(new RecoveryTarget.Time(Instant.parse("2026-11-20T14:03:00.123456Z")), 1, false, "promote",
+                Map.of("recovery_target_time", "2026-11-20 14:03:00.123456+00:00", "recovery_target_inclusive", "on",
+                        "recovery_target_timeline", "1", "recovery_target_action", "promote"));
+        assertTargetSettings(new RecoveryTarget.Xid(7441), 2, false, "pause",
+                Map.of("recovery_target_xid", "7441", "recovery_target_inclusive", "on",
+                        "recovery_target_timeline", "2", "recovery_target_action", "pause"));
+        assertTargetSettings(new RecoveryTarget.LsnTarget(Lsn.parse("0/3000148")), 1, false, "promote",
+                Map.of("recovery_target_lsn", "0/3000148", "recovery_target_inclusive", "on",
+                        "recovery_target_timeline", "1", "recovery_target_action", "promote"));
+        assertTargetSettings(new RecoveryTarget.Name("before-upgrade"), 3, false, "shutdown",
+                Map.of("recovery_target_name", "before-upgrade",
+                        "recovery_target_timeline", "3", "recovery_target_action", "shutdown"));
+        assertTargetSettings(new RecoveryTarget.Immediate(), 1, false, "promote",
+                Map.of("recovery_target", "immediate",
+                        "recovery_target_timeline", "1", "recovery_target_action", "promote"));
+        assertTargetSettings(new RecoveryTarget.Latest(), 1, true, "promote",
+                Map.of("recovery_target_timeline", "latest", "recovery_target_action", "promote"));
+    }
+
+    @Test
+    void aRestoredCopyNeverArchivesIntoItsSourceAndNeverStreamsFromItsPrimary() {
+        RestorePlan plan = new RestorePlan(null, new RecoveryTarget.Latest(), 1, true, null, List.of(), List.of());
+
+        Map<String, String> settings = RecoveryConfiguration.settings(plan, RESTORE_COMMAND, 5433, null, "promote", null, false, Map.of());
+
+        assertThat(settings).containsEntry("restore_command", RESTORE_COMMAND).containsEntry("archive_mode", "off")
+                .containsEntry("primary_conninfo", "").containsEntry("primary_slot_name", "").containsEntry("port", "5433")
+                .doesNotContainKey("archive_command");
+        assertThat(settings.keySet().iterator().next()).as("restore_command comes first").isEqualTo("restore_command");
+    }
+
+    private static void assertTargetSettings(RecoveryTarget target, int timeline, boolean timelineLatest, String action,
+                                             Map<String, String> expectedTargetLines) {
+        RestorePlan plan = new RestorePlan(null, target, timeline, timelineLatest, null, List.of(), List.of());
+
+        Map<String, String> settings = RecoveryConfiguration.settings(plan, RESTORE_COMMAND, 5433, null, action, null, false, Map.of());
+
+        Map<String, String> targetLines = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith("recovery_target")) {
+                targetLines.put(k, v);
+            }
+        });
+        assertThat(targetLines).as("the recovery_target* lines for %s", target.describe())
+                .containsExactlyInAnyOrderEntriesOf(expectedTargetLines);
+        assertThat(settings).as("restore_command for %s", target.describe()).containsEntry("restore_command", RESTORE_COMMAND);
     }
 
     @Test

@@ -18,16 +18,21 @@ import dev.lifeboat.core.retention.RetentionPlan;
 import dev.lifeboat.core.retention.RetentionPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 
 @Command(name = "expire", mixinStandardHelpOptions = true,
         description = {"Remove backups and WAL that the retention policy no longer keeps.",
                 "Never removes a backup a kept diff/incr builds on, WAL a kept backup or the point-in-time window needs,",
-                "the newest backup or the newest known-good one. Safe to kill at any point."})
+                "the newest backup or the newest known-good one. Safe to kill at any point.",
+                "Rules not given as flags come from the repository's 'retention' in the configuration file."})
 public final class ExpireCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -53,14 +58,16 @@ public final class ExpireCommand extends LifeboatSubcommand {
     @Mixin
     LockWaitOption lockWait;
 
+    @Spec
+    CommandSpec spec;
+
     public ExpireCommand(CliContext context) {
         super(context);
     }
 
     @Override
     protected int execute() {
-        RetentionPolicy policy = new RetentionPolicy(keepFull, duration(keepWithin, "--keep-within"),
-                duration(pitrWindow, "--pitr-window"), duration(orphanAge, "--orphan-age")).validated();
+        RetentionPolicy policy = policy(repo.retention());
         Duration wait = lockWait.duration();
         try (Repository repository = repo.open()) {
             ExpireService service = new ExpireService(repository, KnownGoodBackups.provenByDrills(repository), Clock.systemUTC());
@@ -85,6 +92,25 @@ public final class ExpireCommand extends LifeboatSubcommand {
             print(result, out -> printText(out, printed));
         }
         return 0;
+    }
+
+    /**
+     * Each rule from its flag (or LIFEBOAT_* variable) when given, else from the repository's
+     * 'retention' in the configuration file, else from the file's 'expire' section.
+     */
+    private RetentionPolicy policy(Map<String, String> configured) {
+        String full = chosen("--keep-full", keepFull == null ? null : keepFull.toString(), configured);
+        return new RetentionPolicy(full == null ? null : Integer.valueOf(full.strip()),
+                duration(chosen("--keep-within", keepWithin, configured), "--keep-within"),
+                duration(chosen("--pitr-window", pitrWindow, configured), "--pitr-window"),
+                duration(chosen("--orphan-age", orphanAge, configured), "--orphan-age")).validated();
+    }
+
+    private String chosen(String option, String value, Map<String, String> configured) {
+        String variable = context.env().get("LIFEBOAT_" + option.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'));
+        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption(option) || (variable != null && !variable.isEmpty());
+        String fromRepository = configured.get(option.substring(2));
+        return explicit || fromRepository == null ? value : fromRepository;
     }
 
     private static void printText(PrintStream out, ExpireResult r) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -57,6 +58,12 @@ public final class RepositoryOption {
                     "choose one with --repo-name NAME, or give --repo DIR|URI");
         }
         return selected.get(0).location();
+    }
+
+    /** The retention settings configured for the one repository chosen (empty when none are). */
+    Map<String, String> retention() {
+        List<RepositoryConfig> selected = selected();
+        return selected.size() == 1 ? selected.get(0).retention() : Map.of();
     }
 
     /** The repositories chosen, in the order they are read from. */
