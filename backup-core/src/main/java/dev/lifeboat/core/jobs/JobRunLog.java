@@ -12,7 +12,6 @@ import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -385,16 +384,7 @@ public final class JobRunLog {
     }
 
     private Optional<RunClaim> readClaim(String key) {
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.mapper().readValue(in, RunClaim.class));
-        } catch (StorageException e) {
-            if (e.isNotFound()) {
-                return Optional.empty();
-            }
-            throw e;
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Json.readIfPresent(store, key, RunClaim.class);
     }
 
     private void prune(String job) {
@@ -422,17 +412,9 @@ public final class JobRunLog {
         store.put(key, BlobContent.of(json(run)), PutMode.CREATE_ONLY);
     }
 
+    /** A record is advisory: one finished (or pruned) while we listed, or unreadable, is skipped. */
     private Optional<JobRun> read(String key) {
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.mapper().readValue(in, JobRun.class));
-        } catch (StorageException e) {
-            if (e.isNotFound()) {
-                return Optional.empty(); // finished (or pruned) while we listed
-            }
-            throw e;
-        } catch (IOException e) {
-            return Optional.empty(); // a record is advisory: an unreadable one is skipped, never fatal
-        }
+        return Json.readIfPresent(store, key, JobRun.class);
     }
 
     private static byte[] json(Object value) {

@@ -12,7 +12,6 @@ import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -229,16 +228,7 @@ public final class LockTaker {
 
     /** The current content of a lock object, empty when it is gone or unreadable. */
     Optional<LockHolder> read(String key) {
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.mapper().readValue(in, LockHolder.class));
-        } catch (StorageException e) {
-            if (e.isNotFound()) {
-                return Optional.empty();
-            }
-            throw e;
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Json.readIfPresent(store, key, LockHolder.class);
     }
 
     private List<BlobInfo> generations() {

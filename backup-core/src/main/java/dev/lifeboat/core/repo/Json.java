@@ -12,8 +12,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.StorageException;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one JSON mapping used for repository files and for --output json. Unknown fields are
@@ -35,6 +40,24 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * An advisory object (a job record, a run claim, a lock): its value, or empty when it is
+     * gone (removed while the caller listed) or cannot be read as JSON of that type. A store
+     * that fails is still an error.
+     */
+    public static <T> Optional<T> readIfPresent(BlobStore store, String key, Class<T> type) {
+        try (InputStream in = store.get(key)) {
+            return Optional.of(MAPPER.readValue(in, type));
+        } catch (StorageException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -6,8 +6,11 @@ import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.TestClusters;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -133,6 +136,32 @@ public final class ArchivingCluster implements AutoCloseable {
 
     public LocalCluster cluster() {
         return cluster;
+    }
+
+    /**
+     * A copy of the repository as it stands, for a test that damages it. The source may still
+     * be archiving: an upload in flight (.tmp-*) is not part of the repository, and an object
+     * renamed after the listing is skipped; the copy holds what the backups already need.
+     */
+    public Path copyOfTheRepository(String name) {
+        Path copy = newDirectory(name);
+        try (Stream<Path> walk = Files.walk(repository())) {
+            for (Path p : walk.toList()) {
+                Path target = copy.resolve(repository().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().startsWith(".tmp-")) {
+                    try {
+                        Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    } catch (NoSuchFileException renamedMeanwhile) {
+                        // renamed into a newer WAL object after the listing
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
     }
 
     public Path repository() {

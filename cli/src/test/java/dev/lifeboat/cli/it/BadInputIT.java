@@ -2,10 +2,7 @@ package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +11,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,10 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every bad input gets one line naming the problem, a hint, its documented exit code, no
  * stack trace, and leaves the repository exactly as it was.
  */
-class BadInputIT {
-
-    private static ArchivingCluster source;
-    private Map<String, String> before;
+class BadInputIT extends RefusalTests {
 
     @BeforeAll
     static void clusterWithABackup() {
@@ -34,23 +27,6 @@ class BadInputIT {
         assertThat(source.backup().exitCode()).isZero();
         source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
         source.switchAndWaitForArchive();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (source != null) {
-            source.close();
-        }
-    }
-
-    @BeforeEach
-    void snapshot() {
-        before = RepositorySnapshot.of(source.repository());
-    }
-
-    @AfterEach
-    void repositoryUnchanged() {
-        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
     }
 
     @Test

@@ -11,14 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -150,7 +147,7 @@ class DamagedManifestIT {
      */
     @Test
     void expireLeavesTheDamagedBackupAndTheWalItMayNeedAlone() throws IOException {
-        Path repo = copyOfTheRepository("expire");
+        Path repo = source.copyOfTheRepository("expire");
         try (Stream<Path> objects = Files.list(repo.resolve("data").resolve(damaged))) {
             for (Path p : objects.toList()) {
                 Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
@@ -175,7 +172,7 @@ class DamagedManifestIT {
 
     @Test
     void aMissingDataObjectGetsTheSameExitCodeFromRestoreAndVerify() throws IOException {
-        Path repo = copyOfTheRepository("missing-object");
+        Path repo = source.copyOfTheRepository("missing-object");
         Path object;
         try (Stream<Path> objects = Files.list(repo.resolve("data").resolve(intact))) {
             object = objects.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
@@ -228,22 +225,4 @@ class DamagedManifestIT {
         return repo.resolve("backups").resolve(id + ".manifest");
     }
 
-    private static Path copyOfTheRepository(String name) throws IOException {
-        Path copy = source.newDirectory(name);
-        try (Stream<Path> walk = Files.walk(source.repository())) {
-            for (Path p : walk.toList()) {
-                Path target = copy.resolve(source.repository().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().startsWith(".tmp-")) {
-                    try {
-                        Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (NoSuchFileException renamedMeanwhile) {
-                        // an upload of the still archiving source that finished after the listing
-                    }
-                }
-            }
-        }
-        return copy;
-    }
 }

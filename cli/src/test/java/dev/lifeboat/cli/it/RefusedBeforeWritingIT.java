@@ -3,10 +3,7 @@ package dev.lifeboat.cli.it;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ServerUser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,10 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Input that cannot work is refused before anything is written: the documented exit code, one
  * line naming the problem and a hint, the repository unchanged, the destination never made.
  */
-class RefusedBeforeWritingIT {
-
-    private static ArchivingCluster source;
-    private Map<String, String> before;
+class RefusedBeforeWritingIT extends RefusalTests {
 
     @BeforeAll
     static void clusterWithABackupAndARestorePoint() {
@@ -38,23 +32,6 @@ class RefusedBeforeWritingIT {
         source.cluster().execute("SELECT pg_create_restore_point('before_migration')");
         source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
         source.switchAndWaitForArchive();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (source != null) {
-            source.close();
-        }
-    }
-
-    @BeforeEach
-    void snapshot() {
-        before = RepositorySnapshot.of(source.repository());
-    }
-
-    @AfterEach
-    void repositoryUnchanged() {
-        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
     }
 
     @Test

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -53,7 +51,7 @@ class VerifyIT {
 
     @Test
     void everyDamagedAndMissingObjectIsNamed() throws IOException {
-        Path repo = copyOfTheRepository("damaged");
+        Path repo = source.copyOfTheRepository("damaged");
         List<Path> objects = dataObjects(repo);
         String corrupt = flipAByteInTheMiddle(objects.get(0));
         Path missing = objects.get(objects.size() - 1);
@@ -85,7 +83,7 @@ class VerifyIT {
 
     @Test
     void aMissingWalSegmentIsMissingNotCorrupt() throws IOException {
-        Path repo = copyOfTheRepository("no-wal");
+        Path repo = source.copyOfTheRepository("no-wal");
         Path segment = walSegment(repo);
         Files.delete(segment);
         String name = segment.getFileName().toString().substring(0, 24);
@@ -100,7 +98,7 @@ class VerifyIT {
     void aTruncatedWalObjectAfterTheNewestBackupIsNamed() throws IOException {
         source.cluster().execute("INSERT INTO big SELECT g, 'after the backup' FROM generate_series(1, 1000) g");
         String after = source.switchAndWaitForArchive();
-        Path repo = copyOfTheRepository("truncated-after");
+        Path repo = source.copyOfTheRepository("truncated-after");
         Path object = walObject(repo, after);
         try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
             file.setLength(file.length() / 2);
@@ -118,25 +116,6 @@ class VerifyIT {
         assertThat(verify.stderrLines()).first().asString().contains(relative(repo, object.toString()));
     }
 
-    private static Path copyOfTheRepository(String name) throws IOException {
-        Path copy = source.newDirectory(name);
-        try (Stream<Path> walk = Files.walk(source.repository())) {
-            for (Path p : walk.toList()) {
-                Path target = copy.resolve(source.repository().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().startsWith(".tmp-")) {
-                    // the source still archives: an upload in flight is not part of the repository
-                    try {
-                        Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (NoSuchFileException renamedMeanwhile) {
-                        // renamed into a newer WAL object after the listing; the test needs only what the backup needs
-                    }
-                }
-            }
-        }
-        return copy;
-    }
 
     /** The backup's data objects, largest first. */
     private static List<Path> dataObjects(Path repo) throws IOException {
