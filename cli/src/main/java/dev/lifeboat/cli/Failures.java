@@ -25,10 +25,17 @@ public final class Failures {
             case NOT_FOUND -> "check the repository location (--repo)";
             case ALREADY_EXISTS -> "something else wrote this object; run 'lifeboat verify'";
             case TRANSIENT -> "the store did not answer in time or failed temporarily; retry, and check the network or disk";
-            case PERMANENT -> "check the repository location (--repo), its permissions and credentials";
+            case PERMANENT -> isFull(e) ? "the repository's disk or quota is full: free space there, or run 'lifeboat expire' to"
+                    + " remove what retention no longer keeps, then run the command again"
+                    : "check the repository location (--repo), its permissions and credentials";
         };
         String where = e.getMessage() != null && e.getMessage().contains(e.location()) ? "" : " (" + e.location() + ")";
         return new LifeboatException(ErrorCode.STORAGE, "storage error" + where + ": " + e.getMessage(), hint, e);
+    }
+
+    private static boolean isFull(StorageException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.contains("no space left on device") || message.contains("disk quota exceeded");
     }
 
     static void print(CliContext context, LifeboatException failure, OutputFormat output, Throwable debugTrace) {
