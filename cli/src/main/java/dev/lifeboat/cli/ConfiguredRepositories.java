@@ -153,6 +153,6 @@ public final class ConfiguredRepositories {
 
     private static LifeboatException invalid(String file, String problem, String hint) {
         return new LifeboatException(ErrorCode.CONFIG, "configuration file " + file + ": " + problem,
-                hint == null ? "see 'Several repositories' in the README" : hint);
+                hint == null ? "see 'Several repositories' in docs/operations.md" : hint);
     }
 }

@@ -82,7 +82,7 @@ public final class RepositoryOption {
         if (configured.isEmpty()) {
             if (named) {
                 throw new LifeboatException(ErrorCode.USAGE, "--repo-name needs a 'repositories' list in the configuration file",
-                        "configure the repositories (see the README), or give --repo DIR|URI");
+                        "configure the repositories (see docs/operations.md), or give --repo DIR|URI");
             }
             LifeboatSubcommand.required(null, "--repo",
                     "pass --repo DIR, set LIFEBOAT_REPO, or put 'repo: DIR' in the configuration file");
