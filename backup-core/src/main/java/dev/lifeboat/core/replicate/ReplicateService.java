@@ -5,7 +5,9 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositoryLayout;
@@ -157,7 +159,15 @@ public final class ReplicateService {
     private int[] copyBackups(Repository to, Copier copier, ProgressListener progress) {
         int copied = 0;
         int present = 0;
-        for (BackupManifest head : source.backups().list()) {
+        BackupCatalog.Listing listing = source.backups().listing();
+        for (DamagedBackup damaged : listing.damaged()) {
+            if (!to.backups().exists(damaged.id())) {
+                // Said, not skipped in silence: the operator must learn that this region lacks it.
+                copier.problem(damaged.id(), ErrorCode.CORRUPT, "backup " + damaged.id() + " is damaged in " + source.location()
+                        + " (" + damaged.reason() + ") and was not copied");
+            }
+        }
+        for (BackupManifest head : listing.intact()) {
             if (to.backups().exists(head.id())) {
                 present++;
                 continue;

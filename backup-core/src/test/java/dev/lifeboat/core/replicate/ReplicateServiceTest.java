@@ -105,6 +105,29 @@ class ReplicateServiceTest {
     }
 
     @Test
+    void aBackupDamagedInTheSourceIsNamedAsNotCopiedAndTheRestIsCopied() throws IOException {
+        String damaged = "20261121-140000F";
+        writeBackup(source, damaged, "000000010000000000000004", "000000010000000000000005");
+        byte[] manifest;
+        try (InputStream in = a.get(RepositoryLayout.manifest(damaged))) {
+            manifest = in.readAllBytes();
+        }
+        a.delete(RepositoryLayout.manifest(damaged));
+        a.put(RepositoryLayout.manifest(damaged), BlobContent.of(Arrays.copyOf(manifest, manifest.length / 2)), PutMode.CREATE_ONLY);
+
+        ReplicateResult result = replicate();
+
+        assertThat(result.backupsCopied()).isEqualTo(1);
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.what()).isEqualTo(damaged);
+            assertThat(p.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(p.message()).isEqualTo("backup " + damaged + " is damaged in mem://eu (truncated) and was not copied");
+        });
+        assertThat(b.stat(RepositoryLayout.manifest(damaged))).isEmpty();
+        assertThat(Repository.open(b).backups().read(BACKUP).files()).hasSize(3);
+    }
+
+    @Test
     void aCorruptSourceObjectIsNeverCopiedAndItsBackupNotListed() throws IOException {
         String object = RepositoryLayout.dataObject(BACKUP, 1);
         byte[] bytes;
