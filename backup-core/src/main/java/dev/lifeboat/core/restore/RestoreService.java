@@ -14,6 +14,7 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -117,17 +118,15 @@ public final class RestoreService {
     public FilesWritten writeFiles(RestorePlan plan, RestoreRequest request) {
         ProgressListener progress = request.progress();
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
-        boolean created = requireEmptyDestination(pgdata);
+        requireEmptyDestination(pgdata);
         BackupManifest manifest = repository.backups().read(plan.backup().id());
+        boolean created = claimDestination(pgdata, manifest.id());
         progress.step("restoring backup " + manifest.id() + " (" + manifest.totals().files() + " files, "
                 + String.format("%.1f MB", manifest.totals().bytes() / 1e6) + ") into " + pgdata);
         long filesStarted = System.nanoTime();
         long bytes;
         List<String> notes = new ArrayList<>(plan.notes());
         try {
-            Files.createDirectories(pgdata);
-            Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
-            IncompleteRestoreMarker.place(pgdata, manifest.id());
             bytes = new DataFileRestorer(repository, request.jobs(), progress).restore(manifest, pgdata);
             Files.writeString(pgdata.resolve("backup_label"), manifest.backupLabel());
             if (manifest.links() != null && !manifest.links().isEmpty()) {
@@ -277,10 +276,49 @@ public final class RestoreService {
         }
     }
 
-    /** True when the directory did not exist (so a failed restore removes it again). */
-    private static boolean requireEmptyDestination(Path pgdata) {
+    /**
+     * Makes the checked destination this restore's before anything is written into it: the
+     * directory is created, or the incomplete-restore marker placed, atomically. Of two
+     * restores into one directory one goes on and the other is refused without removing
+     * anything. True when this restore created the directory (so a failure removes it again).
+     */
+    private static boolean claimDestination(Path pgdata, String backupId) {
+        boolean created = false;
+        try {
+            if (pgdata.getParent() != null) {
+                Files.createDirectories(pgdata.getParent());
+            }
+            try {
+                Files.createDirectory(pgdata);
+                created = true;
+                Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
+            } catch (FileAlreadyExistsException existing) {
+                // checked empty a moment ago: the marker below decides whose it is
+            }
+            if (!IncompleteRestoreMarker.place(pgdata, backupId)) {
+                throw new LifeboatException(ErrorCode.DESTINATION, "another restore is writing into " + pgdata
+                        + " (or one was interrupted there)", "restore into another directory, or wait for the other restore");
+            }
+            try (Stream<Path> entries = Files.list(pgdata)) {
+                if (entries.anyMatch(p -> !p.getFileName().toString().equals(IncompleteRestoreMarker.FILE_NAME))) {
+                    IncompleteRestoreMarker.remove(pgdata);
+                    throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is not empty",
+                            "restore into a new or empty directory; Lifeboat never overwrites a data directory");
+                }
+            }
+            return created;
+        } catch (IOException e) {
+            if (created) {
+                removeQuietly(pgdata, true); // only what this restore made: the directory may be another's
+            }
+            throw new LifeboatException(ErrorCode.DESTINATION, "cannot write " + pgdata + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Refuses a destination that is a file, not empty, or left by an interrupted restore; a missing one is fine. */
+    private static void requireEmptyDestination(Path pgdata) {
         if (!Files.exists(pgdata)) {
-            return true;
+            return;
         }
         if (!Files.isDirectory(pgdata)) {
             throw new LifeboatException(ErrorCode.DESTINATION, "restore destination " + pgdata + " is a file, not a directory",
@@ -296,7 +334,6 @@ public final class RestoreService {
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot read restore destination " + pgdata + ": " + e.getMessage(),
                     null, e);
         }
-        return false;
     }
 
     private static void requirePortFree(int port) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,5 +29,12 @@ class IncompleteRestoreMarkerTest {
         });
         IncompleteRestoreMarker.remove(pgdata);
         assertThatCode(() -> IncompleteRestoreMarker.refuseIfPresent(pgdata)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void ofTwoRestoresIntoOneDirectoryOnlyOnePlacesTheMarker() throws IOException {
+        assertThat(IncompleteRestoreMarker.place(pgdata, "20261120-140000F")).isTrue();
+        assertThat(IncompleteRestoreMarker.place(pgdata, "20261121-140000F")).isFalse();
+        assertThat(Files.readString(pgdata.resolve(IncompleteRestoreMarker.FILE_NAME))).contains("20261120-140000F");
     }
 }

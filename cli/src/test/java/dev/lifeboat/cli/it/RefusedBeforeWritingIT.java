@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.lifeboat.cli.it.BadInputIT.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,24 @@ class RefusedBeforeWritingIT extends RefusalTests {
         Path pgdata = source.newDirectory("restored");
         assertFailure(restore(pgdata, "--prefetch", "0", "--target-name", "no_such_point"), 6, "no restore point named", "before_migration");
         assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void ofTwoRestoresIntoOneDirectoryAtOnceOneWinsAndTheOtherRemovesNothing() throws Exception {
+        Path pgdata = source.newDirectory("raced");
+        int[] ports = {freePort(), freePort()};
+        List<CompletableFuture<Lifeboat.Run>> started = List.of(
+                CompletableFuture.supplyAsync(() -> source.restore(pgdata, ports[0])),
+                CompletableFuture.supplyAsync(() -> source.restore(pgdata, ports[1])));
+        List<Lifeboat.Run> runs = List.of(started.get(0).get(), started.get(1).get());
+
+        assertThat(runs).as(runs.toString()).extracting(Lifeboat.Run::exitCode).containsExactlyInAnyOrder(0, 7);
+        int winner = runs.get(0).exitCode() == 0 ? 0 : 1;
+        Lifeboat.Run refused = runs.get(1 - winner);
+        assertThat(refused.stderrLines().get(0)).startsWith("lifeboat: error: ").contains(pgdata.toString());
+        assertThat(refused.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(ArchivingCluster.query(ports[winner], "SELECT count(*) FROM t"))
+                .as("the winner's instance, its files untouched by the refused restore").isEqualTo("200");
     }
 
     @Test
