@@ -80,7 +80,9 @@ public final class BlobStores {
             try {
                 return new URI(location);
             } catch (URISyntaxException e) {
-                throw new InvalidStoreLocationException(location, "not a valid URI: " + e.getMessage(), e);
+                // URISyntaxException's text names parser internals ("Expected authority at index 5"): say what a location looks like.
+                throw new InvalidStoreLocationException(location, "not a valid URI (" + e.getReason().toLowerCase(Locale.ROOT)
+                        + "): write a directory path, or SCHEME://BUCKET[/PREFIX][?OPTIONS] such as s3://backups/prod?region=eu-west-1", e);
             }
         }
         return Path.of(location).toAbsolutePath().normalize().toUri();

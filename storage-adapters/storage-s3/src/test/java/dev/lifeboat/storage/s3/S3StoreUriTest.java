@@ -135,6 +135,8 @@ class S3StoreUriTest {
     void aUriThatIsNoUriIsAnInvalidLocation() {
         assertThatThrownBy(() -> dev.lifeboat.storage.BlobStores.toUri("s3://"))
                 .isInstanceOf(dev.lifeboat.storage.InvalidStoreLocationException.class)
-                .hasMessageContaining("not a valid URI");
+                .hasMessageContaining("not a valid URI")
+                .hasMessageContaining("s3://backups/prod?region=")
+                .hasMessageNotContaining("index");
     }
 }
