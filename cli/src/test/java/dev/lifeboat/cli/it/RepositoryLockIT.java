@@ -309,7 +309,9 @@ class RepositoryLockIT {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> LOCKS + p.getFileName()).sorted().toList();
+            // A .tmp-* file is a put under way (or one a SIGKILL cut short): the store never lists it as an object.
+            return files.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".tmp-"))
+                    .map(name -> LOCKS + name).sorted().toList();
         } catch (IOException e) {
             return List.of(); // removed while listed
         }
