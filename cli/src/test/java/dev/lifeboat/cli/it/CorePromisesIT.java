@@ -14,11 +14,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +128,7 @@ class CorePromisesIT {
 
     @Test
     void verifyFindsADataObjectThatIsValidZstdOfOtherContent() throws IOException {
-        Path repo = copyOfTheRepository("other-content-verify");
+        Path repo = source.copyOfTheRepository("other-content-verify");
         Path object = largestDataObject(repo);
         String key = repo.relativize(object).toString();
         recompressWithOneByteChanged(object, new ObjectCodec(ObjectCodec.DEFAULT_LEVEL));
@@ -143,7 +142,7 @@ class CorePromisesIT {
 
     @Test
     void restoreRefusesADataObjectThatIsValidZstdOfOtherContent() throws IOException {
-        Path repo = copyOfTheRepository("other-content-restore");
+        Path repo = source.copyOfTheRepository("other-content-restore");
         Path object = largestDataObject(repo);
         String key = repo.relativize(object).toString();
         recompressWithOneByteChanged(object, new ObjectCodec(ObjectCodec.DEFAULT_LEVEL));
@@ -170,7 +169,7 @@ class CorePromisesIT {
 
     @Test
     void aWalObjectThatIsValidZstdOfOtherContentIsNotDelivered() throws IOException {
-        Path repo = copyOfTheRepository("other-wal");
+        Path repo = source.copyOfTheRepository("other-wal");
         Path object = newestWalSegment(repo);
         String name = object.getFileName().toString().substring(0, 24);
         recompressWithOneByteChanged(object, ObjectCodec.forWal(ObjectCodec.DEFAULT_LEVEL));
@@ -187,7 +186,7 @@ class CorePromisesIT {
 
     @Test
     void aRepositoryDirectoryThePostgresUserCannotReadStopsRecovery() throws IOException {
-        Path repo = copyOfTheRepository("unreadable");
+        Path repo = source.copyOfTheRepository("unreadable");
         TestClusters.serverUser().handOver(repo);
         String segment = newestWalSegment(repo).getFileName().toString().substring(0, 24);
         Path destination = Files.createDirectories(source.newDirectory("fetch-unreadable")).resolve(segment);
@@ -205,7 +204,7 @@ class CorePromisesIT {
 
     @Test
     void aRepositoryDirectoryThatVanishedAfterInitStopsRecovery() throws IOException {
-        Path repo = copyOfTheRepository("vanished");
+        Path repo = source.copyOfTheRepository("vanished");
         String segment = newestWalSegment(repo).getFileName().toString().substring(0, 24);
         Files.move(repo, repo.resolveSibling(repo.getFileName() + "-unmounted"));
         Path destination = Files.createDirectories(source.newDirectory("fetch-vanished")).resolve(segment);
@@ -218,7 +217,7 @@ class CorePromisesIT {
 
     @Test
     void aRepositoryDirectoryReplacedByAFileStopsRecovery() throws IOException {
-        Path repo = copyOfTheRepository("replaced");
+        Path repo = source.copyOfTheRepository("replaced");
         String segment = newestWalSegment(repo).getFileName().toString().substring(0, 24);
         Files.move(repo, repo.resolveSibling(repo.getFileName() + "-unmounted"));
         Files.writeString(repo, "not a repository\n");
@@ -264,27 +263,9 @@ class CorePromisesIT {
         assertThat(plain.length).isGreaterThan(1 << 20);
         plain[plain.length / 2] ^= 0x55;
         ObjectCodec.Encoded encoded = codec.encodeWhole(plain, plain.length);
-        Files.write(object, java.util.Arrays.copyOf(encoded.bytes(), encoded.length()));
+        Files.write(object, Arrays.copyOf(encoded.bytes(), encoded.length()));
     }
 
-    private static Path copyOfTheRepository(String name) throws IOException {
-        Path copy = source.newDirectory(name);
-        try (Stream<Path> walk = Files.walk(source.repository())) {
-            for (Path p : walk.toList()) {
-                Path target = copy.resolve(source.repository().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().startsWith(".tmp-")) {
-                    try {
-                        Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (NoSuchFileException renamedMeanwhile) {
-                        // the source still archives; the test needs only what the backup needs
-                    }
-                }
-            }
-        }
-        return copy;
-    }
 
     /** The backup's largest data object: the table's heap file alone in one zstd frame. */
     private static Path largestDataObject(Path repo) throws IOException {
