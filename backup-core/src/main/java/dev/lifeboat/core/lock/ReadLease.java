@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * A restore or drill saying "I am reading this backup": while it lives, expire keeps the
+ * A restore, drill or verify saying "I am reading this backup": while it lives, expire keeps the
  * backup, the chain it builds on and the WAL from its start (see {@link ReadLeases}). It
  * excludes nobody: backups and other readers go on, which is why readers do not take the
  * repository lock (a drill of a big database takes hours).

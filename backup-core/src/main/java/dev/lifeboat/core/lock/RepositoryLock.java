@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     the source, so backups keep running there.</li>
  * </ul>
  * wal-push and wal-fetch never take it: archiving must not stop for a backup. Read-only
- * commands (info, verify, restore, drill) do not either; restore and drill protect the backup
+ * commands (info, verify, restore, drill) do not either; verify, restore and drill protect the backup
  * they read from expire with a {@link ReadLease} instead, which blocks nothing.
  */
 public final class RepositoryLock implements AutoCloseable {

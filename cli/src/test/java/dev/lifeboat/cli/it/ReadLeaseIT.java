@@ -4,7 +4,10 @@ import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The nightly expire meets a restore during an incident: the operator restores the older of
  * two full backups while `expire --keep-full 1` runs. The restore holds a read lease, so
  * expire keeps that backup (and says who reads it), and the restore comes back with the
- * backup's rows. Once the restore is done, the next expire removes the backup.
+ * backup's rows. Once the restore is done, the next expire removes the backup. The same for
+ * the nightly drill: it proves the backup instead of recording a failure for one merely expired.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadLeaseIT {
 
     private static final String READERS = "locks/readers/";
@@ -52,14 +57,42 @@ class ReadLeaseIT {
     }
 
     @Test
+    @Order(1)
+    void anExpireDuringADrillKeepsTheBackupBeingDrilledAndTheDrillPasses() throws Exception {
+        Path log = source.scratch().resolve("drill.log");
+        ProcessBuilder builder = new ProcessBuilder(Lifeboat.launcher().toString(), "drill", "--repo", source.repository().toString(),
+                "--backup", older, "--target", "immediate", "--start-timeout", "120", "--max-rate", throttle() + "")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("LIFEBOAT_CONFIG");
+        Process drill = builder.start();
+        try {
+            assertThat(awaitLease()).startsWith(READERS + older + ".");
+
+            Lifeboat.Run expire = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1");
+
+            assertThat(expire.exitCode()).as(expire.toString()).isZero();
+            assertThat(expire.stdout()).containsPattern("keep +" + older + " +full +being read by drill, pid " + drill.pid() + " on host ");
+            assertThat(drill.isAlive()).as("the drill was still reading when expire ended").isTrue();
+            assertThat(drill.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(drill.exitValue()).as(Files.readString(log)).isZero();
+            assertThat(Files.readString(log)).contains("passed");
+        } finally {
+            drill.destroyForcibly();
+            drill.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(backupIds()).containsExactly(older, newer);
+        assertThat(readers()).as("the drill released its lease").isEmpty();
+    }
+
+    @Test
+    @Order(2)
     void anExpireDuringARestoreKeepsTheBackupBeingRestoredAndTheNextExpireRemovesIt() throws Exception {
         Path pgdata = source.newDirectory("restored");
         int port;
         try (PortReservation reservation = FreePort.reserve()) {
             port = reservation.port();
         }
-        // Throttled so that the restore still reads the backup's data objects while expire runs.
-        long rate = Math.max(64 * 1024, bytesUnder(source.repository().resolve("data").resolve(older)) / 20);
+        long rate = throttle();
         Path log = source.scratch().resolve("restore.log");
         ProcessBuilder builder = new ProcessBuilder(Lifeboat.launcher().toString(), "restore", "--repo", source.repository().toString(),
                 "--backup", older, "--target", "immediate", "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
@@ -95,6 +128,11 @@ class ReadLeaseIT {
         assertThat(expire.exitCode()).as(expire.toString()).isZero();
         assertThat(backupIds()).containsExactly(newer);
         assertThat(source.repository().resolve("data").resolve(older)).doesNotExist();
+    }
+
+    /** Slow enough that the reader still reads the backup's data objects (some 20 s) while expire runs. */
+    private static long throttle() throws IOException {
+        return Math.max(64 * 1024, bytesUnder(source.repository().resolve("data").resolve(older)) / 20);
     }
 
     private static String awaitLease() throws InterruptedException {
