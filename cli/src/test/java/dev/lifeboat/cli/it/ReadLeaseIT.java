@@ -57,42 +57,47 @@ class ReadLeaseIT {
     }
 
     @Test
-    @Order(1)
+    @Order(2)
     void anExpireDuringADrillKeepsTheBackupBeingDrilledAndTheDrillPasses() throws Exception {
+        // After the restore story, one full backup is left: take a newer one, and drill the older.
+        Lifeboat.Run another = source.backup();
+        assertThat(another.exitCode()).as(another.toString()).isZero();
+        String drilled = newer;
+        assertThat(backupIds()).containsExactly(drilled, another.stdout().strip());
         Path log = source.scratch().resolve("drill.log");
         ProcessBuilder builder = new ProcessBuilder(Lifeboat.launcher().toString(), "drill", "--repo", source.repository().toString(),
-                "--backup", older, "--target", "immediate", "--start-timeout", "120", "--max-rate", throttle() + "")
+                "--backup", drilled, "--target", "immediate", "--start-timeout", "120", "--max-rate", throttle(drilled) + "")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("LIFEBOAT_CONFIG");
         Process drill = builder.start();
         try {
-            assertThat(awaitLease()).startsWith(READERS + older + ".");
+            assertThat(awaitLease()).startsWith(READERS + drilled + ".");
 
             Lifeboat.Run expire = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1");
 
             assertThat(expire.exitCode()).as(expire.toString()).isZero();
-            assertThat(expire.stdout()).containsPattern("keep +" + older + " +full +being read by drill, pid " + drill.pid() + " on host ");
+            assertThat(expire.stdout()).containsPattern("keep +" + drilled + " +full +being read by drill, pid " + drill.pid() + " on host ");
             assertThat(drill.isAlive()).as("the drill was still reading when expire ended").isTrue();
             assertThat(drill.waitFor(5, TimeUnit.MINUTES)).isTrue();
             assertThat(drill.exitValue()).as(Files.readString(log)).isZero();
-            assertThat(Files.readString(log)).contains("passed");
+            assertThat(Files.readString(log)).contains("of backup " + drilled + ": PASSED").contains("25,000 rows in 1 tables");
         } finally {
             drill.destroyForcibly();
             drill.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(backupIds()).containsExactly(older, newer);
+        assertThat(backupIds()).containsExactly(drilled, another.stdout().strip());
         assertThat(readers()).as("the drill released its lease").isEmpty();
     }
 
     @Test
-    @Order(2)
+    @Order(1)
     void anExpireDuringARestoreKeepsTheBackupBeingRestoredAndTheNextExpireRemovesIt() throws Exception {
         Path pgdata = source.newDirectory("restored");
         int port;
         try (PortReservation reservation = FreePort.reserve()) {
             port = reservation.port();
         }
-        long rate = throttle();
+        long rate = throttle(older);
         Path log = source.scratch().resolve("restore.log");
         ProcessBuilder builder = new ProcessBuilder(Lifeboat.launcher().toString(), "restore", "--repo", source.repository().toString(),
                 "--backup", older, "--target", "immediate", "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
@@ -131,8 +136,8 @@ class ReadLeaseIT {
     }
 
     /** Slow enough that the reader still reads the backup's data objects (some 20 s) while expire runs. */
-    private static long throttle() throws IOException {
-        return Math.max(64 * 1024, bytesUnder(source.repository().resolve("data").resolve(older)) / 20);
+    private static long throttle(String backupId) throws IOException {
+        return Math.max(64 * 1024, bytesUnder(source.repository().resolve("data").resolve(backupId)) / 20);
     }
 
     private static String awaitLease() throws InterruptedException {
