@@ -71,7 +71,7 @@ class ReadLeaseIT {
         builder.environment().remove("LIFEBOAT_CONFIG");
         Process drill = builder.start();
         try {
-            assertThat(awaitLease()).startsWith(READERS + drilled + ".");
+            awaitLeaseOn(drilled);
 
             Lifeboat.Run expire = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1");
 
@@ -106,8 +106,7 @@ class ReadLeaseIT {
         builder.environment().remove("LIFEBOAT_CONFIG");
         Process restore = builder.start();
         try {
-            String lease = awaitLease();
-            assertThat(lease).startsWith(READERS + older + ".");
+            awaitLeaseOn(older);
 
             Lifeboat.Run expire = source.lifeboat("expire", "--repo", source.repository().toString(), "--keep-full", "1");
 
@@ -140,13 +139,12 @@ class ReadLeaseIT {
         return Math.max(64 * 1024, bytesUnder(source.repository().resolve("data").resolve(backupId)) / 20);
     }
 
-    private static String awaitLease() throws InterruptedException {
+    private static void awaitLeaseOn(String backupId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (readers().isEmpty()) {
-            assertThat(System.nanoTime()).as("the restore took its read lease within 60 s").isLessThan(deadline);
+        while (readers().stream().noneMatch(k -> k.startsWith(READERS + backupId + "."))) {
+            assertThat(System.nanoTime()).as("the reader took its read lease on " + backupId + " within 60 s").isLessThan(deadline);
             Thread.sleep(50);
         }
-        return readers().get(0);
     }
 
     private static List<String> readers() {
