@@ -4,6 +4,7 @@ import dev.lifeboat.core.LifeboatVersion;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.ReadLease;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.pg.PgInstance;
@@ -85,18 +86,27 @@ public final class DrillService {
             RestorePlan plan = restore.plan(restoreRequest);
             Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
             String drillId = DrillRecord.newId(startedAt);
-            progress.step("drill " + drillId + " of backup " + plan.backup().id() + " in " + scratch.path() + " on port " + port.port());
+            DrillRecord record;
+            // Held for the whole drill, so that expire keeps the backup, its chain and its WAL.
+            try (ReadLease lease = ReadLease.take(repository.store(), plan.backup().id(), "drill")) {
+                if (lease.unprotected() != null) {
+                    progress.step(lease.unprotected());
+                }
+                // Read again now that the lease is held: a backup expired meanwhile is "no backup" (exit 4), not a failed drill.
+                repository.backups().read(plan.backup().id());
+                progress.step("drill " + drillId + " of backup " + plan.backup().id() + " in " + scratch.path() + " on port " + port.port());
 
-            Drill drill = new Drill(plan, planDuration);
-            drill.restoreAndStart(restore, restoreRequest, instance);
-            if (instance.startup != null) {
-                drill.check(request);
+                Drill drill = new Drill(plan, planDuration);
+                drill.restoreAndStart(restore, restoreRequest, instance);
+                if (instance.startup != null) {
+                    drill.check(request);
+                }
+                kept = request.keep() && instance.startup != null;
+                if (!kept) {
+                    instance.remove();
+                }
+                record = drill.record(drillId, startedAt, request, Duration.ofNanos(System.nanoTime() - started));
             }
-            kept = request.keep() && instance.startup != null;
-            if (!kept) {
-                instance.remove();
-            }
-            DrillRecord record = drill.record(drillId, startedAt, request, Duration.ofNanos(System.nanoTime() - started));
             String key = null;
             String recordFailure = null;
             try {

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +46,9 @@ import java.util.stream.Stream;
  */
 public final class LockTaker {
 
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHOWN = Liveness.SHOWN;
     private static final int ATTEMPTS = 4;
     private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
-    private static final Duration START_TIME_SLACK = Duration.ofSeconds(2);
 
     private final BlobStore store;
     private final String lockName;
@@ -58,6 +56,7 @@ public final class LockTaker {
     private final LocalProcesses processes;
     private final Duration lease;
     private final Duration renewEvery;
+    private final Liveness liveness;
 
     public LockTaker(BlobStore store, String lockName, Clock clock, LocalProcesses processes, Duration lease, Duration renewEvery) {
         this.store = store;
@@ -66,6 +65,7 @@ public final class LockTaker {
         this.processes = processes;
         this.lease = lease;
         this.renewEvery = renewEvery;
+        this.liveness = new Liveness(clock, processes);
     }
 
     /**
@@ -185,23 +185,7 @@ public final class LockTaker {
 
     /** Why a holder no longer holds the lock, or empty while it does. */
     Optional<String> staleBecause(LockHolder holder) {
-        Instant now = clock.instant();
-        if (processes.host().equals(holder.host())) {
-            if (holder.pid() == processes.pid()) {
-                return RepositoryLock.heldHere(holder) ? Optional.empty()
-                        : Optional.of("this process does not hold it; a leftover of an earlier process with the same pid");
-            }
-            // Process start times are known to about a second (boot time in whole seconds): a
-            // pid whose process started well after the lock was taken is a reused one.
-            if (holder.startedAt() == null || !processes.alive(holder.pid(), holder.startedAt().plus(START_TIME_SLACK))) {
-                return Optional.of("process " + holder.pid() + " is gone from this host");
-            }
-            return Optional.empty(); // alive here: its lease may lag (a store outage), but it still works
-        }
-        if (holder.leaseExpired(now)) {
-            return Optional.of("its lease expired at " + SHOWN.format(holder.leaseUntil() == null ? Instant.EPOCH : holder.leaseUntil()));
-        }
-        return Optional.empty();
+        return liveness.staleBecause(holder);
     }
 
     /**

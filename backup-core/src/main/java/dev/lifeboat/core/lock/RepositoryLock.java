@@ -12,9 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The lock of one repository, held by the backup, expire or replicate working on it, so that
@@ -33,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *     the source, so backups keep running there.</li>
  * </ul>
  * wal-push and wal-fetch never take it: archiving must not stop for a backup. Read-only
- * commands (info, verify, restore) do not either.
+ * commands (info, verify, restore, drill) do not either; verify, restore and drill protect the backup
+ * they read from expire with a {@link ReadLease} instead, which blocks nothing.
  */
 public final class RepositoryLock implements AutoCloseable {
 
@@ -53,7 +51,7 @@ public final class RepositoryLock implements AutoCloseable {
     private final Clock clock;
     private final Duration lease;
     private final LockTaker taker;
-    private final ScheduledExecutorService renewal;
+    private final LeaseRenewal renewal;
     private volatile LockHolder holder;
     private volatile boolean lost;
     private boolean closed;
@@ -67,12 +65,7 @@ public final class RepositoryLock implements AutoCloseable {
         this.clock = clock;
         this.lease = lease;
         this.taker = taker;
-        this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lifeboat-lock-renewal");
-            t.setDaemon(true);
-            return t;
-        });
-        renewal.scheduleWithFixedDelay(this::renewQuietly, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+        this.renewal = new LeaseRenewal("lifeboat-lock-renewal", renewEvery, this::renewQuietly);
     }
 
     /**
@@ -125,14 +118,14 @@ public final class RepositoryLock implements AutoCloseable {
         try {
             if (!taker.stillHeld(key, holder)) {
                 lost = true;
-                renewal.shutdown();
+                renewal.stop();
                 return;
             }
             renew();
             if (!taker.stillHeld(key, holder)) {
                 // taken over between the check and the renewal: our object came back beside the winner's
                 lost = true;
-                renewal.shutdown();
+                renewal.stop();
                 removeOwnObject();
             }
         } catch (RuntimeException e) {
@@ -152,12 +145,7 @@ public final class RepositoryLock implements AutoCloseable {
     /** Removes the lock object (best effort: a lock left behind is taken over later). */
     @Override
     public void close() {
-        renewal.shutdownNow();
-        try {
-            renewal.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        renewal.stopAndWait();
         synchronized (this) {
             if (closed) {
                 return;

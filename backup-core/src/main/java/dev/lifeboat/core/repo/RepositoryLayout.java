@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
  * queue/us/last-attempt                            when a copy to "us" was last tried
  * stream/00000001/000000010000000000000004.zst   the streamed part of a segment not yet archived (replaced as it grows)
  * locks/repository/0000000007.lock              the lease of the backup, expire or replicate working on the repository
+ * locks/readers/20261125-130501F.3f2a9c1b.lease  the lease of a restore or drill reading that backup (expire keeps it)
  * quarantine/wal/00000001/.../000000010000000000000003-&lt;sha256&gt;.zst  a WAL object proven not to be the segment its
  *                                                name says, moved aside by wal-push --replace-invalid (never read)
  * </pre>
@@ -44,6 +45,8 @@ public final class RepositoryLayout {
     public static final String STREAM_PREFIX = "stream/";
     public static final String LOCKS_PREFIX = "locks/";
     public static final String LOCK_SUFFIX = ".lock";
+    public static final String READ_LEASES_PREFIX = LOCKS_PREFIX + "readers/";
+    public static final String READ_LEASE_SUFFIX = ".lease";
     public static final String QUARANTINE_PREFIX = "quarantine/";
 
     private RepositoryLayout() {
@@ -165,6 +168,11 @@ public final class RepositoryLayout {
     /** One generation of a lock: created once (CREATE_ONLY) by the command that takes it. */
     public static String lockGeneration(String lockName, long generation) {
         return lockPrefix(lockName) + String.format("%010d", generation) + LOCK_SUFFIX;
+    }
+
+    /** The read lease {@code leaseId} on a backup: created once (CREATE_ONLY) by the reader. */
+    public static String readLease(String backupId, String leaseId) {
+        return READ_LEASES_PREFIX + backupId + "." + leaseId + READ_LEASE_SUFFIX;
     }
 
     /** The generation of a lock object's key, or -1 when the key is not one. */

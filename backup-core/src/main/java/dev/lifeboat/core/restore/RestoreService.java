@@ -3,6 +3,7 @@ package dev.lifeboat.core.restore;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.ReadLease;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.pg.PgInstance;
@@ -61,6 +62,18 @@ public final class RestoreService {
         long started = System.nanoTime();
         RestorePlan plan = plan(request);
         Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
+        // Held until the restore ends: expire keeps the backup, its chain and the WAL from its
+        // start while it lives, and a started instance fetches that WAL during recovery.
+        try (ReadLease lease = ReadLease.take(repository.store(), plan.backup().id(), "restore")) {
+            if (lease.unprotected() != null) {
+                request.progress().step(lease.unprotected());
+            }
+            return run(request, plan, planDuration, started);
+        }
+    }
+
+    /** Writes (and starts) under the read lease: the manifest is read again now, after the lease was taken. */
+    private RestoreResult run(RestoreRequest request, RestorePlan plan, Duration planDuration, long started) {
         FilesWritten files = writeFiles(plan, request);
         if (!request.start()) {
             return new RestoreResult(files.manifest().id(), plan.target().describe(), files.pgdata().toString(), request.port(), false,

@@ -1,5 +1,7 @@
 package dev.lifeboat.core.retention;
 
+import dev.lifeboat.core.lock.ReadLeaseHolder;
+import dev.lifeboat.core.lock.ReadLeases;
 import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
@@ -13,8 +15,11 @@ import dev.lifeboat.storage.BlobInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -64,14 +69,22 @@ public final class ExpireService {
             throw new IllegalArgumentException("expire removes objects only under the repository lock");
         }
         long started = System.nanoTime();
-        RetentionPlan plan = new RetentionPlanner(repository, knownGood, clock).plan(request.policy());
+        ReadLeases leases = new ReadLeases(repository.store());
+        ReadLeases.Listing readers = leases.list();
+        RetentionPlan plan = new RetentionPlanner(repository, knownGood, clock).plan(request.policy(), readers.live());
         List<RetentionPlan.BackupDecision> expired = plan.expired();
         List<String> notes = new ArrayList<>(plan.notes());
         if (lock != null && lock.tookOver() != null) {
             notes.add("took over the repository lock from " + lock.tookOver());
         }
+        for (ReadLeases.Stale stale : readers.stale()) {
+            boolean removed = !request.dryRun() && leases.remove(stale);
+            notes.add((request.dryRun() ? "would remove" : removed ? "removed" : "could not remove") + " the stale read lease "
+                    + stale.key() + " of " + stale.reader() + " (" + stale.why() + ")");
+        }
         long[] data = new long[2];
         long walBytes = plan.walToRemove().stream().mapToLong(ArchivedWal::storedSize).sum();
+        boolean leftForReaders = false;
 
         if (request.dryRun()) {
             for (RetentionPlan.BackupDecision b : expired) {
@@ -87,9 +100,15 @@ public final class ExpireService {
                 repository.backups().delete(expired.get(i).id());
             }
             Set<String> referenced = dataReferencedByListedBackups();
+            Map<String, String> readMeanwhile = readSincePlanning(leases.list(), plan);
             for (RetentionPlan.BackupDecision b : expired) {
                 if (referenced.contains(b.id())) {
                     notes.add("data of " + b.id() + " is still referenced by a kept backup and was left in place");
+                    continue;
+                }
+                if (readMeanwhile.containsKey(b.id())) {
+                    notes.add("data of " + b.id() + " was left in place: " + readMeanwhile.get(b.id())
+                            + " began reading it while expire ran; a later expire removes it as orphaned data (--orphan-age)");
                     continue;
                 }
                 count(RepositoryLayout.dataPrefix(b.id()), data, true);
@@ -98,10 +117,16 @@ public final class ExpireService {
                 // The drills of a backup that no longer exists prove nothing any more.
                 count(RepositoryLayout.drillPrefix(b.id()), new long[2], true);
             }
-            for (ArchivedWal w : plan.walToRemove()) {
+            leftForReaders = !readMeanwhile.isEmpty();
+            if (leftForReaders) {
+                // Planned without that reader: the WAL its backup needs may lie below the floor.
+                notes.add("WAL and orphaned data were left in place because a backup being expired is being read");
+                walBytes = 0;
+            }
+            for (ArchivedWal w : leftForReaders ? List.<ArchivedWal>of() : plan.walToRemove()) {
                 repository.store().delete(w.key());
             }
-            for (RetentionPlan.Orphan o : plan.orphans()) {
+            for (RetentionPlan.Orphan o : leftForReaders ? List.<RetentionPlan.Orphan>of() : plan.orphans()) {
                 // A late manifest makes it a backup after all; a listed diff or incr may read its objects.
                 if (!repository.backups().exists(o.backupId()) && !referenced.contains(o.backupId())) {
                     count(RepositoryLayout.dataPrefix(o.backupId()), data, true);
@@ -109,9 +134,34 @@ public final class ExpireService {
             }
         }
         return new ExpireResult(repository.location(), request.dryRun(), plan.policy(), plan.backups(),
-                expired.stream().map(RetentionPlan.BackupDecision::id).toList(), data[0], data[1], plan.walKeptFrom(),
-                plan.walToRemove().size(), walBytes, plan.orphans().stream().map(RetentionPlan.Orphan::backupId).toList(),
+                expired.stream().map(RetentionPlan.BackupDecision::id).toList(), data[0], data[1],
+                leftForReaders ? null : plan.walKeptFrom(), leftForReaders ? 0 : plan.walToRemove().size(), walBytes,
+                leftForReaders ? List.of() : plan.orphans().stream().map(RetentionPlan.Orphan::backupId).toList(),
                 List.copyOf(notes), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Expired backups that a reader began to read after the plan was made: each one a live
+     * lease names, and every backup such a one builds on, with who reads it. Listed after
+     * the manifests are gone: a reader takes its lease before it reads the manifest, so one
+     * that found the manifest is seen here, and one that did not stops with "no backup".
+     */
+    private static Map<String, String> readSincePlanning(ReadLeases.Listing readers, RetentionPlan plan) {
+        Map<String, String> parents = new HashMap<>();
+        plan.backups().forEach(b -> parents.put(b.id(), b.parent()));
+        Set<String> expired = new HashSet<>();
+        plan.expired().forEach(b -> expired.add(b.id()));
+        Map<String, String> read = new LinkedHashMap<>();
+        for (ReadLeaseHolder reader : readers.live()) {
+            Set<String> seen = new HashSet<>();
+            for (String id = reader.backupId(); id != null && seen.add(id); id = parents.get(id)) {
+                if (expired.contains(id)) {
+                    read.putIfAbsent(id, reader.describe() + (id.equals(reader.backupId()) ? "" : " (reading " + reader.backupId()
+                            + ", which builds on it)"));
+                }
+            }
+        }
+        return read;
     }
 
     /** Counts (and removes) the objects under a prefix. */

@@ -1,6 +1,7 @@
 package dev.lifeboat.core.retention;
 
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.ReadLeaseHolder;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupId;
@@ -37,7 +38,8 @@ import java.util.stream.Stream;
  * WAL goes only below the oldest segment any kept backup starts in: the PITR base is a kept
  * backup, so the window's WAL lies above that point on every timeline, and so does the WAL
  * each kept backup needs to become consistent. Backups are ordered by timeline, stop LSN and
- * stop time as recorded in their manifests, never by name.
+ * stop time as recorded in their manifests, never by name. A backup a live restore or drill
+ * is reading (a read lease names it) is kept like any other.
  */
 public final class RetentionPlanner {
 
@@ -52,6 +54,14 @@ public final class RetentionPlanner {
     }
 
     public RetentionPlan plan(RetentionPolicy policy) {
+        return plan(policy, List.of());
+    }
+
+    /**
+     * As above, keeping also every backup a live restore or drill reads (with the chain it
+     * builds on and, as for every kept backup, the WAL from its start).
+     */
+    public RetentionPlan plan(RetentionPolicy policy, List<ReadLeaseHolder> readers) {
         policy.validated();
         Instant now = clock.instant();
         BackupCatalog.Listing listing = repository.backups().listing();
@@ -124,6 +134,21 @@ public final class RetentionPlanner {
             }
         }
         boolean walFloorUnknown = keepWhatDamagedBackupsMayNeed(listing, kept, notes);
+        Set<String> damagedIds = new HashSet<>();
+        listing.damaged().forEach(d -> damagedIds.add(d.id()));
+        boolean readingUnlisted = false;
+        for (ReadLeaseHolder reader : readers) {
+            if (byId.containsKey(reader.backupId())) {
+                kept.add(reader.backupId(), "being read by " + reader.describe());
+            } else if (!damagedIds.contains(reader.backupId())) {
+                // An expire removed its manifest while it was read (or it is about to fail with "no backup"):
+                // its data is now orphaned, and its chain and WAL cannot be told from manifests.
+                readingUnlisted = true;
+                notes.add("WAL and orphaned data are kept while " + reader.describe() + " reads backup " + reader.backupId()
+                        + ", which has no manifest any more");
+            }
+        }
+        walFloorUnknown |= readingUnlisted;
 
         List<RetentionPlan.BackupDecision> decisions = new ArrayList<>();
         for (BackupManifest b : backups) {
@@ -154,7 +179,8 @@ public final class RetentionPlanner {
         }
         Set<String> listed = new HashSet<>(byId.keySet());
         listing.damaged().forEach(d -> listed.add(d.id()));
-        return new RetentionPlan(policy.describe(), now, decisions, walKeptFrom, walToRemove, orphans(listed, now, policy), notes);
+        return new RetentionPlan(policy.describe(), now, decisions, walKeptFrom, walToRemove,
+                readingUnlisted ? List.of() : orphans(listed, now, policy), notes);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lifeboat.core.verify;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.lock.ReadLease;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -63,14 +64,17 @@ public final class VerifyService {
             request.progress().step("verifying backup " + id);
             Totals totals = new Totals();
             int before = problems.size();
-            BackupManifest manifest = readManifest(id, problems);
-            if (manifest != null) {
-                String parent = parentOf(manifest, problems);
-                if (parent != null && seen.add(parent)) {
-                    queue.add(parent);
+            // Leased before its manifest is read: an expire running meanwhile keeps what is being read.
+            try (ReadLease lease = ReadLease.take(repository.store(), id, "verify")) {
+                BackupManifest manifest = readManifest(id, problems);
+                if (manifest != null) {
+                    String parent = parentOf(manifest, problems);
+                    if (parent != null && seen.add(parent)) {
+                        queue.add(parent);
+                    }
+                    verifyData(manifest, request, totals, problems);
+                    verifyWal(manifest, wal, walChecked, totals, problems);
                 }
-                verifyData(manifest, request, totals, problems);
-                verifyWal(manifest, wal, walChecked, totals, problems);
             }
             int found = problems.size() - before;
             backups.add(new VerifyResult.Backup(id, found == 0, totals.objects.get(), totals.files.get(), totals.bytes.get(),
