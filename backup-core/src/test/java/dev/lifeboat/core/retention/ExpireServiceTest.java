@@ -306,7 +306,7 @@ class ExpireServiceTest {
         r.truncateManifest(f3);
         var damagedBefore = r.contents("backups/" + f3);
         damagedBefore.putAll(r.contents("data/" + f3 + "/"));
-        var walFromF2 = walFrom(10);
+        var walFromF2 = r.walFrom(10);
 
         ExpireResult result = expire(new RetentionPolicy(1, null, null, Duration.ofHours(1)));
 
@@ -317,7 +317,7 @@ class ExpireServiceTest {
         assertThat(damagedAfter).as("the damaged backup's manifest and data, byte for byte").isEqualTo(damagedBefore).hasSize(3);
         assertThat(result.walKeptFrom()).isEqualTo(SyntheticRepository.segmentName(1, 10));
         assertThat(result.walFilesRemoved()).isEqualTo(9);
-        assertThat(walFrom(10)).as("WAL from the kept backup before the damaged one on").isEqualTo(walFromF2).hasSize(31);
+        assertThat(r.walFrom(10)).as("WAL from the kept backup before the damaged one on").isEqualTo(walFromF2).hasSize(31);
         assertThat(result.orphans()).isEmpty();
         assertThat(result.backups()).filteredOn(b -> b.id().equals(f3)).singleElement().satisfies(b -> {
             assertThat(b.keep()).isTrue();
@@ -357,15 +357,6 @@ class ExpireServiceTest {
         assertThat(result.walKeptFrom()).isEqualTo(SyntheticRepository.segmentName(1, 2));
     }
 
-    /** Archived segments numbered {@code first} or above, with their content. */
-    private java.util.Map<String, String> walFrom(long first) {
-        var wal = r.contents("wal/");
-        wal.keySet().removeIf(k -> {
-            String name = k.substring(k.lastIndexOf('/') + 1);
-            return !name.matches("[0-9A-F]{24}.*") || Long.parseLong(name.substring(16, 24), 16) < first;
-        });
-        return wal;
-    }
 
     private ExpireResult expire(RetentionPolicy policy) {
         return new ExpireService(r.repository, KnownGoodBackups.NONE, r.clock).run(new ExpireRequest(policy, false));

@@ -71,7 +71,7 @@ class ExpireWithReadersTest {
     @Test
     void aBackupBeingRestoredIsKeptWithItsChainAndWalAndExpireSaysWhy() {
         ReadLease restore = read(i1, "restore");
-        var walFromF1 = walFrom(3);
+        var walFromF1 = r.walFrom(3);
 
         ExpireResult result = expire();
 
@@ -81,7 +81,7 @@ class ExpireWithReadersTest {
         assertThat(decision(result, i1).reasons()).singleElement().asString().startsWith(reader);
         assertThat(decision(result, f1).reasons()).containsExactly("needed by " + i1);
         assertThat(result.walKeptFrom()).isEqualTo(segmentName(1, 3));
-        assertThat(walFrom(3)).isEqualTo(walFromF1);
+        assertThat(r.walFrom(3)).isEqualTo(walFromF1);
         assertThat(keys("data/" + f1)).hasSize(2);
         assertThat(keys("data/" + i1)).hasSize(2);
         assertThat(keys("data/" + f2)).isEmpty();
@@ -136,7 +136,7 @@ class ExpireWithReadersTest {
      */
     @Test
     void aReaderThatStartsWhileExpireRunsKeepsTheDataItReads() {
-        var walBefore = walFrom(1);
+        var walBefore = r.walFrom(1);
         String manifest = RepositoryLayout.manifest(i1);
         boolean[] started = {false};
         r.store.failWhen((op, key) -> {
@@ -155,7 +155,7 @@ class ExpireWithReadersTest {
         assertThat(keys("data/" + f1)).hasSize(2);
         assertThat(keys("data/" + i1)).hasSize(2);
         assertThat(keys("data/" + f2)).isEmpty();
-        assertThat(walFrom(1)).isEqualTo(walBefore);
+        assertThat(r.walFrom(1)).isEqualTo(walBefore);
         assertThat(result.walFilesRemoved()).isZero();
         assertThat(result.notes()).anySatisfy(n -> assertThat(n).startsWith("data of " + i1 + " was left in place: restore, pid "));
         assertThat(result.notes()).anySatisfy(n -> assertThat(n).startsWith("data of " + f1 + " was left in place: restore, pid ")
@@ -209,13 +209,4 @@ class ExpireWithReadersTest {
         }
     }
 
-    /** Archived segments numbered {@code first} or above, with their content. */
-    private java.util.Map<String, String> walFrom(long first) {
-        var wal = r.contents("wal/");
-        wal.keySet().removeIf(k -> {
-            String name = k.substring(k.lastIndexOf('/') + 1);
-            return !name.matches("[0-9A-F]{24}.*") || Long.parseLong(name.substring(16, 24), 16) < first;
-        });
-        return wal;
-    }
 }

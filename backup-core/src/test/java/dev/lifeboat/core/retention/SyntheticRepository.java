@@ -107,6 +107,16 @@ final class SyntheticRepository {
         store.put(key, BlobContent.of(java.util.Arrays.copyOf(whole, whole.length / 2)), PutMode.CREATE_ONLY);
     }
 
+    /** Archived segments numbered {@code first} or above, with their content. */
+    java.util.Map<String, String> walFrom(long first) {
+        java.util.Map<String, String> wal = contents("wal/");
+        wal.keySet().removeIf(k -> {
+            String name = k.substring(k.lastIndexOf('/') + 1);
+            return !name.matches("[0-9A-F]{24}.*") || Long.parseLong(name.substring(16, 24), 16) < first;
+        });
+        return wal;
+    }
+
     /** Every object under a prefix with its content, to compare before and after. */
     java.util.Map<String, String> contents(String prefix) {
         java.util.Map<String, String> all = new java.util.TreeMap<>();
