@@ -104,8 +104,16 @@ public final class LockTaker {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             List<BlobInfo> generations = generations();
             List<String> staleOnes = new ArrayList<>();
-            for (int i = generations.size() - 1; i >= 0; i--) {
-                judge(command, generations.get(i)).ifPresent(staleOnes::add); // throws while one is live
+            try {
+                for (int i = generations.size() - 1; i >= 0; i--) {
+                    judge(command, generations.get(i)).ifPresent(staleOnes::add); // throws while one is live
+                }
+            } catch (HeldByAnother held) {
+                pause(attempt);
+                if (stillHolds(held)) {
+                    throw held;
+                }
+                continue; // a taker that withdrew at once: not the one to name
             }
             long next = generations.isEmpty() ? 1 : RepositoryLayout.generationOfLock(generations.get(generations.size() - 1).key()) + 1;
             Instant now = clock.instant();
@@ -159,6 +167,14 @@ public final class LockTaker {
             throw refused(command, generation.key(), holder.get());
         }
         return Optional.of(holder.get().command() + ", " + describe(holder.get()) + " (" + staleBecause.get() + ")");
+    }
+
+    /**
+     * A listing may show a taker's object in the moment before it withdraws (it lost to a
+     * generation the listing missed): the refusal must name the holder that stays.
+     */
+    private boolean stillHolds(HeldByAnother held) {
+        return read(held.key).filter(h -> h.lockId().equals(held.holder.lockId()) && staleBecause(h).isEmpty()).isPresent();
     }
 
     private boolean anotherLiveGeneration(long mine) {
@@ -239,15 +255,28 @@ public final class LockTaker {
         }
     }
 
-    private LifeboatException refused(String command, String key, LockHolder holder) {
+    private HeldByAnother refused(String command, String key, LockHolder holder) {
         String running = holder.command().equals(command) ? "another " + holder.command() + " is running" : "a " + holder.command()
                 + " is running";
-        return new LifeboatException(ErrorCode.LOCKED,
+        return new HeldByAnother(key, holder,
                 running + " on repository " + store.location() + ": " + describe(holder) + " (lock " + key + ")"
                         + (holder.command().equals(command) ? "" : ", so " + command + " cannot run now"),
                 "run " + command + " again when it has finished; if that process is gone, the lock is taken over "
                         + (processes.host().equals(holder.host()) ? "at once" : "once its lease ends at "
                         + SHOWN.format(holder.leaseUntil()) + " (it is renewed while the process runs)"));
+    }
+
+    /** The refusal, remembering which lock object named the holder. */
+    private static final class HeldByAnother extends LifeboatException {
+        private static final long serialVersionUID = 1L;
+        private final transient String key;
+        private final transient LockHolder holder;
+
+        HeldByAnother(String key, LockHolder holder, String message, String hint) {
+            super(ErrorCode.LOCKED, message, hint);
+            this.key = key;
+            this.holder = holder;
+        }
     }
 
     static String describe(LockHolder holder) {

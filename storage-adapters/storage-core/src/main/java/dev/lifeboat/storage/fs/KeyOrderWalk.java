@@ -84,9 +84,27 @@ final class KeyOrderWalk implements Iterator<BlobInfo> {
         return result;
     }
 
+    /**
+     * Times a directory is read again because an entry vanished between reading the names and
+     * their attributes: skipping it alone would give a view that never existed (the entry gone,
+     * but not the ones created before it went), and a lock taker would then reuse its name.
+     */
+    private static final int REREADS_WHEN_ENTRY_VANISHES = 3;
+
     /** The entries of one directory whose names start with {@code namePrefix}, sorted; none when it is gone. */
     private static List<Entry> read(Path directory, String namePrefix) {
-        List<Entry> entries = new ArrayList<>();
+        for (int attempt = 0; ; attempt++) {
+            List<Entry> entries = new ArrayList<>();
+            if (readOnce(directory, namePrefix, entries) || attempt == REREADS_WHEN_ENTRY_VANISHES) {
+                entries.sort(Comparator.comparing(Entry::sortKey));
+                return entries;
+            }
+        }
+    }
+
+    /** Fills {@code entries}; false when one vanished while it was read (then it is left out). */
+    private static boolean readOnce(Path directory, String namePrefix, List<Entry> entries) {
+        boolean complete = true;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
                 String name = child.getFileName().toString();
@@ -97,6 +115,7 @@ final class KeyOrderWalk implements Iterator<BlobInfo> {
                 try {
                     attributes = Files.readAttributes(child, BasicFileAttributes.class);
                 } catch (NoSuchFileException deletedMeanwhile) {
+                    complete = false;
                     continue;
                 }
                 if (attributes.isDirectory() || attributes.isRegularFile()) {
@@ -105,17 +124,18 @@ final class KeyOrderWalk implements Iterator<BlobInfo> {
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException absent) {
-            return List.of();
+            entries.clear();
+            return true;
         } catch (DirectoryIteratorException e) {
             throw new UncheckedIOException(e.getCause());
         } catch (IOException e) {
             if (FileSystemErrors.isAbsent(e)) {
-                return List.of();
+                entries.clear();
+                return true;
             }
             throw new UncheckedIOException(e);
         }
-        entries.sort(Comparator.comparing(Entry::sortKey));
-        return entries;
+        return complete;
     }
 
     private static boolean isKeySegment(String name) {
