@@ -2,7 +2,7 @@ package dev.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.fs.FileSystemBlobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,8 +114,7 @@ class RepositoryRetentionTest {
 
     private Path initialized(String name) {
         Path repo = temp.resolve(name);
-        Repository.initialize(new FileSystemBlobStore(repo), new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test")).close();
+        Repository.initialize(new FileSystemBlobStore(repo), TestRepositoryDescriptor.standard()).close();
         return repo;
     }
 

@@ -3,7 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -131,8 +130,7 @@ class SeveralRepositoriesConfigurationTest {
     }
 
     private Repository initialize(String name) {
-        return Repository.initialize(InMemoryBlobStore.named(name), new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        return Repository.initialize(InMemoryBlobStore.named(name), TestRepositoryDescriptor.standard());
     }
 
     private Path config(String yaml) throws IOException {

@@ -3,7 +3,7 @@ package dev.lifeboat.schedules;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +34,7 @@ class JobRunnerTest {
     @BeforeEach
     void repository() {
         InMemoryBlobStore.forgetAllNamed();
-        Repository.initialize(InMemoryBlobStore.named("job-runner"), new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        Repository.initialize(InMemoryBlobStore.named("job-runner"), TestRepositoryDescriptor.standard());
         JobDefinition job = new JobDefinition("backup-often", JobKind.BACKUP, new JobTiming("0/3 * * * * ?", ZoneOffset.UTC, null),
                 Map.of("repo", REPO));
         TaskCatalog catalog = new TaskCatalog().register(JobKind.BACKUP, new TaskCatalog.Factory() {

@@ -3,7 +3,7 @@ package dev.lifeboat.schedules;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +37,7 @@ class ScheduleDaemonTest {
     @BeforeEach
     void repository() {
         InMemoryBlobStore.forgetAllNamed();
-        Repository.initialize(InMemoryBlobStore.named("schedule-daemon"), new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        Repository.initialize(InMemoryBlobStore.named("schedule-daemon"), TestRepositoryDescriptor.standard());
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package dev.lifeboat.schedules;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +39,7 @@ class ScheduledJobsUnderTheLockTest {
     void repository() {
         InMemoryBlobStore.forgetAllNamed();
         store = InMemoryBlobStore.named("scheduled-lock");
-        Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        Repository.initialize(store, TestRepositoryDescriptor.standard());
         JobDefinition expire = new JobDefinition("nightly-expire", JobKind.EXPIRE, new JobTiming("0 30 1 * * ?", ZoneOffset.UTC, null),
                 Map.of("repo", REPO, "keep-full", "2"));
         JobDefinition impatient = new JobDefinition("impatient-expire", JobKind.EXPIRE,

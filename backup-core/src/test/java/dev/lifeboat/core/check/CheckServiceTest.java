@@ -7,7 +7,7 @@ import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
@@ -40,8 +40,7 @@ class CheckServiceTest {
 
     @BeforeEach
     void repository() {
-        repository = Repository.initialize(new InMemoryBlobStore("check"), new RepositoryDescriptor(1, "7441", 15, "15.18",
-                16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none", T0, "test"));
+        repository = Repository.initialize(new InMemoryBlobStore("check"), TestRepositoryDescriptor.standard());
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.info.InfoService;
 import dev.lifeboat.core.info.RepositoryInfo;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobRunLogTest {
 
-    private final Repository repository = Repository.initialize(new InMemoryBlobStore("jobs"), new RepositoryDescriptor(1, "7441", 15,
-            "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+    private final Repository repository = Repository.initialize(new InMemoryBlobStore("jobs"),
+            TestRepositoryDescriptor.standard());
     private final JobRunLog log = new JobRunLog(repository, Clock.systemUTC());
 
     @Test

@@ -11,6 +11,7 @@ import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
@@ -248,7 +249,6 @@ class ReplicateServiceTest {
     }
 
     private static RepositoryDescriptor descriptor(String systemId) {
-        return new RepositoryDescriptor(1, systemId, 15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none",
-                Instant.parse("2026-11-20T14:00:00Z"), "test");
+        return TestRepositoryDescriptor.builder().systemIdentifier(systemId).build();
     }
 }

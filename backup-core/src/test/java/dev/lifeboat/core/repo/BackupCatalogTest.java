@@ -2,6 +2,7 @@ package dev.lifeboat.core.repo;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.ForwardingBlobStore;
@@ -202,8 +203,7 @@ class BackupCatalogTest {
     }
 
     private static RepositoryDescriptor descriptor(String systemId) {
-        return new RepositoryDescriptor(1, systemId, 15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 3), "none",
-                Instant.parse("2026-11-20T14:00:00Z"), "test");
+        return TestRepositoryDescriptor.builder().systemIdentifier(systemId).compressionLevel(3).build();
     }
 
     private static BackupManifest manifest(String id, String stopLsn, int fileCount) {

@@ -4,6 +4,7 @@ import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.codec.EncodingStream;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
@@ -30,8 +31,7 @@ class DataObjectReaderTest {
     private static final String KEY = "data/20261120-140000F/000001.zst";
 
     private final InMemoryBlobStore store = new InMemoryBlobStore("reader");
-    private final Repository repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-            new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.parse("2026-11-20T14:00:00Z"), "test"));
+    private final Repository repository = Repository.initialize(store, TestRepositoryDescriptor.standard());
     private final List<BackupManifest.File> files = new ArrayList<>();
     private byte[] pack;
 

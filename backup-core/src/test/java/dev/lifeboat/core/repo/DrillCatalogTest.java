@@ -1,5 +1,6 @@
 package dev.lifeboat.core.repo;
 
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException;
@@ -18,8 +19,7 @@ class DrillCatalogTest {
     private static final Instant T0 = Instant.parse("2026-11-20T14:00:00Z");
 
     private final InMemoryBlobStore store = new InMemoryBlobStore("drills");
-    private final Repository repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-            new RepositoryDescriptor.Compression("zstd", 1), "none", T0, "test"));
+    private final Repository repository = Repository.initialize(store, TestRepositoryDescriptor.standard());
 
     @Test
     void aDrillIsStoredOnceUnderItsBackupAndReadBackWhole() {

@@ -3,6 +3,7 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
@@ -259,8 +260,7 @@ class RepositorySetTest {
     }
 
     static RepositoryDescriptor descriptor(String systemId) {
-        return new RepositoryDescriptor(1, systemId, 15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none",
-                Instant.parse("2026-11-20T14:00:00Z"), "test");
+        return TestRepositoryDescriptor.builder().systemIdentifier(systemId).build();
     }
 
     private static final class MutableClock extends Clock {

@@ -2,6 +2,7 @@ package dev.lifeboat.core.repo;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -36,8 +36,7 @@ class StreamedWalTest {
     @BeforeEach
     void repository() throws IOException {
         store = new InMemoryBlobStore("streamed");
-        repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", SEGMENT_SIZE,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        repository = Repository.initialize(store, TestRepositoryDescriptor.builder().walSegmentSize(SEGMENT_SIZE).build());
         wal = new byte[SEGMENT_SIZE];
         new Random(7).nextBytes(wal);
         growing = Files.write(temp.resolve(SEGMENT + ".partial"), wal);

@@ -3,6 +3,7 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
@@ -33,8 +34,7 @@ class WalArchiveTest {
     @BeforeEach
     void repository() {
         store = new InMemoryBlobStore("wal-archive");
-        repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        repository = Repository.initialize(store, TestRepositoryDescriptor.standard());
     }
 
     @Test
@@ -71,8 +71,8 @@ class WalArchiveTest {
 
     @Test
     void walIsCompressedAtLevelOneWhateverLevelTheBackupsUse() throws IOException {
-        Repository level19 = Repository.initialize(new InMemoryBlobStore("level-19"), new RepositoryDescriptor(1, "7441", 15, "15.18",
-                16 << 20, new RepositoryDescriptor.Compression("zstd", 19), "none", Instant.now(), "test"));
+        Repository level19 = Repository.initialize(new InMemoryBlobStore("level-19"),
+                TestRepositoryDescriptor.builder().compressionLevel(19).build());
         StringBuilder text = new StringBuilder();
         java.util.Random random = new java.util.Random(7);
         while (text.length() < 400_000) {

@@ -6,9 +6,9 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +40,7 @@ class RestorePlannerTest {
 
     @BeforeEach
     void repository() {
-        repository = Repository.initialize(new InMemoryBlobStore("planner"), new RepositoryDescriptor(1, "7441", 15, "15.18",
-                16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none", T0, "test"));
+        repository = Repository.initialize(new InMemoryBlobStore("planner"), TestRepositoryDescriptor.standard());
     }
 
     @Test

@@ -6,8 +6,8 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.WalSummary;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +38,7 @@ class UnknownRestorePointTest {
 
     @BeforeEach
     void aBackupAndWalWithTwoRestorePoints() throws IOException {
-        repository = Repository.initialize(new InMemoryBlobStore("planner"), new RepositoryDescriptor(1, "7441", 15, "15.18",
-                16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none", T0, "test"));
+        repository = Repository.initialize(new InMemoryBlobStore("planner"), TestRepositoryDescriptor.standard());
         String id = "20261120-140000F";
         repository.backups().write(new BackupManifest(1, id, BackupType.FULL, null, "7441", 15, "15.18", 16 << 20, 1,
                 "0/2000028", "0/2000100", "000000010000000000000002", "000000010000000000000002", T0, T0.plusSeconds(10), 700,

@@ -3,7 +3,7 @@ package dev.lifeboat.core.restore;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +41,7 @@ class WalPrefetcherTest {
     @BeforeEach
     void archiveOfSixSegments() throws IOException {
         store = new InMemoryBlobStore("prefetch");
-        repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        repository = Repository.initialize(store, TestRepositoryDescriptor.standard());
         for (int i = 1; i <= 6; i++) {
             String name = segment(i);
             Path file = Files.writeString(temp.resolve(name), content(name), StandardCharsets.UTF_8);

@@ -4,9 +4,9 @@ import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.repo.WalSummary;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
@@ -67,8 +67,8 @@ final class SyntheticRepository {
     SyntheticRepository(Path temp) {
         this.temp = temp;
         this.store = new InMemoryBlobStore("retention", clock);
-        this.repository = Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", (int) SEGMENT,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", NOW.minus(Duration.ofDays(60)), "test"));
+        this.repository = Repository.initialize(store, TestRepositoryDescriptor.builder().walSegmentSize((int) SEGMENT)
+                .created(NOW.minus(Duration.ofDays(60))).build());
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;
@@ -36,8 +36,7 @@ class VerifyServiceTest {
 
     @BeforeEach
     void repository() throws IOException {
-        repository = Repository.initialize(new InMemoryBlobStore("verify"), new RepositoryDescriptor(1, "7441", 15, "15.18",
-                16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none", T0, "test"));
+        repository = Repository.initialize(new InMemoryBlobStore("verify"), TestRepositoryDescriptor.standard());
         segment(2);
     }
 

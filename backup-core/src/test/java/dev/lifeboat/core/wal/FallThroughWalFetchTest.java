@@ -6,8 +6,8 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositorySet;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.PutMode;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,7 @@ class FallThroughWalFetchTest {
 
     private InMemoryBlobStore store(String name) {
         InMemoryBlobStore store = new InMemoryBlobStore(name);
-        Repository.initialize(store, new RepositoryDescriptor(1, "7441", 15, "15.18", 16 << 20,
-                new RepositoryDescriptor.Compression("zstd", 1), "none", Instant.now(), "test"));
+        Repository.initialize(store, TestRepositoryDescriptor.standard());
         stores.put(name, store);
         return store;
     }

@@ -5,10 +5,10 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.repo.WalSummary;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -102,8 +101,8 @@ class WalPushServiceTest {
 
     @Test
     void anotherClustersSegmentIsRefusedByItsSystemIdentifier() throws IOException {
-        Repository repository = Repository.initialize(new InMemoryBlobStore("other"), new RepositoryDescriptor(1, "7000000000000000042",
-                15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 3), "none", Instant.now(), "test"));
+        Repository repository = Repository.initialize(new InMemoryBlobStore("other"),
+                TestRepositoryDescriptor.builder().systemIdentifier("7000000000000000042").compressionLevel(3).build());
         Path file = walFile(WalSamples.FIRST, WalSamples.bytes(WalSamples.FIRST));
 
         assertThatThrownBy(() -> new WalPushService(repository).push(file))
@@ -252,8 +251,8 @@ class WalPushServiceTest {
     }
 
     private Repository repository(String name) {
-        return Repository.initialize(new InMemoryBlobStore(name), new RepositoryDescriptor(1, WalSamples.expected("system.identifier"),
-                15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 3), "none", Instant.now(), "test"));
+        return Repository.initialize(new InMemoryBlobStore(name), TestRepositoryDescriptor.builder()
+                .systemIdentifier(WalSamples.expected("system.identifier")).compressionLevel(3).build());
     }
 
     private Path walFile(String name, byte[] bytes) throws IOException {
