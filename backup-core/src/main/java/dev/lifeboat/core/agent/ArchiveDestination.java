@@ -1,6 +1,7 @@
 package dev.lifeboat.core.agent;
 
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.wal.WalPushService;
 
 import java.nio.file.Path;
@@ -44,12 +45,12 @@ public interface ArchiveDestination {
 
             @Override
             public void storePartial(String segment, Path file, long length, String endLsn) {
-                repository.streamed().store(segment, file, length, endLsn);
+                StreamedWal.of(repository).store(segment, file, length, endLsn);
             }
 
             @Override
             public void dropPartial(String segment) {
-                repository.streamed().delete(segment);
+                StreamedWal.of(repository).delete(segment);
             }
 
             @Override

@@ -85,7 +85,7 @@ public final class CheckService {
             problems.add("backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.brokenObject() + ")");
         }
         WalInventory wal = WalInventory.load(repository);
-        List<StreamedWal.Streamed> streamed = repository.streamed().list();
+        List<StreamedWal.Streamed> streamed = StreamedWal.of(repository).list();
         List<CheckReport.TimelineWal> timelines = new ArrayList<>();
         Set<String> identitiesChecked = new HashSet<>();
         for (int tli : wal.timelines()) {

@@ -52,7 +52,7 @@ public final class InfoService {
             backups.add(positionByStart(backups, damaged.id()), damaged(damaged));
         }
         WalInventory wal = WalInventory.load(repository);
-        List<StreamedWal.Streamed> streamed = repository.streamed().list();
+        List<StreamedWal.Streamed> streamed = StreamedWal.of(repository).list();
         List<RepositoryInfo.Timeline> timelines = new ArrayList<>();
         for (int tli : wal.timelines()) {
             NavigableMap<Long, ArchivedWal> segments = wal.segments(tli);

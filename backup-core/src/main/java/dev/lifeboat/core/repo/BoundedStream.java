@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** At most {@code limit} bytes of the stream; closing it closes the stream only when asked to. */
-final class BoundedStream extends FilterInputStream {
+public final class BoundedStream extends FilterInputStream {
     private final boolean closesSource;
     private long remaining;
 
@@ -26,7 +26,7 @@ final class BoundedStream extends FilterInputStream {
     }
 
     /** The first {@code limit} bytes of a stream this one owns (and closes). */
-    static BoundedStream owning(InputStream in, long limit) {
+    public static BoundedStream owning(InputStream in, long limit) {
         return new BoundedStream(in, limit, true);
     }
 

@@ -34,17 +34,16 @@ public final class Repository implements WalDestination, AutoCloseable {
     private final BackupCatalog backups;
     private final WalArchive wal;
     private final DrillCatalog drills;
-    private final StreamedWal streamed;
+    private final ObjectCodec walCodec;
 
     private Repository(BlobStore store, RepositoryDescriptor descriptor) {
         this.store = store;
         this.descriptor = descriptor;
         this.codec = new ObjectCodec(descriptor.compression().level());
-        ObjectCodec walCodec = ObjectCodec.forWal(Math.min(descriptor.compression().level(), WAL_LEVEL));
+        this.walCodec = ObjectCodec.forWal(Math.min(descriptor.compression().level(), WAL_LEVEL));
         this.backups = new BackupCatalog(store, codec);
         this.wal = new WalArchive(store, walCodec);
         this.drills = new DrillCatalog(store, codec, backups);
-        this.streamed = new StreamedWal(store, walCodec);
     }
 
     /** Opens an initialised repository, or fails saying how to create one. */
@@ -145,9 +144,9 @@ public final class Repository implements WalDestination, AutoCloseable {
         return drills;
     }
 
-    /** The streamed parts of segments not yet archived. */
-    public StreamedWal streamed() {
-        return streamed;
+    /** The codec of WAL objects (archived and streamed): a lower level than backups, see {@link #WAL_LEVEL}. */
+    public ObjectCodec walCodec() {
+        return walCodec;
     }
 
     public String location() {

@@ -60,6 +60,11 @@ public final class StreamedWal {
         this.codec = codec;
     }
 
+    /** The streamed parts, not yet archived, of the segments of a repository's cluster. */
+    public static StreamedWal of(Repository repository) {
+        return new StreamedWal(repository.store(), repository.walCodec());
+    }
+
     /**
      * Stores (replacing) the first {@code length} bytes of {@code file} as the streamed part of
      * {@code segment}; {@code endLsn} is where they end.

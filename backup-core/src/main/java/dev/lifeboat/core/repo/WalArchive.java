@@ -72,7 +72,7 @@ public final class WalArchive {
         return RepositoryLayout.WAL_PREFIX + timeline + "/" + fileName.substring(0, 16) + "/";
     }
 
-    static String keyFor(String fileName, String sha256) {
+    public static String keyFor(String fileName, String sha256) {
         return prefixFor(fileName) + fileName + "-" + sha256 + ".zst";
     }
 

@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
@@ -48,7 +49,7 @@ final class UnknownRestorePoint {
                 known.add(points.get(i).name());
             }
         }
-        if (!repository.streamed().list().isEmpty()) {
+        if (!StreamedWal.of(repository).list().isEmpty()) {
             return; // streamed WAL beyond the archive is not summarised: recovery may meet it there
         }
         List<String> names = known.stream().limit(NAMES_IN_HINT).toList();

@@ -39,9 +39,10 @@ public final class WalFetchService {
         if (fileName.length() == 24) {
             // The newest segment of a streamed timeline: what arrived before the primary stopped,
             // zero-padded, so that recovery replays every streamed commit and then ends there.
-            Optional<StreamedWal.Streamed> streamed = repository.streamed().find(fileName);
+            StreamedWal streamedWal = StreamedWal.of(repository);
+            Optional<StreamedWal.Streamed> streamed = streamedWal.find(fileName);
             if (streamed.isPresent()) {
-                repository.streamed().fetch(streamed.get(), destination, repository.descriptor().walSegmentSize());
+                streamedWal.fetch(streamed.get(), destination, repository.descriptor().walSegmentSize());
                 return Outcome.DELIVERED;
             }
         }

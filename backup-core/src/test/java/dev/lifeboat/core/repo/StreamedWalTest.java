@@ -44,14 +44,14 @@ class StreamedWalTest {
 
     @Test
     void theNewestStreamedPartReplacesTheLastAndIsDeliveredAsAWholeZeroPaddedSegment() throws IOException {
-        repository.streamed().store(SEGMENT, growing, 1000, "0/70003E8");
-        repository.streamed().store(SEGMENT, growing, 5000, "0/7001388");
+        StreamedWal.of(repository).store(SEGMENT, growing, 1000, "0/70003E8");
+        StreamedWal.of(repository).store(SEGMENT, growing, 5000, "0/7001388");
 
-        assertThat(repository.streamed().list()).extracting(StreamedWal.Streamed::segment).containsExactly(SEGMENT);
-        StreamedWal.Streamed streamed = repository.streamed().find(SEGMENT).orElseThrow();
+        assertThat(StreamedWal.of(repository).list()).extracting(StreamedWal.Streamed::segment).containsExactly(SEGMENT);
+        StreamedWal.Streamed streamed = StreamedWal.of(repository).find(SEGMENT).orElseThrow();
         assertThat(streamed.key()).isEqualTo("stream/00000001/" + SEGMENT + ".zst");
         Path delivered = temp.resolve("RECOVERYXLOG");
-        StreamedWal.Header header = repository.streamed().fetch(streamed, delivered, SEGMENT_SIZE);
+        StreamedWal.Header header = StreamedWal.of(repository).fetch(streamed, delivered, SEGMENT_SIZE);
 
         assertThat(header.bytes()).isEqualTo(5000);
         assertThat(header.endLsn()).isEqualTo("0/7001388");
@@ -61,13 +61,13 @@ class StreamedWalTest {
         assertThat(Arrays.copyOfRange(got, 5000, SEGMENT_SIZE)).containsOnly((byte) 0);
         assertThat(repository.wal().list(null)).as("never mistaken for an archived segment").isEmpty();
 
-        repository.streamed().delete(SEGMENT);
-        assertThat(repository.streamed().find(SEGMENT)).isEmpty();
+        StreamedWal.of(repository).delete(SEGMENT);
+        assertThat(StreamedWal.of(repository).find(SEGMENT)).isEmpty();
     }
 
     @Test
     void aDamagedStreamedPartIsRefusedAsCorruptAndNothingIsDelivered() throws IOException {
-        repository.streamed().store(SEGMENT, growing, 200_000, "0/7030D40");
+        StreamedWal.of(repository).store(SEGMENT, growing, 200_000, "0/7030D40");
         String key = RepositoryLayout.streamedSegment(SEGMENT);
         byte[] stored;
         try (InputStream in = store.get(key)) {
@@ -77,8 +77,8 @@ class StreamedWalTest {
         store.put(key, BlobContent.of(stored), PutMode.REPLACE);
 
         Path delivered = temp.resolve("RECOVERYXLOG");
-        StreamedWal.Streamed streamed = repository.streamed().find(SEGMENT).orElseThrow();
-        assertThatThrownBy(() -> repository.streamed().fetch(streamed, delivered, SEGMENT_SIZE))
+        StreamedWal.Streamed streamed = StreamedWal.of(repository).find(SEGMENT).orElseThrow();
+        assertThatThrownBy(() -> StreamedWal.of(repository).fetch(streamed, delivered, SEGMENT_SIZE))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT));
         assertThat(delivered).doesNotExist();
     }

@@ -6,6 +6,7 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;
@@ -75,7 +76,7 @@ class UnknownRestorePointTest {
     void streamedWalBeyondTheArchiveMayHoldIt() throws IOException {
         Path partial = temp.resolve("partial");
         Files.write(partial, new byte[8192]);
-        repository.streamed().store("000000010000000000000005", partial, 8192, "0/5002000");
+        StreamedWal.of(repository).store("000000010000000000000005", partial, 8192, "0/5002000");
         RestorePlan plan = new RestorePlanner(repository).plan(new RecoveryTarget.Name("in_the_stream"), null, null);
         assertThat(plan.notes()).anyMatch(n -> n.contains("was not found in the WAL summaries"));
     }
