@@ -63,7 +63,7 @@ public final class WalArchive {
     }
 
     /** The directory-like prefix a WAL file's objects live under. */
-    static String prefixFor(String fileName) {
+    public static String prefixFor(String fileName) {
         requireName(fileName);
         String timeline = fileName.substring(0, 8);
         if (fileName.endsWith(".history")) {

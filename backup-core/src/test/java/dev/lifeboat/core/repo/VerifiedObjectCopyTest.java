@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,7 @@ class VerifiedObjectCopyTest {
 
     @BeforeEach
     void aWalObject() throws IOException {
-        repository = Repository.initialize(source, RepositorySetTest.descriptor("7441"));
+        repository = Repository.initialize(source, descriptor("7441"));
         byte[] segment = new byte[4 << 20];
         new Random(3).nextBytes(segment); // incompressible: the object is as large as the segment
         Path file = Files.write(temp.resolve("seg"), segment);
@@ -100,5 +101,10 @@ class VerifiedObjectCopyTest {
         try (InputStream in = store.get(key)) {
             return in.readAllBytes();
         }
+    }
+
+    private static RepositoryDescriptor descriptor(String systemId) {
+        return new RepositoryDescriptor(1, systemId, 15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none",
+                Instant.parse("2026-11-20T14:00:00Z"), "test");
     }
 }

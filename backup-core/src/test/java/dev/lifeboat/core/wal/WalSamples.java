@@ -11,17 +11,17 @@ import java.util.Properties;
  * The real WAL segments in {@code src/test/resources/wal-samples} (made by its make-samples.sh)
  * and what pg_waldump read in them.
  */
-final class WalSamples {
+public final class WalSamples {
 
-    static final String FIRST = "000000010000000000000002";
-    static final String SECOND = "000000010000000000000003";
+    public static final String FIRST = "000000010000000000000002";
+    public static final String SECOND = "000000010000000000000003";
 
     private static final Properties EXPECTED = load();
 
     private WalSamples() {
     }
 
-    static InputStream open(String segment) throws IOException {
+    public static InputStream open(String segment) throws IOException {
         InputStream compressed = WalSamples.class.getResourceAsStream("/wal-samples/" + segment + ".zst");
         if (compressed == null) {
             throw new IllegalStateException("no sample " + segment + "; run wal-samples/make-samples.sh");
@@ -29,17 +29,17 @@ final class WalSamples {
         return new ZstdInputStream(compressed);
     }
 
-    static byte[] bytes(String segment) throws IOException {
+    public static byte[] bytes(String segment) throws IOException {
         try (InputStream in = open(segment)) {
             return in.readAllBytes();
         }
     }
 
-    static List<String> segments() {
+    public static List<String> segments() {
         return List.of(expected("segments").split(","));
     }
 
-    static String expected(String key) {
+    public static String expected(String key) {
         String value = EXPECTED.getProperty(key);
         if (value == null) {
             throw new IllegalStateException("expected.properties has no " + key);
@@ -47,7 +47,7 @@ final class WalSamples {
         return value;
     }
 
-    static String expected(String segment, String key) {
+    public static String expected(String segment, String key) {
         return expected(segment + "." + key);
     }
 
