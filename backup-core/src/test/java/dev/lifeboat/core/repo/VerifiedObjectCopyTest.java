@@ -3,6 +3,7 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.ForwardingBlobStore;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +104,6 @@ class VerifiedObjectCopyTest {
     }
 
     private static RepositoryDescriptor descriptor(String systemId) {
-        return new RepositoryDescriptor(1, systemId, 15, "15.18", 16 << 20, new RepositoryDescriptor.Compression("zstd", 1), "none",
-                Instant.parse("2026-11-20T14:00:00Z"), "test");
+        return TestRepositoryDescriptor.builder().systemIdentifier(systemId).build();
     }
 }
