@@ -1,6 +1,5 @@
 package dev.lifeboat.schedules;
 
-import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
@@ -27,10 +26,7 @@ final class BackupTask {
                 throw TaskCatalog.badSetting(job, "no pgdata for the backup", "set 'pgdata' in the job or at the top of the file");
             }
             try {
-                BackupType.parse(job.setting("type").orElse("full"));
-                job.setting("pg-port").ifPresent(Integer::parseInt);
-                job.setting("jobs").ifPresent(Integer::parseInt);
-                job.setting("archive-timeout").ifPresent(BackupTask::timeout);
+                request(job, env);
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
@@ -40,14 +36,7 @@ final class BackupTask {
         @Override
         public ScheduledTask create(JobDefinition job) {
             return repository -> {
-                Path pgdata = Path.of(job.setting("pgdata").orElseGet(() -> env.get("PGDATA")));
-                ConnectionSettings connection = ConnectionSettings.resolve(job.setting("pg-host").orElse(null),
-                        job.setting("pg-port").map(Integer::valueOf).orElse(null), job.setting("pg-user").orElse(null),
-                        job.setting("pg-database").orElse(null), env);
-                int workers = job.setting("jobs").map(Integer::parseInt).orElse(Runtime.getRuntime().availableProcessors());
-                BackupRequest request = new BackupRequest(pgdata, connection, BackupType.parse(job.setting("type").orElse("full")),
-                        workers, job.setting("archive-timeout").map(BackupTask::timeout).orElse(Duration.ofSeconds(120)),
-                        ProgressListener.NONE);
+                BackupRequest request = request(job, env);
                 BackupResult result = new BackupService(repository, clock, LockWaitSetting.of(job)).run(request);
                 return result.backupId() + " (" + result.type().jsonName()
                         + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
@@ -55,6 +44,19 @@ final class BackupTask {
                         + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)";
             };
         }
+    }
+
+    /** The job's backup: the command's settings from the job's keys of the same names, the request's defaults for the rest. */
+    static BackupRequest request(JobDefinition job, Map<String, String> env) {
+        BackupType type = job.setting("type").map(BackupType::parse).orElse(null);
+        ConnectionSettings connection = ConnectionSettings.resolve(job.setting("pg-host").orElse(null),
+                job.setting("pg-port").map(Integer::valueOf).orElse(null), job.setting("pg-user").orElse(null),
+                job.setting("pg-database").orElse(null), env);
+        return BackupRequest.builder(Path.of(job.setting("pgdata").orElseGet(() -> env.get("PGDATA"))), connection)
+                .type(type)
+                .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
+                .archiveTimeout(job.setting("archive-timeout").map(BackupTask::timeout).orElse(null))
+                .build();
     }
 
     /** Plain numbers are seconds, as for the command's --archive-timeout. */

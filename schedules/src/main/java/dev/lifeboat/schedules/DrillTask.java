@@ -1,6 +1,5 @@
 package dev.lifeboat.schedules;
 
-import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.drill.CheckFile;
 import dev.lifeboat.core.drill.DrillRequest;
 import dev.lifeboat.core.drill.DrillResult;
@@ -10,7 +9,6 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.repo.DrillRecord;
-import dev.lifeboat.core.restore.RecoveryTarget;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +33,7 @@ final class DrillTask {
                 throw TaskCatalog.badSetting(job, e.getMessage(), e.hint() == null ? "fix the job's checks file" : e.hint());
             }
             try {
-                job.setting("start-timeout").ifPresent(BackupTask::timeout);
-                job.setting("jobs").ifPresent(Integer::parseInt);
+                request(job, List.of());
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
@@ -45,14 +42,7 @@ final class DrillTask {
         @Override
         public ScheduledTask create(JobDefinition job) {
             return repository -> {
-                List<UserCheck> checks = job.setting("checks").map(f -> CheckFile.read(Path.of(f))).orElse(List.of());
-                String backup = job.setting("backup").filter(b -> !b.equalsIgnoreCase("latest")).orElse(null);
-                ConnectionSettings login = ConnectionSettings.resolve(null, null, job.setting("pg-user").orElse(null), null, env);
-                Duration startTimeout = job.setting("start-timeout").map(BackupTask::timeout).orElse(Duration.ofHours(1));
-                int workers = job.setting("jobs").map(Integer::parseInt).orElse(Runtime.getRuntime().availableProcessors());
-                DrillRequest request = new DrillRequest(backup, new RecoveryTarget.Latest(), null, checks,
-                        job.setting("checks-database").orElse(null), false, job.setting("scratch").map(Path::of).orElse(null),
-                        lifeboat.command(), lifeboat.options(), login, Map.of(), startTimeout, startTimeout, workers, ProgressListener.NONE);
+                DrillRequest request = request(job, job.setting("checks").map(f -> CheckFile.read(Path.of(f))).orElse(List.of()));
                 DrillResult result = new DrillService(repository).run(request);
                 DrillRecord drill = result.drill();
                 if (!drill.passed()) {
@@ -65,6 +55,26 @@ final class DrillTask {
                 return "drill of " + drill.backupId() + " passed" + (drill.timings() == null || drill.timings().rto() == null ? ""
                         : String.format(", RTO %.1f s", drill.timings().rto().toNanos() / 1e9));
             };
+        }
+
+        /**
+         * The job's drill of the newest point: the command's settings from the job's keys of the
+         * same names, the request's defaults for the rest. A job without check-timeout gives each
+         * check as long as its start-timeout, as scheduled drills always have.
+         */
+        DrillRequest request(JobDefinition job, List<UserCheck> checks) {
+            Duration startTimeout = job.setting("start-timeout").map(BackupTask::timeout).orElse(null);
+            return DrillRequest.builder()
+                    .backupId(job.setting("backup").filter(b -> !b.equalsIgnoreCase("latest")).orElse(null))
+                    .checks(checks)
+                    .checksDatabase(job.setting("checks-database").orElse(null))
+                    .scratchParent(job.setting("scratch").map(Path::of).orElse(null))
+                    .lifeboat(lifeboat.command(), lifeboat.options())
+                    .login(ConnectionSettings.resolve(null, null, job.setting("pg-user").orElse(null), null, env))
+                    .startTimeout(startTimeout)
+                    .checkTimeout(job.setting("check-timeout").map(BackupTask::timeout).orElse(startTimeout))
+                    .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
+                    .build();
         }
     }
 }

@@ -24,4 +24,15 @@ public interface JobEvents {
     /** A run that could not even be recorded: its repository could not be opened. */
     default void unrecorded(JobDefinition job, String error) {
     }
+
+    /**
+     * One store request of a job whose settings ask for log-requests: on stderr, as a command
+     * with --log-requests prints it.
+     */
+    default void storeRequest(JobDefinition job, String line) {
+        synchronized (System.err) {
+            System.err.println("lifeboat: " + line);
+            System.err.flush();
+        }
+    }
 }

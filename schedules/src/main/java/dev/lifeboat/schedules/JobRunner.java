@@ -6,6 +6,7 @@ import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.storage.BlobStores;
+import dev.lifeboat.storage.StoreSettings;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -65,8 +66,11 @@ public final class JobRunner {
                 "the schedule has no job '" + jobName + "'", "list the jobs with 'lifeboat schedule list'"));
         Instant due = missed != null ? missed : scheduledFor;
         Repository repository;
+        StoreSettings stores;
         try {
-            repository = Repository.open(BlobStores.openWithDefaults(job.repository()));
+            // the settings a command takes from its flags, from the job's keys of the same names
+            stores = JobStorage.settings(job, line -> events.storeRequest(job, line));
+            repository = Repository.open(BlobStores.open(job.repository(), stores));
         } catch (RuntimeException e) {
             events.started(job, trigger, due);
             events.unrecorded(job, oneLine(e));
@@ -91,7 +95,7 @@ public final class JobRunner {
             JobRun run;
             RuntimeException failure = null;
             try {
-                String summary = catalog.create(job).run(repository);
+                String summary = catalog.create(job, stores).run(repository);
                 run = log.finish(started, JobRun.Outcome.SUCCEEDED, summary, null);
             } catch (RuntimeException e) {
                 failure = e;
@@ -107,7 +111,7 @@ public final class JobRunner {
 
     /** When the job was last due (or started), from its records: where a missed run is counted from. */
     public Optional<Instant> lastDue(JobDefinition job) {
-        try (Repository repository = Repository.open(BlobStores.openWithDefaults(job.repository()))) {
+        try (Repository repository = Repository.open(BlobStores.open(job.repository(), JobStorage.settings(job, null)))) {
             JobRunLog.History history = new JobRunLog(repository, clock).history(job.name());
             return java.util.stream.Stream.concat(history.finished().stream(), history.running().stream())
                     .map(r -> r.scheduledFor() != null ? r.scheduledFor() : r.startTime())

@@ -1,12 +1,12 @@
 package dev.lifeboat.schedules;
 
-import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.replicate.ReplicateRequest;
 import dev.lifeboat.core.replicate.ReplicateResult;
 import dev.lifeboat.core.replicate.ReplicateService;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
+import dev.lifeboat.storage.StoreSettings;
 
 /** A scheduled `lifeboat replicate`: the job's repository copied to the location in its `to` setting. */
 final class ReplicateTask {
@@ -21,7 +21,7 @@ final class ReplicateTask {
                 throw TaskCatalog.badSetting(job, "no 'to' for the replication", "set 'to' to a directory or store URI");
             }
             try {
-                job.setting("jobs").ifPresent(Integer::parseInt);
+                request(job);
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
@@ -30,12 +30,17 @@ final class ReplicateTask {
 
         @Override
         public ScheduledTask create(JobDefinition job) {
+            return create(job, JobStorage.settings(job, null));
+        }
+
+        /** The target is opened with the same settings as the repository: one rate limit covers both. */
+        @Override
+        public ScheduledTask create(JobDefinition job, StoreSettings stores) {
             return repository -> {
                 String to = job.setting("to").orElseThrow();
-                int workers = job.setting("jobs").map(Integer::parseInt).orElse(4);
                 ReplicateResult result;
-                try (BlobStore target = BlobStores.openWithDefaults(to)) {
-                    result = new ReplicateService(repository, target, LockWaitSetting.of(job)).run(new ReplicateRequest(workers, ProgressListener.NONE));
+                try (BlobStore target = BlobStores.open(to, stores)) {
+                    result = new ReplicateService(repository, target, LockWaitSetting.of(job)).run(request(job));
                 }
                 String summary = result.walCopied() + " WAL files and " + result.backupsCopied() + " backups copied to " + result.to();
                 if (!result.complete()) {
@@ -45,6 +50,11 @@ final class ReplicateTask {
                 }
                 return summary;
             };
+        }
+
+        /** The job's copy: the command's settings from the job's keys of the same names, the request's defaults for the rest. */
+        static ReplicateRequest request(JobDefinition job) {
+            return ReplicateRequest.builder().jobs(job.setting("jobs").map(Integer::valueOf).orElse(null)).build();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeboat.schedules;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.storage.StoreSettings;
 
 import java.time.Clock;
 import java.util.EnumMap;
@@ -19,6 +20,11 @@ public final class TaskCatalog {
         void check(JobDefinition job);
 
         ScheduledTask create(JobDefinition job);
+
+        /** The task of a run whose repository is opened with {@code stores}; a task that opens more stores opens them so too. */
+        default ScheduledTask create(JobDefinition job, StoreSettings stores) {
+            return create(job);
+        }
     }
 
     private final Map<JobKind, Factory> factories = new EnumMap<>(JobKind.class);
@@ -57,11 +63,18 @@ public final class TaskCatalog {
                     "remove the job or change its kind (runnable kinds: " + runnable() + ")");
         }
         factory.check(job);
+        JobStorage.check(job);
     }
 
     public ScheduledTask create(JobDefinition job) {
         check(job);
         return factories.get(job.kind()).create(job);
+    }
+
+    /** The task of a run whose stores are opened with {@code stores}. */
+    public ScheduledTask create(JobDefinition job, StoreSettings stores) {
+        check(job);
+        return factories.get(job.kind()).create(job, stores);
     }
 
     private String runnable() {

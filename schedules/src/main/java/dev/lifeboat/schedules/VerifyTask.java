@@ -1,6 +1,5 @@
 package dev.lifeboat.schedules;
 
-import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.verify.VerifyRequest;
@@ -17,7 +16,7 @@ final class VerifyTask {
         @Override
         public void check(JobDefinition job) {
             try {
-                job.setting("jobs").ifPresent(Integer::parseInt);
+                request(job);
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
@@ -26,9 +25,7 @@ final class VerifyTask {
         @Override
         public ScheduledTask create(JobDefinition job) {
             return repository -> {
-                String backup = job.setting("backup").filter(b -> !b.equalsIgnoreCase("all")).orElse(null);
-                int workers = job.setting("jobs").map(Integer::parseInt).orElse(Runtime.getRuntime().availableProcessors());
-                VerifyResult result = new VerifyService(repository).run(new VerifyRequest(backup, workers, ProgressListener.NONE));
+                VerifyResult result = new VerifyService(repository).run(request(job));
                 String summary = result.backups().size() + " backups, " + result.objects() + " objects, " + result.walFiles() + " WAL files";
                 if (!result.passed()) {
                     throw new LifeboatException(result.repositoryDamaged() ? ErrorCode.CORRUPT : ErrorCode.REPOSITORY,
@@ -37,6 +34,14 @@ final class VerifyTask {
                 }
                 return "verified " + summary;
             };
+        }
+
+        /** The job's verify: the command's settings from the job's keys of the same names, the request's defaults for the rest. */
+        static VerifyRequest request(JobDefinition job) {
+            return VerifyRequest.builder()
+                    .backupId(job.setting("backup").filter(b -> !b.equalsIgnoreCase("all")).orElse(null))
+                    .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
+                    .build();
         }
     }
 }

@@ -25,7 +25,7 @@ public record AgentSettings(Path pgdata, int jobs, Duration poll, StreamSettings
      * bench/wal-archive.sh on 2 CPUs: 2 jobs drain 25 segments/s, 3 jobs 28).
      */
     public static AgentSettings defaults(Path pgdata) {
-        return new AgentSettings(pgdata, Runtime.getRuntime().availableProcessors() + 1, Duration.ofMillis(20), null);
+        return new AgentSettings(pgdata, dev.lifeboat.core.Parallelism.cpus() + 1, Duration.ofMillis(20), null);
     }
 
     public AgentSettings withJobs(int jobs) {

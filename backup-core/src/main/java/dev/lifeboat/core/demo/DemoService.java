@@ -1,6 +1,5 @@
 package dev.lifeboat.core.demo;
 
-import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
@@ -37,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -109,8 +107,8 @@ public final class DemoService {
 
             BackupResult backup;
             try (Repository repository = Repository.open(BlobStores.open(repoDir.toString()))) {
-                backup = new BackupService(repository, Clock.systemUTC()).run(new BackupRequest(source.dataDirectory(), sourceLogin,
-                        BackupType.FULL, 2, Duration.ofSeconds(120), ProgressListener.NONE));
+                backup = new BackupService(repository, Clock.systemUTC()).run(
+                        BackupRequest.builder(source.dataDirectory(), sourceLogin).type(BackupType.FULL).jobs(2).build());
             }
             done("lifeboat backup", backup.backupId() + ", " + backup.files() + " files, "
                     + String.format("%.1f MB", backup.bytes() / 1e6) + ", WAL " + backup.startWalFile() + ".." + backup.stopWalFile());
@@ -143,9 +141,9 @@ public final class DemoService {
                  PortReservation port = FreePort.reserve()) {
                 int restorePort = port.port();
                 port.close();
-                restored = new RestoreService(repository).run(new RestoreRequest(restoredData, restorePort,
-                        new RecoveryTarget.Time(target), null, null, lifeboat, List.of(), null, false, true,
-                        ConnectionSettings.local(restorePort), Duration.ofMinutes(10), 2, 4, ProgressListener.NONE, false, Map.of()));
+                restored = new RestoreService(repository).run(RestoreRequest.builder(restoredData).port(restorePort)
+                        .target(new RecoveryTarget.Time(target)).lifeboat(lifeboat, List.of()).login(ConnectionSettings.local(restorePort))
+                        .startTimeout(Duration.ofMinutes(10)).jobs(2).prefetch(4).build());
             }
             done("lifeboat restore --target-time '" + RecoveryTarget.formatForPostgres(target) + "'",
                     String.format("new instance on port %d open for writes: files %.1f s, recovery %.1f s, total %.1f s",

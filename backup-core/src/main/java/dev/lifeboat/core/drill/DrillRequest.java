@@ -1,8 +1,10 @@
 package dev.lifeboat.core.drill;
 
+import dev.lifeboat.core.Parallelism;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.restore.RecoveryTarget;
+import dev.lifeboat.core.restore.RestoreRequest;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +13,8 @@ import java.util.Map;
 
 /**
  * A restore drill: restore a backup into a scratch instance, start it, check it, record the
- * verdict in the repository and remove the instance.
+ * verdict in the repository and remove the instance. Build one with {@link #builder()}: its
+ * defaults live there, for the command and the scheduled job alike.
  *
  * @param backupId        the backup to drill, or null for the newest that can reach the target
  * @param target          where recovery stops (restore's targets; not last-known-good)
@@ -43,9 +46,127 @@ public record DrillRequest(
         int jobs,
         ProgressListener progress) {
 
+    /** Where a check without {@code -- database:} runs unless told otherwise, as --checks-database shows it. */
+    public static final String DEFAULT_CHECKS_DATABASE = "postgres";
+    /** The drill's restore waits as long as a restore does, as --start-timeout shows it. */
+    public static final String DEFAULT_START_TIMEOUT_SECONDS = RestoreRequest.DEFAULT_START_TIMEOUT_SECONDS;
+    public static final Duration DEFAULT_START_TIMEOUT = RestoreRequest.DEFAULT_START_TIMEOUT;
+    /** Seconds one check may run, as --check-timeout shows it. */
+    public static final String DEFAULT_CHECK_TIMEOUT_SECONDS = "3600";
+    public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(Long.parseLong(DEFAULT_CHECK_TIMEOUT_SECONDS));
+
     public DrillRequest {
-        checksDatabase = checksDatabase == null || checksDatabase.isBlank() ? "postgres" : checksDatabase;
+        checksDatabase = checksDatabase == null || checksDatabase.isBlank() ? DEFAULT_CHECKS_DATABASE : checksDatabase;
         checks = List.copyOf(checks);
         settings = Map.copyOf(settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A drill with every setting at its default until set: the newest backup that reaches the
+     * newest point (latest), no user checks, the scratch instance removed afterwards, one object
+     * per CPU. A null argument keeps the default.
+     */
+    public static final class Builder {
+        private String backupId;
+        private RecoveryTarget target = new RecoveryTarget.Latest();
+        private Integer targetTimeline;
+        private List<UserCheck> checks = List.of();
+        private String checksDatabase = DEFAULT_CHECKS_DATABASE;
+        private boolean keep;
+        private Path scratchParent;
+        private List<String> lifeboatCommand = List.of();
+        private List<String> commandOptions = List.of();
+        private ConnectionSettings login;
+        private Map<String, String> settings = Map.of();
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private Integer jobs;
+        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        /** The backup to drill; null: the newest that reaches the target. */
+        public Builder backupId(String backupId) {
+            this.backupId = backupId;
+            return this;
+        }
+
+        public Builder target(RecoveryTarget target) {
+            this.target = target == null ? this.target : target;
+            return this;
+        }
+
+        public Builder targetTimeline(Integer timeline) {
+            this.targetTimeline = timeline;
+            return this;
+        }
+
+        public Builder checks(List<UserCheck> checks) {
+            this.checks = checks == null ? List.of() : checks;
+            return this;
+        }
+
+        public Builder checksDatabase(String database) {
+            this.checksDatabase = database;
+            return this;
+        }
+
+        public Builder keep(boolean keep) {
+            this.keep = keep;
+            return this;
+        }
+
+        public Builder scratchParent(Path directory) {
+            this.scratchParent = directory;
+            return this;
+        }
+
+        /** How the scratch instance runs Lifeboat for WAL: the command, and the options every call gets. */
+        public Builder lifeboat(List<String> command, List<String> options) {
+            this.lifeboatCommand = command == null ? List.of() : command;
+            this.commandOptions = options == null ? List.of() : options;
+            return this;
+        }
+
+        public Builder login(ConnectionSettings login) {
+            this.login = login;
+            return this;
+        }
+
+        public Builder settings(Map<String, String> settings) {
+            this.settings = settings == null ? Map.of() : settings;
+            return this;
+        }
+
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = timeout == null ? DEFAULT_START_TIMEOUT : timeout;
+            return this;
+        }
+
+        public Builder checkTimeout(Duration timeout) {
+            this.checkTimeout = timeout == null ? DEFAULT_CHECK_TIMEOUT : timeout;
+            return this;
+        }
+
+        /** Objects at once; null (or not positive): one per CPU. */
+        public Builder jobs(Integer jobs) {
+            this.jobs = jobs;
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress == null ? ProgressListener.NONE : progress;
+            return this;
+        }
+
+        public DrillRequest build() {
+            return new DrillRequest(backupId, target, targetTimeline, checks, checksDatabase, keep, scratchParent, lifeboatCommand,
+                    commandOptions, login, settings, startTimeout, checkTimeout, Parallelism.jobsOrCpus(jobs), progress);
+        }
     }
 }

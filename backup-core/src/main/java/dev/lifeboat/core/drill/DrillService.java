@@ -135,9 +135,10 @@ public final class DrillService {
         // The source's own logging setup (a collector writing to an absolute directory) is not the drill's.
         settings.put("logging_collector", "off");
         settings.putAll(request.settings());
-        return new RestoreRequest(instance.pgdata(), instance.port.port(), request.target(), request.backupId(),
-                request.targetTimeline(), request.lifeboatCommand(), request.commandOptions(), null, false, true,
-                request.login(), request.startTimeout(), request.jobs(), RestoreRequest.DEFAULT_PREFETCH, request.progress(), false, settings);
+        return RestoreRequest.builder(instance.pgdata()).port(instance.port.port()).target(request.target())
+                .backupId(request.backupId()).targetTimeline(request.targetTimeline())
+                .lifeboat(request.lifeboatCommand(), request.commandOptions()).login(request.login())
+                .startTimeout(request.startTimeout()).jobs(request.jobs()).progress(request.progress()).settings(settings).build();
     }
 
     /** The checks and timings of one drill as it goes. */

@@ -3,9 +3,41 @@ package dev.lifeboat.core.replicate;
 import dev.lifeboat.core.ProgressListener;
 
 /**
- * A copy of what one repository has and another lacks.
+ * A copy of what one repository has and another lacks. Build one with {@link #builder()}: its
+ * defaults live there, for the command and the scheduled job alike.
  *
  * @param jobs objects copied at once
  */
 public record ReplicateRequest(int jobs, ProgressListener progress) {
+
+    /** Objects copied at once unless told otherwise (a copy waits on two stores, not on CPUs), as --jobs shows it. */
+    public static final String DEFAULT_JOBS_TEXT = "4";
+    public static final int DEFAULT_JOBS = Integer.parseInt(DEFAULT_JOBS_TEXT);
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A replicate request with every setting at its default until set; a null argument keeps the default. */
+    public static final class Builder {
+        private int jobs = DEFAULT_JOBS;
+        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder jobs(Integer jobs) {
+            this.jobs = jobs == null ? DEFAULT_JOBS : jobs;
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress == null ? ProgressListener.NONE : progress;
+            return this;
+        }
+
+        public ReplicateRequest build() {
+            return new ReplicateRequest(jobs, progress);
+        }
+    }
 }

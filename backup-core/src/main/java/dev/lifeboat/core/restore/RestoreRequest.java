@@ -1,5 +1,6 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.Parallelism;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.pg.ConnectionSettings;
 
@@ -9,9 +10,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * A restore into a new data directory.
+ * A restore into a new data directory. Build one with {@link #builder}: its defaults live there,
+ * for the command and the drill alike.
  *
  * @param backupId        a backup to start from, or null to let the planner choose
  * @param targetTimeline  a timeline to follow, or null for the newest
@@ -46,18 +49,131 @@ public record RestoreRequest(
         boolean standby,
         Map<String, String> settings) {
 
-    /** Segments fetched ahead of recovery unless the operator says otherwise. */
-    public static final int DEFAULT_PREFETCH = 8;
+    /** Segments fetched ahead of recovery unless the operator says otherwise, as --prefetch shows it. */
+    public static final String DEFAULT_PREFETCH_TEXT = "8";
+    public static final int DEFAULT_PREFETCH = Integer.parseInt(DEFAULT_PREFETCH_TEXT);
+    /** Seconds to wait for recovery and the first write, as --start-timeout shows it (a drill's restore too). */
+    public static final String DEFAULT_START_TIMEOUT_SECONDS = "3600";
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(Long.parseLong(DEFAULT_START_TIMEOUT_SECONDS));
 
     public RestoreRequest {
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
-    /** A restore that recovers to its target and promotes, with no extra settings. */
-    public RestoreRequest(Path pgdata, int port, RecoveryTarget target, String backupId, Integer targetTimeline,
-                          List<String> lifeboatCommand, List<String> commandOptions, String archiveCommand, boolean pauseAtTarget,
-                          boolean start, ConnectionSettings login, Duration startTimeout, int jobs, ProgressListener progress) {
-        this(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand, pauseAtTarget, start,
-                login, startTimeout, jobs, 0, progress, false, Map.of());
+    public static Builder builder(Path pgdata) {
+        return new Builder(pgdata);
+    }
+
+    /**
+     * A restore with every setting at its default until set: the newest point (latest), the
+     * newest backup that reaches it, started and promoted, archive_mode off, the default prefetch, one
+     * object per CPU. A null argument keeps the default.
+     */
+    public static final class Builder {
+        private final Path pgdata;
+        private int port;
+        private RecoveryTarget target = new RecoveryTarget.Latest();
+        private String backupId;
+        private Integer targetTimeline;
+        private List<String> lifeboatCommand = List.of();
+        private List<String> commandOptions = List.of();
+        private String archiveCommand;
+        private boolean pauseAtTarget;
+        private boolean start = true;
+        private ConnectionSettings login;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private Integer jobs;
+        private int prefetch = DEFAULT_PREFETCH;
+        private ProgressListener progress = ProgressListener.NONE;
+        private boolean standby;
+        private Map<String, String> settings = Map.of();
+
+        private Builder(Path pgdata) {
+            this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
+        }
+
+        /** The new instance's port (0: none, for a restore that is not started). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder target(RecoveryTarget target) {
+            this.target = target == null ? this.target : target;
+            return this;
+        }
+
+        public Builder backupId(String backupId) {
+            this.backupId = backupId;
+            return this;
+        }
+
+        public Builder targetTimeline(Integer timeline) {
+            this.targetTimeline = timeline;
+            return this;
+        }
+
+        /** How the new instance's settings run Lifeboat: the command, and the options every call gets. */
+        public Builder lifeboat(List<String> command, List<String> options) {
+            this.lifeboatCommand = command == null ? List.of() : command;
+            this.commandOptions = options == null ? List.of() : options;
+            return this;
+        }
+
+        public Builder archiveCommand(String archiveCommand) {
+            this.archiveCommand = archiveCommand;
+            return this;
+        }
+
+        public Builder pauseAtTarget(boolean pause) {
+            this.pauseAtTarget = pause;
+            return this;
+        }
+
+        public Builder start(boolean start) {
+            this.start = start;
+            return this;
+        }
+
+        public Builder login(ConnectionSettings login) {
+            this.login = login;
+            return this;
+        }
+
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = timeout == null ? DEFAULT_START_TIMEOUT : timeout;
+            return this;
+        }
+
+        /** Objects at once; null (or not positive): one per CPU. */
+        public Builder jobs(Integer jobs) {
+            this.jobs = jobs;
+            return this;
+        }
+
+        public Builder prefetch(int segments) {
+            this.prefetch = Math.max(0, segments);
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress == null ? ProgressListener.NONE : progress;
+            return this;
+        }
+
+        public Builder standby(boolean standby) {
+            this.standby = standby;
+            return this;
+        }
+
+        public Builder settings(Map<String, String> settings) {
+            this.settings = settings == null ? Map.of() : settings;
+            return this;
+        }
+
+        public RestoreRequest build() {
+            return new RestoreRequest(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand,
+                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings);
+        }
     }
 }

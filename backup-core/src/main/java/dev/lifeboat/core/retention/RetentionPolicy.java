@@ -18,7 +18,9 @@ import java.time.Duration;
  */
 public record RetentionPolicy(Integer keepFull, Duration keepWithin, Duration pitrWindow, Duration orphanAge) {
 
-    public static final Duration DEFAULT_ORPHAN_AGE = Duration.ofHours(24);
+    /** How old orphaned data must be before it goes, unless told otherwise, as --orphan-age shows it. */
+    public static final String DEFAULT_ORPHAN_AGE_TEXT = "24h";
+    public static final Duration DEFAULT_ORPHAN_AGE = DurationText.parse(DEFAULT_ORPHAN_AGE_TEXT);
     public static final Duration MINIMUM_ORPHAN_AGE = Duration.ofHours(1);
 
     public RetentionPolicy {

@@ -11,7 +11,7 @@ import dev.lifeboat.core.backup.BackupService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupType;
-import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.ForEachRepository;
 import dev.lifeboat.core.repo.RepositorySet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +38,7 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     LockWaitOption lockWait;
 
-    @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = "full",
+    @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = BackupRequest.DEFAULT_TYPE,
             description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
     String type;
@@ -49,7 +48,7 @@ public final class BackupCommand extends LifeboatSubcommand {
 
     @Option(names = "--archive-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
             description = "How long to wait for the backup's WAL to reach the repository (default: ${DEFAULT-VALUE}).",
-            defaultValue = "120")
+            defaultValue = BackupRequest.DEFAULT_ARCHIVE_TIMEOUT_SECONDS)
     long archiveTimeoutSeconds;
 
     public BackupCommand(CliContext context) {
@@ -58,11 +57,10 @@ public final class BackupCommand extends LifeboatSubcommand {
 
     @Override
     protected int execute() {
-        int workers = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
         Duration wait = lockWait.duration();
-        BackupRequest request = new BackupRequest(cluster.pgdata(), cluster.connection(context.env()), backupType(), workers,
-                Duration.ofSeconds(archiveTimeoutSeconds),
-                TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
+        BackupRequest request = BackupRequest.builder(cluster.pgdata(), cluster.connection(context.env()))
+                .type(backupType()).jobs(jobs).archiveTimeout(Duration.ofSeconds(archiveTimeoutSeconds))
+                .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
         try (RepositorySet repositories = repo.openSet()) {
             if (repositories.isSingle()) {
                 BackupResult result = new BackupService(repositories.open(repositories.members().get(0).name()), Clock.systemUTC(), wait)
@@ -84,34 +82,26 @@ public final class BackupCommand extends LifeboatSubcommand {
 
     /** A backup per repository, one after the other; one that fails does not stop the others. */
     private int backUpEach(RepositorySet repositories, BackupRequest request, Duration wait) {
-        List<RepositoryBackup> results = new ArrayList<>();
-        LifeboatException firstFailure = null;
-        for (RepositoryConfig member : repositories.members()) {
-            try {
-                // WAL queued for this repository must be there before the backup waits for its own.
-                repositories.catchUp(member.name(), Duration.ofSeconds(archiveTimeoutSeconds));
-                BackupResult result = new BackupService(repositories.open(member.name()), Clock.systemUTC(), wait).run(request);
-                results.add(new RepositoryBackup(member.name(), result, null));
-                if (!json()) {
-                    printText(out(), result, member.name() + " ");
-                }
-            } catch (RuntimeException e) {
-                LifeboatException failure = Failures.asLifeboatException(e);
-                results.add(new RepositoryBackup(member.name(), null, failure.getMessage()));
-                err().println("lifeboat: backup into repository " + member.name() + " failed: " + failure.getMessage());
-                if (firstFailure == null) {
-                    firstFailure = new LifeboatException(failure.code(), "backup into repository " + member.name() + " failed: "
-                            + failure.getMessage(), failure.hint(), e);
-                }
-            }
-        }
+        List<ForEachRepository.Outcome<BackupResult>> outcomes = new ForEachRepository(Failures::asLifeboatException).run(
+                repositories.members(), member -> {
+                    // WAL queued for this repository must be there before the backup waits for its own.
+                    repositories.catchUp(member.name(), Duration.ofSeconds(archiveTimeoutSeconds));
+                    return new BackupService(repositories.open(member.name()), Clock.systemUTC(), wait).run(request);
+                }, outcome -> {
+                    if (!outcome.succeeded()) {
+                        err().println("lifeboat: backup into repository " + outcome.repository().name() + " failed: "
+                                + outcome.failure().getMessage());
+                    } else if (!json()) {
+                        printText(out(), outcome.result(), outcome.repository().name() + " ");
+                    }
+                });
         repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
         if (json()) {
+            List<RepositoryBackup> results = outcomes.stream().map(o -> new RepositoryBackup(o.repository().name(), o.result(),
+                    o.succeeded() ? null : o.failure().getMessage())).toList();
             print(Map.of("backups", results), out -> { });
         }
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
+        ForEachRepository.throwFirstFailure(outcomes, member -> "backup into repository " + member.name() + " failed: ");
         return 0;
     }
 

@@ -54,7 +54,7 @@ public final class DrillCommand extends LifeboatSubcommand {
                     "'-- name: ...', '-- expect: true | no rows | count >= N | count between A and B', '-- database: ...'."})
     Path checksFile;
 
-    @Option(names = "--checks-database", paramLabel = "DB", defaultValue = "postgres",
+    @Option(names = "--checks-database", paramLabel = "DB", defaultValue = DrillRequest.DEFAULT_CHECKS_DATABASE,
             description = "Database for checks without '-- database:' (default: ${DEFAULT-VALUE}).")
     String checksDatabase;
 
@@ -74,11 +74,13 @@ public final class DrillCommand extends LifeboatSubcommand {
     @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
+            defaultValue = DrillRequest.DEFAULT_START_TIMEOUT_SECONDS,
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
-    @Option(names = "--check-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--check-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
+            defaultValue = DrillRequest.DEFAULT_CHECK_TIMEOUT_SECONDS,
             description = "How long one check (a statement, pg_amcheck of one database) may run (default: ${DEFAULT-VALUE}).")
     long checkTimeoutSeconds;
 
@@ -91,11 +93,12 @@ public final class DrillCommand extends LifeboatSubcommand {
         List<UserCheck> checks = checksFile == null ? List.of() : CheckFile.read(checksFile);
         String backup = backupId == null || backupId.equalsIgnoreCase("latest") ? null : backupId;
         try (Repository repository = repo.open()) {
-            DrillRequest request = new DrillRequest(backup, targetOptions.target(), targetOptions.timeline(), checks, checksDatabase,
-                    keep, scratch, LifeboatInvocation.command(context), LifeboatInvocation.options(context), login.settings(context.env()),
-                    settings, Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(checkTimeoutSeconds),
-                    jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text));
+            DrillRequest request = DrillRequest.builder().backupId(backup).target(targetOptions.target())
+                    .targetTimeline(targetOptions.timeline()).checks(checks).checksDatabase(checksDatabase).keep(keep)
+                    .scratchParent(scratch).lifeboat(LifeboatInvocation.command(context), LifeboatInvocation.options(context))
+                    .login(login.settings(context.env())).settings(settings)
+                    .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).checkTimeout(Duration.ofSeconds(checkTimeoutSeconds))
+                    .jobs(jobs).progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
             DrillResult result = new DrillService(repository).run(request);
             if (junit != null) {
                 JunitReport.write(result.drill(), junit);

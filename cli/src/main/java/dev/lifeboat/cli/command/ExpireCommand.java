@@ -49,7 +49,7 @@ public final class ExpireCommand extends LifeboatSubcommand {
     String pitrWindow;
 
     @Option(names = "--orphan-age", converter = TextValues.PositiveDuration.class, paramLabel = "DURATION",
-            description = "Remove data of backups that never got a manifest once this old (default: ${DEFAULT-VALUE}).", defaultValue = "24h")
+            description = "Remove data of backups that never got a manifest once this old (default: ${DEFAULT-VALUE}).", defaultValue = RetentionPolicy.DEFAULT_ORPHAN_AGE_TEXT)
     String orphanAge;
 
     @Option(names = "--dry-run", description = "Print what would be removed; change nothing.")

@@ -2,9 +2,9 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.Failures;
-import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.info.InfoService;
 import dev.lifeboat.core.info.RepositoryInfo;
+import dev.lifeboat.core.repo.ForEachRepository;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.RepositorySet;
@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,24 +39,16 @@ public final class InfoCommand extends LifeboatSubcommand {
             }
             return 0;
         }
-        List<RepositorySummary> summaries = new ArrayList<>();
-        LifeboatException firstFailure = null;
+        List<ForEachRepository.Outcome<RepositorySummary>> outcomes;
         try (RepositorySet repositories = repo.openSet()) {
-            for (RepositoryConfig member : repositories.members()) {
-                try {
-                    RepositoryInfo info = new InfoService(repositories.open(member.name())).run();
-                    Long queued = member.required() ? null : repositories.queueFor(member.name()).size();
-                    summaries.add(new RepositorySummary(member.name(), member.required(), queued, info, null));
-                } catch (RuntimeException e) {
-                    LifeboatException failure = Failures.asLifeboatException(e);
-                    summaries.add(new RepositorySummary(member.name(), member.required(), null, null, failure.getMessage()));
-                    if (firstFailure == null) {
-                        firstFailure = new LifeboatException(failure.code(), "repository " + member.name() + ": "
-                                + failure.getMessage(), failure.hint(), e);
-                    }
-                }
-            }
+            outcomes = new ForEachRepository(Failures::asLifeboatException).run(repositories.members(), member -> {
+                RepositoryInfo info = new InfoService(repositories.open(member.name())).run();
+                Long queued = member.required() ? null : repositories.queueFor(member.name()).size();
+                return new RepositorySummary(member.name(), member.required(), queued, info, null);
+            });
         }
+        List<RepositorySummary> summaries = outcomes.stream().map(o -> o.succeeded() ? o.result()
+                : new RepositorySummary(o.repository().name(), o.repository().required(), null, null, o.failure().getMessage())).toList();
         print(Map.of("repositories", summaries), out -> {
             for (RepositorySummary summary : summaries) {
                 out.println("== " + summary.name() + (summary.required() ? " (required)" : "")
@@ -70,9 +61,7 @@ public final class InfoCommand extends LifeboatSubcommand {
                 out.println();
             }
         });
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
+        ForEachRepository.throwFirstFailure(outcomes, member -> "repository " + member.name() + ": ");
         return 0;
     }
 

@@ -39,7 +39,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
     @Option(names = "--to", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI", description = "Repository to copy to; created when it is new.")
     String to;
 
-    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = "4",
+    @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", defaultValue = ReplicateRequest.DEFAULT_JOBS_TEXT,
             description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -68,8 +68,8 @@ public final class ReplicateCommand extends LifeboatSubcommand {
         ReplicateResult result;
         try (Repository sourceRepository = Repository.open(store.open(context, source.location()));
              BlobStore targetStore = store.open(context, target.location())) {
-            result = new ReplicateService(sourceRepository, targetStore, lockWait.duration()).run(new ReplicateRequest(jobs,
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)));
+            result = new ReplicateService(sourceRepository, targetStore, lockWait.duration()).run(ReplicateRequest.builder().jobs(jobs)
+                    .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build());
         }
         Optional<WalCatchUpQueue.Drained> unqueued = unqueue(configured, target);
         print(result, out -> printText(out, result, unqueued));

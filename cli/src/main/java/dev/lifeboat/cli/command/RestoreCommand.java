@@ -75,12 +75,14 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--prefetch", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "8",
+    @Option(names = "--prefetch", converter = NumberValues.NonNegativeInt.class, paramLabel = "N",
+            defaultValue = RestoreRequest.DEFAULT_PREFETCH_TEXT,
             description = {"While the instance recovers, fetch up to N WAL segments ahead of it in parallel, verified, so that",
                     "restore_command hands them over without a JVM (default: ${DEFAULT-VALUE}; 0: off)."})
     int prefetch;
 
-    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(names = "--start-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
+            defaultValue = RestoreRequest.DEFAULT_START_TIMEOUT_SECONDS,
             description = "How long to wait for recovery and the first write (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
@@ -106,11 +108,12 @@ public final class RestoreCommand extends LifeboatSubcommand {
             List<String> command = LifeboatInvocation.command(context);
             List<String> options = LifeboatInvocation.options(context);
             String archiveCommand = archiveCommand(repositories, command, options);
-            RestoreRequest request = new RestoreRequest(pgdata, port == null ? 0 : port, recoveryTarget, backupId, timeline,
-                    command, options, archiveCommand, pauseAtTarget, !noStart, login.settings(context.env()),
-                    Duration.ofSeconds(startTimeoutSeconds), jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
-                    Math.max(0, prefetch),
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text), standby, settings);
+            RestoreRequest request = RestoreRequest.builder(pgdata).port(port == null ? 0 : port).target(recoveryTarget)
+                    .backupId(backupId).targetTimeline(timeline).lifeboat(command, options).archiveCommand(archiveCommand)
+                    .pauseAtTarget(pauseAtTarget).start(!noStart).login(login.settings(context.env()))
+                    .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).jobs(jobs).prefetch(prefetch)
+                    .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).standby(standby)
+                    .settings(settings).build();
             FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
             for (String passedOver : restored.passedOver()) {
                 err().println("lifeboat: warning: restored from repository " + restored.from() + "; passed over " + passedOver);

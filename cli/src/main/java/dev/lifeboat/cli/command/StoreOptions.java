@@ -23,7 +23,8 @@ public final class StoreOptions {
     String maxRate;
 
     @Option(names = "--request-timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS",
-            description = "Give up on a store request that hangs this long (an upload: without progress) and retry (default: 120).")
+            description = "Give up on a store request that hangs this long (an upload: without progress) and retry (default: "
+                    + StoreSettings.DEFAULT_REQUEST_TIMEOUT_SECONDS + ").")
     Long requestTimeoutSeconds;
 
     @Option(names = "--log-requests", description = "Print one line per store request on stderr (what, key, bytes, time, outcome).")

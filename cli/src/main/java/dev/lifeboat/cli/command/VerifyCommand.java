@@ -47,9 +47,8 @@ public final class VerifyCommand extends LifeboatSubcommand {
                 List<BackupManifest> all = repository.backups().list();
                 backup = all.isEmpty() ? null : all.get(all.size() - 1).id();
             }
-            VerifyResult result = new VerifyService(repository).run(new VerifyRequest(backup,
-                    jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors(),
-                    TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)));
+            VerifyResult result = new VerifyService(repository).run(VerifyRequest.builder().backupId(backup).jobs(jobs)
+                    .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build());
             print(result, out -> printText(out, result));
             if (!result.passed()) {
                 VerifyResult.Problem first = result.problems().get(0);

@@ -18,7 +18,8 @@ public record StoreSettings(RetryPolicy retry, Duration requestTimeout, Bandwidt
                             RequestLog requestLog) {
 
     /** Two minutes: far beyond any answer a working store gives, short of an archiver stuck for good. */
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    public static final String DEFAULT_REQUEST_TIMEOUT_SECONDS = "120";
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(Long.parseLong(DEFAULT_REQUEST_TIMEOUT_SECONDS));
 
     /** What every command gets unless told otherwise: retries, the default request timeout, no limit, no log. */
     public static final StoreSettings DEFAULTS = new StoreSettings(RetryPolicy.DEFAULT, DEFAULT_REQUEST_TIMEOUT, null, null, null);
