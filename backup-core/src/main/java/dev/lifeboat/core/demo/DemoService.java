@@ -22,6 +22,7 @@ import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
 import dev.lifeboat.core.restore.RestoreService;
+import dev.lifeboat.core.restore.WalCommandLine;
 import dev.lifeboat.storage.BlobStores;
 
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class DemoService {
             Path repoDir = Files.createDirectories(work.resolve("repository"));
             serverUser.handOver(repoDir); // archive_command runs as the server's user and writes here
             List<String> lifeboat = ReachableLifeboat.forServer(request.lifeboatCommand(), request.lifeboatJar(), work.path(), serverUser);
-            String archiveCommand = RestoreService.archiveCommand(lifeboat, List.of(), repoDir.toString());
+            String archiveCommand = WalCommandLine.archiveCommand(lifeboat, List.of(), repoDir.toString());
 
             try (PortReservation port = FreePort.reserve()) {
                 int sourcePort = port.port();

@@ -2,6 +2,7 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.PgSettings;
 import dev.lifeboat.core.wal.Lsn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +21,10 @@ class RecoveryConfigurationTest {
 
     @Test
     void quotesShellWordsAndConfigurationStrings() {
-        assertThat(RecoveryConfiguration.shellCommand(List.of("/opt/life boat/bin/lifeboat", "wal-fetch", "--repo", "/srv/it's", "%f", "%p")))
+        assertThat(WalCommandLine.of(List.of("/opt/life boat/bin/lifeboat", "wal-fetch", "--repo", "/srv/it's", "%f", "%p")))
                 .isEqualTo("'/opt/life boat/bin/lifeboat' wal-fetch --repo '/srv/it'\\''s' %f %p");
-        assertThat(RecoveryConfiguration.shellWord("/srv/100%")).isEqualTo("/srv/100%%");
-        assertThat(RecoveryConfiguration.quote("it's")).isEqualTo("'it''s'");
+        assertThat(WalCommandLine.word("/srv/100%")).isEqualTo("/srv/100%%");
+        assertThat(PgSettings.quote("it's")).isEqualTo("'it''s'");
     }
 
     @Test
