@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +26,9 @@ import java.util.Properties;
  * connect, so it must never hold anything that matters.
  *
  * <pre>{@code
- * try (LocalCluster pg = LocalCluster.builder().archiveCommand("cp %p /srv/archive/%f").start()) {
- *     pg.execute("CREATE TABLE t (id int)");
+ * try (LocalCluster pg = LocalCluster.builder().archiveCommand("cp %p /srv/archive/%f").start();
+ *         Connection connection = pg.connect()) {
+ *     connection.createStatement().execute("CREATE TABLE t (id int)");
  * }
  * }</pre>
  */
@@ -163,48 +162,6 @@ public final class LocalCluster implements AutoCloseable {
     /** The server as a {@link PgInstance}, e.g. to follow a promotion. */
     public PgInstance instance() {
         return instance;
-    }
-
-    /**
-     * Runs one or more SQL statements in a new session (autocommit).
-     *
-     * @throws LifeboatException ({@link ErrorCode#POSTGRES}) with PostgreSQL's message
-     */
-    public void execute(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw sqlFailed(sql, e);
-        }
-    }
-
-    /** The first column of the first row that {@code sql} returns (null for SQL NULL). */
-    public String queryForString(String sql) {
-        try (Connection connection = connect();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            if (!rows.next()) {
-                throw new LifeboatException(ErrorCode.POSTGRES, "no row from: " + sql);
-            }
-            return rows.getString(1);
-        } catch (SQLException e) {
-            throw sqlFailed(sql, e);
-        }
-    }
-
-    /** The first column of the first row that {@code sql} returns, as a number. */
-    public long queryForLong(String sql) {
-        String value = queryForString(sql);
-        if (value == null) {
-            throw new LifeboatException(ErrorCode.POSTGRES, "NULL instead of a number from: " + sql);
-        }
-        return Long.parseLong(value.strip());
-    }
-
-    private LifeboatException sqlFailed(String sql, SQLException e) {
-        return new LifeboatException(ErrorCode.POSTGRES,
-                "SQL failed on port " + port + ": " + e.getMessage() + " (" + sql + ")",
-                "see the server log " + logFile, e);
     }
 
     public PgBinaries binaries() {
