@@ -25,6 +25,9 @@ import java.util.Properties;
  * {@code trust} authentication for the configured superuser: anyone on this machine can
  * connect, so it must never hold anything that matters.
  *
+ * <p>This class is initdb plus settings (its {@link Builder}); starting, stopping and
+ * connecting are {@link PgInstance}'s, which it hands over to.
+ *
  * <pre>{@code
  * try (LocalCluster pg = LocalCluster.builder().archiveCommand("cp %p /srv/archive/%f").start();
  *         Connection connection = pg.connect()) {

@@ -24,8 +24,9 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * A data directory that exists already (a restored one, a drill's copy) started as a server
- * and watched until it is open for writes.
+ * A data directory that exists already (a restored one, a drill's copy, a {@link LocalCluster}'s)
+ * started as a server and watched until it is open for writes: the one place Lifeboat starts,
+ * stops and connects to a server it runs.
  *
  * <p>{@link #start} returns as soon as the postmaster is launched (recovery may replay WAL for
  * hours); {@link #awaitOpenForWrites} then follows it through {@link StartupPhase}s and fails
@@ -33,7 +34,7 @@ import java.util.Set;
  * recovery ended before configured recovery target was reached". The server is started
  * through {@code pg_ctl start}, which detaches it from this process: it keeps running when
  * Lifeboat exits. A standby (standby.signal) is followed with {@link #awaitConsistent} instead,
- * and later {@link #promote}d.
+ * and later {@link #promote}d. A {@link StartupWatcher} does the following of each start.
  */
 public final class PgInstance {
 
@@ -102,7 +103,7 @@ public final class PgInstance {
         List<String> command = List.of(
                 binaries.binDirectory().resolve("pg_ctl").toString(), "start", "-W",
                 "-D", dataDirectory.toString(), "-l", this.logFile.toString(),
-                // pg_ctl hands -o to /bin/sh: quote every word.
+                // pg_ctl hands -o to /bin/sh: each word quoted for it.
                 "-o", ShellWords.join(options));
         this.watcher = new StartupWatcher(this, this.logFile, new ServerLog(this.logFile).size(), Instant.now(),
                 existing.orElse(null), -1, false);

@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -189,7 +190,7 @@ final class StartupWatcher {
         Properties properties = instance.connectionProperties();
         properties.setProperty("socketTimeout", "60");
         try {
-            return java.sql.DriverManager.getConnection(instance.jdbcUrl(), properties);
+            return DriverManager.getConnection(instance.jdbcUrl(), properties);
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && state.startsWith("28")) {
