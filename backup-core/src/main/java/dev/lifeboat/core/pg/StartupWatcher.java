@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 final class StartupWatcher {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    /** The first look comes sooner: a throwaway cluster is ready in a fraction of a second. */
+    private static final Duration FIRST_POLL = Duration.ofMillis(10);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Pattern REDO_DONE = Pattern.compile("redo done at ([0-9A-F]+/[0-9A-F]+)");
 
@@ -66,6 +68,7 @@ final class StartupWatcher {
         watch.pid = knownPid;
         Instant deadline = Instant.now().plus(timeout);
         Connection connection = null;
+        long pause = FIRST_POLL.toMillis();
         try {
             while (true) {
                 Optional<PostmasterPidFile> pidFile = PostmasterPidFile.read(instance.dataDirectory())
@@ -102,7 +105,8 @@ final class StartupWatcher {
                                     + timeout.toSeconds() + " s (" + watch.lastStep() + ")",
                             logFile == null ? "it may still be recovering" : "it may still be recovering; see the server log " + logFile);
                 }
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(pause);
+                pause = Math.min(POLL.toMillis(), pause * 2);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
