@@ -1,5 +1,7 @@
 package dev.lifeboat.schedules;
 
+import dev.lifeboat.core.ShellWords;
+
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
@@ -148,8 +150,7 @@ public final class CrontabPlan {
 
     /** Quotes a word for the shell cron runs lines with; '%' means newline to cron and is escaped. */
     static String quote(String word) {
-        String w = word.matches("[A-Za-z0-9_./:=@+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-        return w.replace("%", "\\%");
+        return ShellWords.quote(word).replace("%", "\\%");
     }
 
 }

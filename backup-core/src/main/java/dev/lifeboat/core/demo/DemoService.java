@@ -21,6 +21,7 @@ import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
 import dev.lifeboat.core.restore.RestoreService;
+import dev.lifeboat.core.restore.WalCommandLine;
 import dev.lifeboat.storage.BlobStores;
 
 import java.io.IOException;
@@ -79,13 +80,14 @@ public final class DemoService {
         ServerUser serverUser = ServerUser.detect();
         ScratchDirectory work = ScratchDirectory.create("lifeboat-demo-");
         LocalCluster source = null;
+        Connection sourceConnection = null;
         PgInstance restoredInstance = null;
         boolean passed = false;
         try {
             Path repoDir = Files.createDirectories(work.resolve("repository"));
             serverUser.handOver(repoDir); // archive_command runs as the server's user and writes here
             List<String> lifeboat = ReachableLifeboat.forServer(request.lifeboatCommand(), request.lifeboatJar(), work.path(), serverUser);
-            String archiveCommand = RestoreService.archiveCommand(lifeboat, List.of(), repoDir.toString());
+            String archiveCommand = WalCommandLine.archiveCommand(lifeboat, List.of(), repoDir.toString());
 
             try (PortReservation port = FreePort.reserve()) {
                 int sourcePort = port.port();
@@ -96,13 +98,15 @@ public final class DemoService {
             done("start a throwaway PostgreSQL " + binaries.version() + " cluster",
                     "port " + source.port() + ", archive_command = '" + archiveCommand + "'");
 
+            sourceConnection = source.connect();
+            Statement sourceSql = sourceConnection.createStatement();
             ConnectionSettings sourceLogin = ConnectionSettings.local(source.port());
             new InitService(Clock.systemUTC()).run(BlobStores.open(repoDir.toString()),
                     new InitService.Request(source.dataDirectory(), sourceLogin, 3));
             done("lifeboat init", "repository " + repoDir);
 
-            source.execute("CREATE TABLE demo_orders (id bigint PRIMARY KEY, item text NOT NULL, placed_at timestamptz DEFAULT clock_timestamp())");
-            insertBatch(source, 1);
+            sourceSql.execute("CREATE TABLE demo_orders (id bigint PRIMARY KEY, item text NOT NULL, placed_at timestamptz DEFAULT clock_timestamp())");
+            insertBatch(sourceSql, 1);
             done("write " + ROWS_PER_BATCH + " rows", "table demo_orders");
 
             BackupResult backup;
@@ -113,24 +117,24 @@ public final class DemoService {
             done("lifeboat backup", backup.backupId() + ", " + backup.files() + " files, "
                     + String.format("%.1f MB", backup.bytes() / 1e6) + ", WAL " + backup.startWalFile() + ".." + backup.stopWalFile());
 
-            insertBatch(source, 2);
-            source.execute("SELECT pg_switch_wal()");
-            insertBatch(source, 3);
-            Instant target = Instant.parse(source.queryForString(
+            insertBatch(sourceSql, 2);
+            sourceSql.execute("SELECT pg_switch_wal()");
+            insertBatch(sourceSql, 3);
+            Instant target = Instant.parse(singleText(sourceSql,
                     "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
-            long expectedRows = source.queryForLong("SELECT count(*) FROM demo_orders");
-            String expectedChecksum = source.queryForString(CHECKSUM);
+            long expectedRows = single(sourceSql, "SELECT count(*) FROM demo_orders");
+            String expectedChecksum = singleText(sourceSql, CHECKSUM);
             done("write " + (2 * ROWS_PER_BATCH) + " more rows while WAL is archived, then record the time",
                     "target " + RecoveryTarget.formatForPostgres(target) + ": " + expectedRows + " rows");
 
             sleepQuietly(50);
-            insertBatch(source, 4);
-            source.execute("UPDATE demo_orders SET item = 'changed after the target' WHERE id % 10 = 0");
-            source.execute("DELETE FROM demo_orders WHERE id <= 100");
-            String lastSegment = source.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-            source.execute("SELECT pg_switch_wal()");
+            insertBatch(sourceSql, 4);
+            sourceSql.execute("UPDATE demo_orders SET item = 'changed after the target' WHERE id % 10 = 0");
+            sourceSql.execute("DELETE FROM demo_orders WHERE id <= 100");
+            String lastSegment = singleText(sourceSql, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            sourceSql.execute("SELECT pg_switch_wal()");
             waitForArchive(repoDir, lastSegment);
-            long laterRows = source.queryForLong("SELECT count(*) FROM demo_orders");
+            long laterRows = single(sourceSql, "SELECT count(*) FROM demo_orders");
             done("write, update and delete after the target (the 'bad migration'); archive the WAL",
                     "now " + laterRows + " rows; " + lastSegment + " archived");
 
@@ -176,6 +180,7 @@ public final class DemoService {
                     // the work directory goes anyway
                 }
             }
+            closeQuietly(sourceConnection);
             stopQuietly(source);
             if (!request.keep()) {
                 work.close();
@@ -187,12 +192,12 @@ public final class DemoService {
     private static final String CHECKSUM =
             "SELECT md5(coalesce(string_agg(id || ':' || item || ':' || placed_at, ',' ORDER BY id), '')) FROM demo_orders";
 
-    private void insertBatch(LocalCluster cluster, int batch) {
+    private void insertBatch(Statement sql, int batch) throws SQLException {
         long first = (long) (batch - 1) * ROWS_PER_BATCH + 1;
         long last = (long) batch * ROWS_PER_BATCH;
         // Ten transactions per batch, so recovery has commits to stop between.
         for (long from = first; from <= last; from += ROWS_PER_BATCH / 10) {
-            cluster.execute("INSERT INTO demo_orders (id, item) SELECT g, 'item ' || g FROM generate_series(" + from + ", "
+            sql.execute("INSERT INTO demo_orders (id, item) SELECT g, 'item ' || g FROM generate_series(" + from + ", "
                     + Math.min(last, from + ROWS_PER_BATCH / 10 - 1) + ") g");
         }
     }
@@ -251,6 +256,16 @@ public final class DemoService {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the server stops next anyway
+            }
         }
     }
 

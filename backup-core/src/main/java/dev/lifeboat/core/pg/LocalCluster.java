@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +25,13 @@ import java.util.Properties;
  * {@code trust} authentication for the configured superuser: anyone on this machine can
  * connect, so it must never hold anything that matters.
  *
+ * <p>This class is initdb plus settings (its {@link Builder}); starting, stopping and
+ * connecting are {@link PgInstance}'s, which it hands over to.
+ *
  * <pre>{@code
- * try (LocalCluster pg = LocalCluster.builder().archiveCommand("cp %p /srv/archive/%f").start()) {
- *     pg.execute("CREATE TABLE t (id int)");
+ * try (LocalCluster pg = LocalCluster.builder().archiveCommand("cp %p /srv/archive/%f").start();
+ *         Connection connection = pg.connect()) {
+ *     connection.createStatement().execute("CREATE TABLE t (id int)");
  * }
  * }</pre>
  */
@@ -51,6 +52,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, String> environment;
     private final Duration startTimeout;
     private final boolean deleteOnClose;
+    /** Starts, stops and connects to the server: the one implementation of those. */
+    private final PgInstance instance;
 
     private LocalCluster(Builder builder, Path baseDirectory, Path socketDirectory, int port,
             PortReservation portReservation) {
@@ -66,6 +69,12 @@ public final class LocalCluster implements AutoCloseable {
         this.environment = Map.copyOf(builder.environment);
         this.startTimeout = builder.startTimeout;
         this.deleteOnClose = builder.deleteOnClose;
+        this.instance = PgInstance.builder(binaries, dataDirectory)
+                .serverUser(serverUser)
+                .environment(environment)
+                .user(superuser)
+                .stopTimeout(startTimeout)
+                .build();
     }
 
     /** Options for a new cluster; every one has a default. */
@@ -84,16 +93,27 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         FreePort.requireFree(port);
-        ServerLog log = new ServerLog(logFile);
-        long logOffset = log.size();
-        ExternalCommand.Result result = pgCtl(startTimeout.plusSeconds(30),
-                "start", "-w", "-t", Long.toString(Math.max(1, startTimeout.toSeconds())),
-                "-D", dataDirectory.toString(), "-l", logFile.toString());
-        if (!result.succeeded()) {
-            throw new LifeboatException(ErrorCode.POSTGRES,
-                    "PostgreSQL did not start on port " + port + ": " + log.explainSince(logOffset),
-                    "see the server log " + logFile);
+        long logOffset = new ServerLog(logFile).size();
+        try {
+            instance.start(port, logFile);
+        } catch (LifeboatException e) {
+            if (e.code() != ErrorCode.RECOVERY) {
+                throw e; // refused before launching (the port, the server user's reach): the message says why
+            }
+            throw didNotStart(logOffset, e);
         }
+        try {
+            instance.awaitConsistent(startTimeout, StartupListener.NONE);
+        } catch (LifeboatException e) {
+            throw didNotStart(logOffset, e);
+        }
+    }
+
+    /** Why a start failed, in the server's own words: the lines it logged since {@code logOffset}. */
+    private LifeboatException didNotStart(long logOffset, LifeboatException cause) {
+        return new LifeboatException(ErrorCode.POSTGRES,
+                "PostgreSQL did not start on port " + port + ": " + new ServerLog(logFile).explainSince(logOffset),
+                "see the server log " + logFile, cause);
     }
 
     /** Stops the server the normal way (fast: clients are disconnected, then a checkpoint). */
@@ -103,17 +123,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Stops the server and waits until it has exited. Does nothing when it is not running. */
     public void stop(ShutdownMode mode) {
-        if (!isRunning()) {
-            return;
-        }
-        ExternalCommand.Result result = pgCtl(startTimeout.plusSeconds(30),
-                "stop", "-w", "-t", Long.toString(Math.max(1, startTimeout.toSeconds())),
-                "-m", mode.pgCtlName(), "-D", dataDirectory.toString());
-        if (!result.succeeded() && isRunning()) {
-            throw new LifeboatException(ErrorCode.POSTGRES,
-                    "PostgreSQL on port " + port + " did not stop: " + result.output(),
-                    "see the server log " + logFile);
-        }
+        instance.stop(mode);
     }
 
     /** Stops (fast) and starts again, e.g. after changing a setting that needs a restart. */
@@ -124,78 +134,37 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Whether the server process is alive. */
     public boolean isRunning() {
-        return PostmasterPidFile.read(dataDirectory).map(PostmasterPidFile::processAlive).orElse(false);
+        return instance.isRunning();
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}. */
     public String jdbcUrl() {
-        return jdbcUrl("postgres");
+        return instance.jdbcUrl();
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}. */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return instance.jdbcUrl(database);
     }
 
     /** The superuser and connection settings that {@link #connect()} uses. */
     public Properties connectionProperties() {
-        Properties properties = new Properties();
-        properties.setProperty("user", superuser);
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("ApplicationName", "lifeboat");
-        return properties;
+        return instance.connectionProperties();
     }
 
     /** A new connection to the {@code postgres} database as the superuser. */
     public Connection connect() throws SQLException {
-        return connect("postgres");
+        return instance.connect();
     }
 
     /** A new connection to {@code database} as the superuser. */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), connectionProperties());
+        return instance.connect(database);
     }
 
-    /**
-     * Runs one or more SQL statements in a new session (autocommit).
-     *
-     * @throws LifeboatException ({@link ErrorCode#POSTGRES}) with PostgreSQL's message
-     */
-    public void execute(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw sqlFailed(sql, e);
-        }
-    }
-
-    /** The first column of the first row that {@code sql} returns (null for SQL NULL). */
-    public String queryForString(String sql) {
-        try (Connection connection = connect();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            if (!rows.next()) {
-                throw new LifeboatException(ErrorCode.POSTGRES, "no row from: " + sql);
-            }
-            return rows.getString(1);
-        } catch (SQLException e) {
-            throw sqlFailed(sql, e);
-        }
-    }
-
-    /** The first column of the first row that {@code sql} returns, as a number. */
-    public long queryForLong(String sql) {
-        String value = queryForString(sql);
-        if (value == null) {
-            throw new LifeboatException(ErrorCode.POSTGRES, "NULL instead of a number from: " + sql);
-        }
-        return Long.parseLong(value.strip());
-    }
-
-    private LifeboatException sqlFailed(String sql, SQLException e) {
-        return new LifeboatException(ErrorCode.POSTGRES,
-                "SQL failed on port " + port + ": " + e.getMessage() + " (" + sql + ")",
-                "see the server log " + logFile, e);
+    /** The server as a {@link PgInstance}, e.g. to follow a promotion. */
+    public PgInstance instance() {
+        return instance;
     }
 
     public PgBinaries binaries() {
@@ -254,13 +223,6 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "PostgreSQL " + binaries.version() + " on 127.0.0.1:" + port + " (" + dataDirectory + ")";
-    }
-
-    private ExternalCommand.Result pgCtl(Duration timeout, String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(binaries.binDirectory().resolve("pg_ctl").toString());
-        command.addAll(List.of(arguments));
-        return new ExternalCommand(serverUser.wrap(command), environment, timeout).run();
     }
 
     /** Options for {@link LocalCluster}; {@link #create()} or {@link #start()} makes one. */

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.pg;
 
+import dev.lifeboat.core.ShellWords;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import java.io.IOException;
@@ -9,9 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +24,9 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * A data directory that exists already (a restored one, a drill's copy) started as a server
- * and watched until it is open for writes.
+ * A data directory that exists already (a restored one, a drill's copy, a {@link LocalCluster}'s)
+ * started as a server and watched until it is open for writes: the one place Lifeboat starts,
+ * stops and connects to a server it runs.
  *
  * <p>{@link #start} returns as soon as the postmaster is launched (recovery may replay WAL for
  * hours); {@link #awaitOpenForWrites} then follows it through {@link StartupPhase}s and fails
@@ -34,13 +34,9 @@ import java.util.Set;
  * recovery ended before configured recovery target was reached". The server is started
  * through {@code pg_ctl start}, which detaches it from this process: it keeps running when
  * Lifeboat exits. A standby (standby.signal) is followed with {@link #awaitConsistent} instead,
- * and later {@link #promote}d.
+ * and later {@link #promote}d. A {@link StartupWatcher} does the following of each start.
  */
 public final class PgInstance {
-
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
-    private static final java.util.regex.Pattern REDO_DONE = java.util.regex.Pattern.compile("redo done at ([0-9A-F]+/[0-9A-F]+)");
 
     private final PgBinaries binaries;
     private final ServerUser serverUser;
@@ -50,12 +46,12 @@ public final class PgInstance {
     private final String connectHost;
     private final String user;
     private final String password;
+    private final Duration stopTimeout;
 
     private int port;
     private Path logFile;
-    private long logOffset;
-    private Instant startedAt;
-    private PostmasterPidFile stalePidFile;
+    /** Follows the last start or promotion; null before either. */
+    private StartupWatcher watcher;
 
     private PgInstance(Builder builder) {
         this.binaries = builder.binaries;
@@ -66,6 +62,7 @@ public final class PgInstance {
         this.connectHost = builder.connectHost;
         this.user = builder.user;
         this.password = builder.password;
+        this.stopTimeout = builder.stopTimeout;
     }
 
     /** Options for the instance in {@code dataDirectory}, run with {@code binaries}. */
@@ -99,7 +96,6 @@ public final class PgInstance {
         FreePort.requireFree(port);
         this.port = port;
         this.logFile = logFile.toAbsolutePath();
-        this.stalePidFile = existing.orElse(null);
         prepareFiles();
 
         List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port)));
@@ -107,11 +103,10 @@ public final class PgInstance {
         List<String> command = List.of(
                 binaries.binDirectory().resolve("pg_ctl").toString(), "start", "-W",
                 "-D", dataDirectory.toString(), "-l", this.logFile.toString(),
-                // pg_ctl hands -o to /bin/sh: quote every word.
-                "-o", String.join(" ", options.stream().map(PgInstance::shellQuote).toList()));
-        ServerLog log = new ServerLog(this.logFile);
-        this.logOffset = log.size();
-        this.startedAt = Instant.now();
+                // pg_ctl hands -o to /bin/sh: each word quoted for it.
+                "-o", ShellWords.join(options));
+        this.watcher = new StartupWatcher(this, this.logFile, new ServerLog(this.logFile).size(), Instant.now(),
+                existing.orElse(null), -1, false);
         ExternalCommand.Result result =
                 new ExternalCommand(serverUser.wrap(command), environment, Duration.ofSeconds(60)).run();
         if (!result.succeeded()) {
@@ -156,7 +151,7 @@ public final class PgInstance {
      *     after {@code timeout}
      */
     public List<StartupProgress> awaitOpenForWrites(Duration timeout, StartupListener listener) {
-        if (startedAt == null) {
+        if (watcher == null) {
             throw new IllegalStateException("start() first");
         }
         if (Files.exists(dataDirectory.resolve("standby.signal"))) {
@@ -164,7 +159,7 @@ public final class PgInstance {
                     dataDirectory + " has standby.signal: it runs as a standby and never opens for writes",
                     "remove standby.signal (a restore uses recovery.signal), or wait with awaitConsistent");
         }
-        return await(new StartupWatch(listener), timeout, true);
+        return watcher.await(timeout, true, listener);
     }
 
     /**
@@ -175,10 +170,24 @@ public final class PgInstance {
      * @return the phases reached: {@link StartupPhase#PROCESS_STARTED}, {@link StartupPhase#ACCEPTING_CONNECTIONS}
      */
     public List<StartupProgress> awaitConsistent(Duration timeout, StartupListener listener) {
-        if (startedAt == null) {
+        if (watcher == null) {
             throw new IllegalStateException("start() first");
         }
-        return await(new StartupWatch(listener), timeout, false);
+        return watcher.await(timeout, false, listener);
+    }
+
+    /**
+     * After {@link #awaitConsistent}, for a start with recovery_target_action = pause: waits
+     * until recovery has paused at the target (or the server was promoted meanwhile).
+     *
+     * @throws LifeboatException {@link ErrorCode#RECOVERY} when the server stops first,
+     *     {@link ErrorCode#TIMEOUT} after {@code timeout}
+     */
+    public void awaitPausedAtTarget(Duration timeout) {
+        if (watcher == null) {
+            throw new IllegalStateException("start() first");
+        }
+        watcher.awaitPausedAtTarget(timeout);
     }
 
     /**
@@ -201,9 +210,8 @@ public final class PgInstance {
         }
         this.port = running.port();
         this.logFile = logFile == null ? null : logFile.toAbsolutePath();
-        this.logOffset = logFile == null ? 0 : new ServerLog(this.logFile).size();
-        this.stalePidFile = null;
-        this.startedAt = Instant.now();
+        this.watcher = new StartupWatcher(this, this.logFile, logFile == null ? 0 : new ServerLog(this.logFile).size(), Instant.now(),
+                null, running.pid(), true);
         List<String> command = List.of(binaries.binDirectory().resolve("pg_ctl").toString(), "promote", "-W",
                 "-D", dataDirectory.toString());
         ExternalCommand.Result result = new ExternalCommand(serverUser.wrap(command), environment, Duration.ofSeconds(60)).run();
@@ -211,107 +219,7 @@ public final class PgInstance {
             throw new LifeboatException(ErrorCode.RECOVERY, "pg_ctl could not promote " + dataDirectory + ": " + result.output(),
                     "only a standby (standby.signal) in recovery can be promoted");
         }
-        StartupWatch watch = new StartupWatch(listener);
-        watch.pid = running.pid();
-        watch.promoting = true;
-        return await(watch, timeout, true);
-    }
-
-    /** Polls until the server takes writes ({@code writable}) or just connections. */
-    private List<StartupProgress> await(StartupWatch watch, Duration timeout, boolean writable) {
-        Instant deadline = Instant.now().plus(timeout);
-        Connection connection = null;
-        try {
-            while (true) {
-                Optional<PostmasterPidFile> pidFile = PostmasterPidFile.read(dataDirectory)
-                        .filter(file -> stalePidFile == null || !file.sameServer(stalePidFile));
-                if (watch.pid < 0 && pidFile.isPresent()) {
-                    watch.pid = pidFile.get().pid();
-                    watch.reach(StartupPhase.PROCESS_STARTED, null);
-                }
-                failIfDead(watch);
-                if (connection == null && pidFile.isPresent() && pidFile.get().acceptsConnections()) {
-                    connection = tryConnect();
-                    if (connection != null) {
-                        watch.reach(StartupPhase.ACCEPTING_CONNECTIONS, null);
-                        if (!writable) {
-                            return watch.reached;
-                        }
-                    }
-                }
-                if (connection != null) {
-                    try {
-                        if (watch.openForWrites(connection)) {
-                            return watch.reached;
-                        }
-                    } catch (SQLException e) {
-                        // The server went away under the connection: the next round says why.
-                        closeQuietly(connection);
-                        connection = null;
-                    }
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    failIfDead(watch);
-                    throw new LifeboatException(ErrorCode.TIMEOUT,
-                            "PostgreSQL on port " + port + " was not " + (writable ? "open for writes" : "consistent") + " after "
-                                    + timeout.toSeconds() + " s (" + watch.lastStep() + ")",
-                            logFile == null ? "it may still be recovering" : "it may still be recovering; see the server log " + logFile);
-                }
-                Thread.sleep(POLL.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERNAL, "interrupted while waiting for PostgreSQL to start");
-        } finally {
-            closeQuietly(connection);
-        }
-    }
-
-    /** Fails when the postmaster has died, or died before writing its pid file. */
-    private void failIfDead(StartupWatch watch) {
-        if (logFile == null) {
-            if (watch.pid >= 0 && !PostmasterPidFile.isAlive(watch.pid)) {
-                throw new LifeboatException(ErrorCode.RECOVERY, "PostgreSQL on " + dataDirectory + " stopped",
-                        "see its server log");
-            }
-            return;
-        }
-        ServerLog log = new ServerLog(logFile);
-        boolean dead;
-        if (watch.pid >= 0) {
-            dead = !PostmasterPidFile.isAlive(watch.pid);
-        } else {
-            // No pid file yet: a postmaster that stops this early (bad setting, bad
-            // permissions) says so in the log before it exits.
-            dead = !log.problemsSince(logOffset).isEmpty();
-        }
-        if (dead) {
-            Optional<String> fetchFailure = log.restoreCommandFailureSince(logOffset);
-            if (fetchFailure.isPresent()) {
-                throw new LifeboatException(ErrorCode.RECOVERY, fetchFailure.get() + " (PostgreSQL on " + dataDirectory + " stopped)",
-                        "run 'lifeboat verify' to list every damaged or missing object in the repository; see the server log " + logFile);
-            }
-            throw new LifeboatException(ErrorCode.RECOVERY,
-                    "PostgreSQL stopped while starting on " + dataDirectory + ": " + log.explainSince(logOffset),
-                    "see the server log " + logFile);
-        }
-    }
-
-    /** A connection, or null while the server is not ready for it. */
-    private Connection tryConnect() {
-        Properties properties = connectionProperties();
-        properties.setProperty("socketTimeout", "60");
-        try {
-            return DriverManager.getConnection(jdbcUrl(), properties);
-        } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (state != null && state.startsWith("28")) {
-                throw new LifeboatException(ErrorCode.POSTGRES,
-                        "PostgreSQL on port " + port + " runs but refuses the login of " + user + ": " + e.getMessage(),
-                        "allow " + user + " from " + connectHost + " in pg_hba.conf, or give its password");
-            }
-            return null;
-        }
+        return watcher.await(timeout, true, listener);
     }
 
     /**
@@ -320,10 +228,7 @@ public final class PgInstance {
      * recovery, or messages in another language than lc_messages = C).
      */
     public Optional<String> redoDoneAt() {
-        if (logFile == null) {
-            return Optional.empty();
-        }
-        return new ServerLog(logFile).lastMatchSince(logOffset, REDO_DONE);
+        return watcher == null ? Optional.empty() : watcher.redoDoneAt();
     }
 
     /** Stops the server the normal way (fast). Does nothing when it is not running. */
@@ -337,9 +242,9 @@ public final class PgInstance {
             return;
         }
         List<String> command = List.of(binaries.binDirectory().resolve("pg_ctl").toString(),
-                "stop", "-w", "-t", "120", "-m", mode.pgCtlName(), "-D", dataDirectory.toString());
+                "stop", "-w", "-t", Long.toString(Math.max(1, stopTimeout.toSeconds())), "-m", mode.pgCtlName(), "-D", dataDirectory.toString());
         ExternalCommand.Result result =
-                new ExternalCommand(serverUser.wrap(command), environment, Duration.ofSeconds(150)).run();
+                new ExternalCommand(serverUser.wrap(command), environment, stopTimeout.plusSeconds(30)).run();
         if (!result.succeeded() && isRunning()) {
             throw new LifeboatException(ErrorCode.POSTGRES,
                     "PostgreSQL on " + dataDirectory + " did not stop: " + result.output(),
@@ -376,7 +281,7 @@ public final class PgInstance {
 
     /** {@code jdbc:postgresql://<connect host>:<port>/postgres}. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + connectHost + ":" + port + "/postgres";
+        return jdbcUrl("postgres");
     }
 
     /** The user, password and timeouts that {@link #connect()} uses. */
@@ -396,11 +301,15 @@ public final class PgInstance {
         return DriverManager.getConnection(jdbcUrl(), connectionProperties());
     }
 
+    /** {@code jdbc:postgresql://<connect host>:<port>/<database>}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + connectHost + ":" + port + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** A new connection to {@code database}. */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + connectHost + ":" + port + "/"
-                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
-                connectionProperties());
+        return DriverManager.getConnection(jdbcUrl(database), connectionProperties());
     }
 
     /** The host connections go to (127.0.0.1 unless the builder said otherwise). */
@@ -417,103 +326,6 @@ public final class PgInstance {
         return password;
     }
 
-    private static String shellQuote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Closing a broken connection: nothing to do.
-            }
-        }
-    }
-
-    /** The phases reached so far, and what the listener has been told. */
-    private final class StartupWatch {
-        private final StartupListener listener;
-        private final List<StartupProgress> reached = new ArrayList<>();
-        private long pid = -1;
-        private String lastLsn;
-        private Instant lastProgress = Instant.EPOCH;
-        /** A promotion was asked for: a pause (at a target) ends by itself once the server notices. */
-        private boolean promoting;
-
-        StartupWatch(StartupListener listener) {
-            this.listener = listener;
-        }
-
-        void reach(StartupPhase phase, String lsn) {
-            Instant now = Instant.now();
-            StartupProgress progress = new StartupProgress(phase, now, Duration.between(startedAt, now), lsn);
-            if (phase != StartupPhase.RECOVERING) {
-                reached.add(progress);
-            }
-            listener.onProgress(progress);
-        }
-
-        boolean has(StartupPhase phase) {
-            return reached.stream().anyMatch(progress -> progress.phase() == phase);
-        }
-
-        String lastStep() {
-            String last = reached.isEmpty() ? "not started" : "last phase " + reached.get(reached.size() - 1).phase();
-            return lastLsn == null ? last : last + ", replayed up to " + lastLsn;
-        }
-
-        /** One look through {@code connection}: true once a write succeeded. */
-        boolean openForWrites(Connection connection) throws SQLException {
-            try (Statement statement = connection.createStatement()) {
-                if (!has(StartupPhase.RECOVERY_FINISHED)) {
-                    // pg_is_wal_replay_paused() fails outside recovery, hence the CASE.
-                    try (ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(), "
-                            + "pg_last_wal_replay_lsn()::text, "
-                            + "CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END")) {
-                        row.next();
-                        boolean inRecovery = row.getBoolean(1);
-                        String lsn = row.getString(2);
-                        if (inRecovery) {
-                            recovering(lsn, row.getBoolean(3));
-                            return false;
-                        }
-                        if (lsn != null) {
-                            lastLsn = lsn;
-                        }
-                        reach(StartupPhase.RECOVERY_FINISHED, lastLsn);
-                    }
-                }
-                try {
-                    // Assigning a transaction id is a write: it fails while in recovery.
-                    statement.executeQuery("SELECT txid_current()").close();
-                } catch (SQLException e) {
-                    if ("25006".equals(e.getSQLState())) { // read_only_sql_transaction
-                        return false;
-                    }
-                    throw e;
-                }
-                reach(StartupPhase.OPEN_FOR_WRITES, lastLsn);
-                return true;
-            }
-        }
-
-        private void recovering(String lsn, boolean paused) {
-            if (paused && !promoting) {
-                throw new LifeboatException(ErrorCode.RECOVERY,
-                        "recovery on port " + port + " is paused at " + lsn
-                                + " (recovery_target_action = 'pause'?): it will not open for writes by itself",
-                        "look at it, then SELECT pg_wal_replay_resume() to promote, or stop it");
-            }
-            Instant now = Instant.now();
-            if (lsn != null && !lsn.equals(lastLsn) && Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0) {
-                lastLsn = lsn;
-                lastProgress = now;
-                reach(StartupPhase.RECOVERING, lsn);
-            }
-        }
-    }
-
     /** Options for a {@link PgInstance}. */
     public static final class Builder {
         private final PgBinaries binaries;
@@ -524,6 +336,7 @@ public final class PgInstance {
         private String connectHost = "127.0.0.1";
         private String user = "postgres";
         private String password;
+        private Duration stopTimeout = Duration.ofSeconds(120);
 
         private Builder(PgBinaries binaries, Path dataDirectory) {
             this.binaries = Objects.requireNonNull(binaries);
@@ -567,6 +380,12 @@ public final class PgInstance {
         /** The password for {@link #user}, when pg_hba.conf asks for one. */
         public Builder password(String password) {
             this.password = password;
+            return this;
+        }
+
+        /** How long a stop may take before it fails; default 120 s. */
+        public Builder stopTimeout(Duration stopTimeout) {
+            this.stopTimeout = Objects.requireNonNull(stopTimeout);
             return this;
         }
 

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public record PgSettings(Map<String, String> values) {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)*");
 
     public PgSettings {
         values.forEach(PgSettings::check);
@@ -83,39 +83,61 @@ public record PgSettings(Map<String, String> values) {
     }
 
     /**
-     * Adds these settings at the end of {@code file} (created if missing) under a comment line.
-     * The file is replaced through a temporary file and a rename, keeping its owner and mode,
-     * so that a crash leaves the old or the new file, never half of one.
+     * Adds these settings at the end of {@code file} (created if missing) under a comment line,
+     * as {@link #append} does.
+     *
+     * @throws LifeboatException ({@link ErrorCode#POSTGRES}) when the file cannot be written
      */
     public void appendTo(Path file, String comment) {
         try {
-            String before = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            StringBuilder after = new StringBuilder(before);
-            if (!before.isEmpty() && !before.endsWith("\n")) {
-                after.append('\n');
-            }
-            after.append("# ").append(comment.replace('\n', ' ')).append('\n').append(render());
-            Path temporary = file.resolveSibling(file.getFileName() + ".lifeboat-tmp");
-            Files.writeString(temporary, after, StandardCharsets.UTF_8);
-            if (Files.exists(file)) {
-                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
-                Files.setOwner(temporary, Files.getOwner(file, LinkOption.NOFOLLOW_LINKS));
-                Files.setAttribute(temporary, "unix:gid", Files.getAttribute(file, "unix:gid"));
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            append(file, comment);
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.POSTGRES,
                     "cannot write settings to " + file + ": " + e.getMessage(), null, e);
         }
     }
 
-    private static void check(String name, String value) {
+    /**
+     * Adds these settings at the end of {@code file} (created if missing) under a comment line.
+     * The file is replaced through a temporary file and a rename, keeping its owner and mode,
+     * so that a crash leaves the old or the new file, never half of one.
+     */
+    public void append(Path file, String comment) throws IOException {
+        String before = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        StringBuilder after = new StringBuilder(before);
+        if (!before.isEmpty() && !before.endsWith("\n")) {
+            after.append('\n');
+        }
+        after.append("# ").append(comment.replace('\n', ' ')).append('\n').append(render());
+        Path temporary = file.resolveSibling(file.getFileName() + ".lifeboat-tmp");
+        Files.writeString(temporary, after, StandardCharsets.UTF_8);
+        if (Files.exists(file)) {
+            Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
+            Files.setOwner(temporary, Files.getOwner(file, LinkOption.NOFOLLOW_LINKS));
+            Files.setAttribute(temporary, "unix:gid", Files.getAttribute(file, "unix:gid"));
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Why {@code value} cannot be written for {@code name}, or null when it can: a name
+     * PostgreSQL would not take, or a value with a line break or NUL.
+     */
+    public static String problem(String name, String value) {
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("not a PostgreSQL setting name: " + name);
+            return "not a PostgreSQL setting name: " + name;
         }
         // A configuration file has no way to write a line break inside a value.
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("the value of " + name + " contains a line break or NUL");
+            return "the value of " + name + " contains a line break or NUL";
+        }
+        return null;
+    }
+
+    private static void check(String name, String value) {
+        String problem = problem(name, value);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
     }
 }

@@ -58,7 +58,7 @@ public final class PromoteService {
         });
         StartupProgress finished = phases.stream().filter(p -> p.phase() == StartupPhase.RECOVERY_FINISHED).findFirst().orElse(null);
         StartupProgress open = phases.stream().filter(p -> p.phase() == StartupPhase.OPEN_FOR_WRITES).findFirst().orElse(null);
-        return new Result(pgdata.toString(), instance.port(), finished == null ? null : finished.lastReplayedLsn(), RestoreService.currentTimeline(instance),
+        return new Result(pgdata.toString(), instance.port(), finished == null ? null : finished.lastReplayedLsn(), RestoredInstanceWait.currentTimeline(instance),
                 finished == null ? null : finished.elapsed(), open == null ? null : open.elapsed());
     }
 

@@ -2,6 +2,7 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.PgSettings;
 import dev.lifeboat.core.restore.RecoveryTarget.Immediate;
 import dev.lifeboat.core.restore.RecoveryTarget.Latest;
 import dev.lifeboat.core.restore.RecoveryTarget.LsnTarget;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,8 +95,10 @@ public final class RecoveryConfiguration {
      * (the restore command, the target, no archiving into the source's repository, the port).
      */
     static void requireAllowed(Map<String, String> extra) {
-        for (String name : extra.keySet()) {
-            if (!SETTING_NAME.matcher(name).matches()) {
+        for (Map.Entry<String, String> setting : extra.entrySet()) {
+            String name = setting.getKey();
+            // PgSettings writes them: what it would refuse is refused here, before anything is written.
+            if (!SETTING_NAME.matcher(name).matches() || PgSettings.problem(name, "") != null) {
                 throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a PostgreSQL setting name",
                         "write --set name=value, e.g. --set shared_buffers=256MB");
             }
@@ -104,17 +106,21 @@ public final class RecoveryConfiguration {
                 throw new LifeboatException(ErrorCode.USAGE, "--set cannot change " + name + ": Lifeboat sets it for the restored instance",
                         "use the matching option (--port, --archive-to, the --target options) instead");
             }
+            String problem = PgSettings.problem(name, setting.getValue());
+            if (problem != null) {
+                throw new LifeboatException(ErrorCode.USAGE, "--set " + name + ": " + problem, "write the value on one line");
+            }
         }
     }
 
+    /**
+     * Appends {@code settings} to postgresql.auto.conf (through a temporary file and a rename,
+     * so a crash leaves the old file or the new one) and writes the signal file.
+     */
     static void write(Path pgdata, Map<String, String> settings, String backupId, String repository, boolean standby) {
-        StringBuilder text = new StringBuilder();
-        text.append("\n# Recovery settings written by Lifeboat at ").append(Instant.now())
-                .append(" for a restore of backup ").append(backupId).append(" from ").append(repository).append('\n');
-        settings.forEach((k, v) -> text.append(k).append(" = ").append(quote(v)).append('\n'));
-        Path autoConf = pgdata.resolve("postgresql.auto.conf");
         try {
-            Files.writeString(autoConf, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            new PgSettings(settings).append(pgdata.resolve("postgresql.auto.conf"),
+                    "Recovery settings written by Lifeboat at " + Instant.now() + " for a restore of backup " + backupId + " from " + repository);
             String signal = standby ? "standby.signal" : "recovery.signal";
             Files.deleteIfExists(pgdata.resolve(standby ? "recovery.signal" : "standby.signal"));
             Files.writeString(pgdata.resolve(signal), "", StandardCharsets.UTF_8);
@@ -151,9 +157,19 @@ public final class RecoveryConfiguration {
         return value;
     }
 
-    /** A postgresql.conf string literal. */
-    static String quote(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    /** A socket directory the source used that does not exist here would stop the server starting. */
+    static String socketDirectoriesOverride(Path pgdata) {
+        String configured = effectiveSetting(pgdata, "unix_socket_directories");
+        if (configured == null || configured.isBlank()) {
+            return null;
+        }
+        for (String dir : configured.split(",")) {
+            String d = dir.strip();
+            if (!d.isEmpty() && !d.startsWith("@") && !Files.isDirectory(Path.of(d))) {
+                return "/tmp";
+            }
+        }
+        return null;
     }
 
     private static String unquote(String raw) {
@@ -162,30 +178,5 @@ public final class RecoveryConfiguration {
             return v.substring(1, v.length() - 1).replace("''", "'").replace("\\\\", "\\");
         }
         return v;
-    }
-
-    /**
-     * One word for /bin/sh: left bare when safe, single-quoted otherwise. PostgreSQL expands
-     * % sequences before the shell sees the command, so a literal % is doubled.
-     */
-    static String shellWord(String arg) {
-        String escaped = arg.replace("%", "%%");
-        if (escaped.matches("[A-Za-z0-9_./:=@%+,-]+")) {
-            return escaped;
-        }
-        return "'" + escaped.replace("'", "'\\''") + "'";
-    }
-
-    /** Words as one /bin/sh command line for archive_command or restore_command; %f and %p stay bare. */
-    public static String shellCommand(List<String> words) {
-        StringBuilder sb = new StringBuilder();
-        for (String w : words) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            // %f and %p are PostgreSQL's placeholders and must stay bare.
-            sb.append(w.equals("%f") || w.equals("%p") ? w : shellWord(w));
-        }
-        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.backup;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.init.InitService;
 import dev.lifeboat.core.pg.ConnectionSettings;
@@ -47,7 +48,7 @@ class BackupPutOrderTest {
         ConnectionSettings connection = new ConnectionSettings("127.0.0.1", pg.cluster().port(), pg.cluster().superuser(), "postgres", null);
         new InitService(Clock.systemUTC()).run(store, new InitService.Request(pg.cluster().dataDirectory(), connection, 1));
         Repository repository = Repository.open(store);
-        pg.cluster().execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 50000) g");
+        ClusterSql.execute(pg.cluster(), "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 50000) g");
 
         BackupResult result;
         try (SlowArchiver archiver = new SlowArchiver(pg.archiveDirectory(), repository)) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.pg;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -173,9 +174,9 @@ class EmbeddedPgBinariesTest {
 
         try (LocalCluster cluster = TestClusters.builder().binaries(binaries).start()) {
             long running = System.nanoTime();
-            assertThat(cluster.queryForString("SELECT version()")).startsWith("PostgreSQL 17.11");
-            cluster.execute("CREATE TABLE t AS SELECT generate_series(1, 10) AS id");
-            assertThat(cluster.queryForLong("SELECT sum(id) FROM t")).isEqualTo(55);
+            assertThat(ClusterSql.queryForString(cluster, "SELECT version()")).startsWith("PostgreSQL 17.11");
+            ClusterSql.execute(cluster, "CREATE TABLE t AS SELECT generate_series(1, 10) AS id");
+            assertThat(ClusterSql.queryForLong(cluster, "SELECT sum(id) FROM t")).isEqualTo(55);
             System.out.printf("embedded %s: obtain %d ms, initdb+start %d ms%n", binaries.version(),
                     Duration.ofNanos(obtained - started).toMillis(), Duration.ofNanos(running - obtained).toMillis());
         }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.pg;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -49,17 +50,17 @@ class LocalClusterTest {
                     assertThat(connection.getMetaData().getDatabaseMajorVersion())
                             .isEqualTo(cluster.binaries().majorVersion());
                 }
-                assertThat(cluster.queryForString("SHOW listen_addresses")).isEqualTo("127.0.0.1");
-                assertThat(cluster.queryForString("SHOW wal_level")).isEqualTo("replica");
-                assertThat(cluster.queryForString("SHOW archive_mode")).isEqualTo("on");
-                assertThat(cluster.queryForString("SHOW fsync")).isEqualTo("off");
+                assertThat(ClusterSql.queryForString(cluster, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
+                assertThat(ClusterSql.queryForString(cluster, "SHOW wal_level")).isEqualTo("replica");
+                assertThat(ClusterSql.queryForString(cluster, "SHOW archive_mode")).isEqualTo("on");
+                assertThat(ClusterSql.queryForString(cluster, "SHOW fsync")).isEqualTo("off");
 
                 // when rows are written and the WAL segment is switched,
-                cluster.execute("CREATE TABLE boats (id int PRIMARY KEY, name text);"
+                ClusterSql.execute(cluster, "CREATE TABLE boats (id int PRIMARY KEY, name text);"
                         + "INSERT INTO boats SELECT g, 'boat ' || g FROM generate_series(1, 1000) g");
-                assertThat(cluster.queryForLong("SELECT count(*) FROM boats")).isEqualTo(1000);
-                String segment = cluster.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-                cluster.execute("SELECT pg_switch_wal()");
+                assertThat(ClusterSql.queryForLong(cluster, "SELECT count(*) FROM boats")).isEqualTo(1000);
+                String segment = ClusterSql.queryForString(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+                ClusterSql.execute(cluster, "SELECT pg_switch_wal()");
 
                 // then the segment shows up in the archive, copied by the server user's archive_command
                 // with the environment the test gave it.
@@ -74,7 +75,7 @@ class LocalClusterTest {
                 assertThat(cluster.isRunning()).isFalse();
                 cluster.start();
                 long t5 = System.nanoTime();
-                assertThat(cluster.queryForLong("SELECT count(*) FROM boats")).isEqualTo(1000);
+                assertThat(ClusterSql.queryForLong(cluster, "SELECT count(*) FROM boats")).isEqualTo(1000);
                 cluster.stop();
                 System.out.printf("PostgreSQL %s %s: initdb+config %d ms, start %d ms, stop %d ms, restart %d ms%n",
                         cluster.binaries().version(), cluster.serverUser(), ms(t1 - t0), ms(t2 - t1), ms(t4 - t3), ms(t5 - t4));
@@ -87,7 +88,7 @@ class LocalClusterTest {
     void settingsAreReadBackExactlyEvenWithQuotesAndBackslashes() {
         String tricky = "it's a \\path\\ with 'quotes' and %p";
         try (LocalCluster cluster = TestClusters.builder().setting("lifeboat.probe", tricky).start()) {
-            assertThat(cluster.queryForString("SHOW lifeboat.probe")).isEqualTo(tricky);
+            assertThat(ClusterSql.queryForString(cluster, "SHOW lifeboat.probe")).isEqualTo(tricky);
         }
     }
 
@@ -95,7 +96,7 @@ class LocalClusterTest {
     void withoutAServerUserRootRunsTheClusterInAUserNamespace() {
         assumeTrue(ServerUser.isRoot(), "only root needs the fallback");
         try (LocalCluster cluster = TestClusters.builder().serverUser(ServerUser.userNamespace()).start()) {
-            assertThat(cluster.queryForLong("SELECT 6 * 7")).isEqualTo(42);
+            assertThat(ClusterSql.queryForLong(cluster, "SELECT 6 * 7")).isEqualTo(42);
             assertThat(cluster.serverUser().mode()).isEqualTo(ServerUser.Mode.USER_NAMESPACE);
         }
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.pg;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class PgInstanceTest {
     @BeforeAll
     static void stoppedCluster() {
         original = TestClusters.start();
-        original.execute("CREATE TABLE boats (id int PRIMARY KEY);"
+        ClusterSql.execute(original, "CREATE TABLE boats (id int PRIMARY KEY);"
                 + "INSERT INTO boats SELECT generate_series(1, 100)");
         original.stop();
     }
@@ -124,12 +125,12 @@ class PgInstanceTest {
                 Path data = copyOf(primary.dataDirectory(), scratch.resolve("restored"));
                 // and WAL archived after it, three segments' worth of changes,
                 primary.start();
-                primary.execute("CREATE TABLE boats (id int)");
+                ClusterSql.execute(primary, "CREATE TABLE boats (id int)");
                 for (int round = 1; round <= 3; round++) {
-                    primary.execute("INSERT INTO boats SELECT generate_series(1, 1000)");
-                    primary.execute("SELECT pg_switch_wal()");
+                    ClusterSql.execute(primary, "INSERT INTO boats SELECT generate_series(1, 1000)");
+                    ClusterSql.execute(primary, "SELECT pg_switch_wal()");
                 }
-                String last = primary.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
+                String last = ClusterSql.queryForString(primary, "SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
                 LocalClusterTest.waitFor(() -> Files.exists(archive.resolve(last)), Duration.ofSeconds(30));
                 primary.stop();
 

@@ -2,6 +2,7 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.PgSettings;
 import dev.lifeboat.core.wal.Lsn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +22,10 @@ class RecoveryConfigurationTest {
 
     @Test
     void quotesShellWordsAndConfigurationStrings() {
-        assertThat(RecoveryConfiguration.shellCommand(List.of("/opt/life boat/bin/lifeboat", "wal-fetch", "--repo", "/srv/it's", "%f", "%p")))
+        assertThat(WalCommandLine.of(List.of("/opt/life boat/bin/lifeboat", "wal-fetch", "--repo", "/srv/it's", "%f", "%p")))
                 .isEqualTo("'/opt/life boat/bin/lifeboat' wal-fetch --repo '/srv/it'\\''s' %f %p");
-        assertThat(RecoveryConfiguration.shellWord("/srv/100%")).isEqualTo("/srv/100%%");
-        assertThat(RecoveryConfiguration.quote("it's")).isEqualTo("'it''s'");
+        assertThat(WalCommandLine.word("/srv/100%")).isEqualTo("/srv/100%%");
+        assertThat(PgSettings.quote("it's")).isEqualTo("'it''s'");
     }
 
     @Test
@@ -126,5 +128,33 @@ class RecoveryConfigurationTest {
                     });
         }
         assertThatThrownBy(() -> RecoveryConfiguration.requireAllowed(Map.of("bad name", "x"))).hasMessageContaining("bad name");
+    }
+
+    @Test
+    void extraSettingsThatTheConfigurationFileCannotHoldAreRefusedBeforeWriting() {
+        RecoveryConfiguration.requireAllowed(Map.of("lifeboat.probe.deep", "x"));
+        for (Map<String, String> bad : List.of(Map.of("work_mem", "4MB\nport = 1"), Map.of("a..b", "x"))) {
+            assertThatThrownBy(() -> RecoveryConfiguration.requireAllowed(bad))
+                    .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+        }
+    }
+
+    /** A crash while writing leaves the old postgresql.auto.conf or the new one: it is replaced by a rename, keeping its mode. */
+    @Test
+    void recoverySettingsReplaceAutoConfThroughATemporaryFile(@TempDir Path pgdata) throws IOException {
+        Path auto = pgdata.resolve("postgresql.auto.conf");
+        Files.writeString(auto, "work_mem = '8MB'\n");
+        Files.setPosixFilePermissions(auto, PosixFilePermissions.fromString("rw-------"));
+        Object before = Files.getAttribute(auto, "unix:ino");
+
+        RecoveryConfiguration.write(pgdata, Map.of("restore_command", "x wal-fetch %f %p"), "20261125-130501F", "/repo", false);
+
+        assertThat(Files.getAttribute(auto, "unix:ino")).as("a new file renamed into place").isNotEqualTo(before);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auto))).isEqualTo("rw-------");
+        assertThat(Files.readString(auto)).startsWith("work_mem = '8MB'\n# Recovery settings written by Lifeboat at ")
+                .endsWith(" for a restore of backup 20261125-130501F from /repo\nrestore_command = 'x wal-fetch %f %p'\n");
+        try (var files = Files.list(pgdata)) {
+            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("postgresql.auto.conf.lifeboat-tmp");
+        }
     }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @Test
  * void backsUp() {
- *     pg.cluster().execute("CREATE TABLE t AS SELECT 1 AS id");
+ *     ClusterSql.execute(pg.cluster(), "CREATE TABLE t AS SELECT 1 AS id");
  *     ... pg.cluster().jdbcUrl() ... pg.archiveDirectory() ...
  * }
  * }</pre>

@@ -27,10 +27,10 @@ class ThrowawayClusterTest {
         @Order(1)
         void aTestClassGetsAStartedArchivingCluster() throws Exception {
             assertThat(pg.cluster().isRunning()).isTrue();
-            assertThat(pg.cluster().queryForString("SHOW lifeboat.probe")).isEqualTo("fixture test");
-            pg.cluster().execute("CREATE TABLE shared (id int); INSERT INTO shared VALUES (1)");
-            String segment = pg.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-            pg.cluster().execute("SELECT pg_switch_wal()");
+            assertThat(ClusterSql.queryForString(pg.cluster(), "SHOW lifeboat.probe")).isEqualTo("fixture test");
+            ClusterSql.execute(pg.cluster(), "CREATE TABLE shared (id int); INSERT INTO shared VALUES (1)");
+            String segment = ClusterSql.queryForString(pg.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            ClusterSql.execute(pg.cluster(), "SELECT pg_switch_wal()");
 
             Path archived = pg.archiveDirectory().resolve(segment);
             for (int i = 0; i < 300 && !Files.exists(archived); i++) {
@@ -42,7 +42,7 @@ class ThrowawayClusterTest {
         @Test
         @Order(2)
         void andKeepsItForEveryTestOfTheClass() {
-            assertThat(pg.cluster().queryForLong("SELECT count(*) FROM shared")).isEqualTo(1);
+            assertThat(ClusterSql.queryForLong(pg.cluster(), "SELECT count(*) FROM shared")).isEqualTo(1);
         }
     }
 
@@ -54,8 +54,8 @@ class ThrowawayClusterTest {
 
         @Test
         void eachTestGetsItsOwnCluster() {
-            assertThat(pg.cluster().queryForString("SHOW archive_command")).isEqualTo("true");
-            assertThat(pg.cluster().queryForLong("SELECT count(*) FROM pg_tables WHERE tablename = 'shared'"))
+            assertThat(ClusterSql.queryForString(pg.cluster(), "SHOW archive_command")).isEqualTo("true");
+            assertThat(ClusterSql.queryForLong(pg.cluster(), "SELECT count(*) FROM pg_tables WHERE tablename = 'shared'"))
                     .isZero();
         }
     }

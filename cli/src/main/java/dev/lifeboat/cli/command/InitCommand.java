@@ -6,7 +6,7 @@ import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.init.InitService;
 import dev.lifeboat.core.pg.PgSettings;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.restore.RecoveryConfiguration;
+import dev.lifeboat.core.restore.WalCommandLine;
 import dev.lifeboat.storage.BlobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +68,6 @@ public final class InitCommand extends LifeboatSubcommand {
         words.addAll(LifeboatInvocation.options(context));
         words.addAll(repo.arguments(members.stream().map(RepositoryConfig::name).toList()));
         words.add("%p");
-        return RecoveryConfiguration.shellCommand(words);
+        return WalCommandLine.of(words);
     }
 }

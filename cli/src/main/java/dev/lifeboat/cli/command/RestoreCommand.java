@@ -14,7 +14,7 @@ import dev.lifeboat.core.restore.FallThroughRestore;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
-import dev.lifeboat.core.restore.RestoreService;
+import dev.lifeboat.core.restore.WalCommandLine;
 import dev.lifeboat.storage.BlobStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -146,7 +146,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
             return null;
         }
         if (archiveTo.equalsIgnoreCase("same")) {
-            return RestoreService.archiveCommand(command, options,
+            return WalCommandLine.archiveCommand(command, options,
                     repo.arguments(repositories.members().stream().map(RepositoryConfig::name).toList()));
         }
         for (RepositoryConfig member : repositories.members()) {
@@ -155,7 +155,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
                         "say --archive-to same if the restored instance is to replace the source as primary");
             }
         }
-        return RestoreService.archiveCommand(command, options, RepositoryOption.absolute(archiveTo));
+        return WalCommandLine.archiveCommand(command, options, RepositoryOption.absolute(archiveTo));
     }
 
     private static void printText(PrintStream out, RestoreResult r) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.testing.TestClusters;
@@ -30,22 +31,22 @@ class AgentFaultsIT {
     @Test
     void anAgentKilledWhilePushingLosesNothingAndTheLauncherCarriesOnWithoutIt() throws Exception {
         try (ArchivingCluster source = ArchivingCluster.start()) {
-            source.cluster().execute("CREATE TABLE filler (t text)");
-            String first = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE filler (t text)");
+            String first = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
             AgentProcess agent = source.startAgent("--jobs", "1");
             Path stored = source.dataDirectory().resolve("pg_wal/.lifeboat/push/stored");
-            source.cluster().execute(String.format(MANY_SEGMENTS, 12));
+            ClusterSql.execute(source.cluster(), String.format(MANY_SEGMENTS, 12));
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (count(stored) == 0 && System.nanoTime() < deadline) {
                 ArchivingCluster.sleep(10);
             }
             agent.kill(); // in the middle of the pushes: the first is stored, eleven are not
-            String last = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            String last = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
             source.switchAndWaitForArchive(); // the launcher finds no live agent and runs the JVM wal-push
 
             AgentProcess again = source.startAgent();
             try {
-                source.cluster().execute(String.format(MANY_SEGMENTS, 4));
+                ClusterSql.execute(source.cluster(), String.format(MANY_SEGMENTS, 4));
                 String newest = source.switchAndWaitForArchive();
                 everyNameStoredOnceAndReadable(source, first, newest);
                 assertThat(count(stored)).as("the new agent vouches for what it stored").isPositive();

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.repo.ArchivedWal;
@@ -41,7 +42,7 @@ class AgentUnderLoadIT {
             assertThat(init.exitCode()).as(init.toString()).isZero();
             Lifeboat.Run backup = source.backup();
             assertThat(backup.exitCode()).as(backup.toString()).isZero();
-            String firstSegment = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            String firstSegment = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
 
             Process load = new ProcessBuilder(pgbench.get().toString(), "-T", "60", "-c", "4", "-h", "127.0.0.1", "-p", port,
                     "-U", "postgres", "postgres").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -56,7 +57,7 @@ class AgentUnderLoadIT {
                     .isLessThanOrEqualTo(BACKLOG_BOUND);
             assertThat(agent.log()).doesNotContain("cannot archive");
 
-            String expected = source.cluster().queryForString(BackupUnderLoadIT.CONTENTS);
+            String expected = ClusterSql.queryForString(source.cluster(), BackupUnderLoadIT.CONTENTS);
             source.cluster().stop();
             assertThat(agent.stop()).as(agent.log()).isZero();
             assertThat(agent.log()).contains("stopped");

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.ScratchDirectory;
@@ -106,8 +107,8 @@ public final class ArchivingCluster implements AutoCloseable {
 
     /** Forces a WAL switch and waits until the finished segment is in the repository. */
     public String switchAndWaitForArchive() {
-        String segment = cluster.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-        cluster.execute("SELECT pg_switch_wal()");
+        String segment = ClusterSql.queryForString(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+        ClusterSql.execute(cluster, "SELECT pg_switch_wal()");
         waitForSegment(segment);
         return segment;
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.testing.TestClusters;
@@ -52,8 +53,8 @@ class BackupUnderLoadIT {
                 load.waitFor();
             }
 
-            String target = source.cluster().queryForString("SELECT pg_current_wal_lsn()");
-            String expected = source.cluster().queryForString(CONTENTS);
+            String target = ClusterSql.queryForString(source.cluster(), "SELECT pg_current_wal_lsn()");
+            String expected = ClusterSql.queryForString(source.cluster(), CONTENTS);
             Lifeboat.Run more = Lifeboat.exec(List.of(pgbench.get().toString(), "-t", "200", "-c", "2", "-h", "127.0.0.1", "-p", port,
                     "-U", "postgres", "postgres"), Map.of(), null);
             assertThat(more.exitCode()).as(more.toString()).isZero();

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +24,9 @@ class BadInputIT extends RefusalTests {
     @BeforeAll
     static void clusterWithABackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
         assertThat(source.backup().exitCode()).isZero();
-        source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO t SELECT g FROM generate_series(101, 200) g");
         source.switchAndWaitForArchive();
     }
 
@@ -47,7 +48,7 @@ class BadInputIT extends RefusalTests {
             assertFailure(init, 4, "belongs to cluster", "another --repo");
 
             // archive_command of the other cluster pointed at this repository: refused, nothing stored.
-            String segment = other.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            String segment = ClusterSql.queryForString(other.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
             Path walFile = other.dataDirectory().resolve("pg_wal").resolve(segment);
             Lifeboat.Run push = Lifeboat.run("wal-push", "--repo", source.repository().toString(), walFile.toString());
             assertFailure(push, 4, "is from cluster", "this cluster's own repository");

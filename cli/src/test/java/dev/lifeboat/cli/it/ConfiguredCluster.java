@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.ScratchDirectory;
@@ -102,8 +103,8 @@ final class ConfiguredCluster implements AutoCloseable {
 
     /** Forces a WAL switch and waits until {@code archived} says the finished segment arrived. */
     String switchAndWait(Predicate<String> archived) {
-        String segment = cluster.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-        cluster.execute("SELECT pg_switch_wal()");
+        String segment = ClusterSql.queryForString(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+        ClusterSql.execute(cluster, "SELECT pg_switch_wal()");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!archived.test(segment)) {
             if (System.nanoTime() > deadline) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.LocalCluster;
@@ -42,7 +43,7 @@ class CorePromisesIT {
     @BeforeAll
     static void clusters() throws IOException {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         backupId = backup.stdout().strip();
@@ -93,8 +94,8 @@ class CorePromisesIT {
 
     @Test
     void checkFailsWhileTheArchiverFails() {
-        notArchiving.execute("SELECT pg_switch_wal()");
-        waitUntil(() -> notArchiving.queryForLong("SELECT failed_count FROM pg_stat_archiver") > 0, "an archiver failure");
+        ClusterSql.execute(notArchiving, "SELECT pg_switch_wal()");
+        waitUntil(() -> ClusterSql.queryForLong(notArchiving, "SELECT failed_count FROM pg_stat_archiver") > 0, "an archiver failure");
 
         Lifeboat.Run check = Lifeboat.run("check", "--repo", notArchivingRepository.toString(),
                 "--pgdata", notArchiving.dataDirectory().toString(), "--pg-port", Integer.toString(notArchiving.port()));
@@ -107,14 +108,14 @@ class CorePromisesIT {
     @Test
     void anArchiverFailureFollowedByASuccessIsHistory() {
         LocalCluster cluster = source.cluster();
-        long failures = cluster.queryForLong("SELECT failed_count FROM pg_stat_archiver");
-        cluster.execute("ALTER SYSTEM SET archive_command = 'false'");
-        cluster.execute("SELECT pg_reload_conf()");
-        cluster.execute("CREATE TABLE briefly_failing AS SELECT 1 AS id");
-        cluster.execute("SELECT pg_switch_wal()");
-        waitUntil(() -> cluster.queryForLong("SELECT failed_count FROM pg_stat_archiver") > failures, "an archiver failure");
-        cluster.execute("ALTER SYSTEM RESET archive_command");
-        cluster.execute("SELECT pg_reload_conf()");
+        long failures = ClusterSql.queryForLong(cluster, "SELECT failed_count FROM pg_stat_archiver");
+        ClusterSql.execute(cluster, "ALTER SYSTEM SET archive_command = 'false'");
+        ClusterSql.execute(cluster, "SELECT pg_reload_conf()");
+        ClusterSql.execute(cluster, "CREATE TABLE briefly_failing AS SELECT 1 AS id");
+        ClusterSql.execute(cluster, "SELECT pg_switch_wal()");
+        waitUntil(() -> ClusterSql.queryForLong(cluster, "SELECT failed_count FROM pg_stat_archiver") > failures, "an archiver failure");
+        ClusterSql.execute(cluster, "ALTER SYSTEM RESET archive_command");
+        ClusterSql.execute(cluster, "SELECT pg_reload_conf()");
         source.switchAndWaitForArchive();
 
         Lifeboat.Run check = Lifeboat.run("check", "--repo", source.repository().toString(),

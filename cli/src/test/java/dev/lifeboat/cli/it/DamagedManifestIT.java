@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
@@ -41,13 +42,13 @@ class DamagedManifestIT {
     @BeforeAll
     static void threeBackupsTheNewestDamaged() throws IOException {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE orders (id int PRIMARY KEY, note text NOT NULL)");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id int PRIMARY KEY, note text NOT NULL)");
         oldest = backupAfterRows(1);
         intact = backupAfterRows(2);
         damaged = backupAfterRows(3);
-        source.cluster().execute("INSERT INTO orders SELECT g, 'after the last backup' FROM generate_series(40001, 40500) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'after the last backup' FROM generate_series(40001, 40500) g");
         source.switchAndWaitForArchive();
-        rowsArchived = source.cluster().queryForString(PointInTimeRestoreIT.CHECKSUM);
+        rowsArchived = ClusterSql.queryForString(source.cluster(), PointInTimeRestoreIT.CHECKSUM);
         Path manifest = manifest(source.repository(), damaged);
         try (RandomAccessFile file = new RandomAccessFile(manifest.toFile(), "rw")) {
             file.setLength(file.length() / 2);
@@ -55,7 +56,7 @@ class DamagedManifestIT {
     }
 
     private static String backupAfterRows(int batch) {
-        source.cluster().execute("INSERT INTO orders SELECT g, 'batch " + batch + "' FROM generate_series(" + (batch * 10000)
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'batch " + batch + "' FROM generate_series(" + (batch * 10000)
                 + ", " + (batch * 10000 + 999) + ") g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
@@ -44,13 +45,13 @@ class DrillIT {
     @BeforeAll
     static void clusterWithABackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE orders (id bigint PRIMARY KEY, created timestamptz NOT NULL DEFAULT now(), total numeric)");
-        source.cluster().execute("CREATE INDEX ON orders (created)");
-        source.cluster().execute("INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(1, 2000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, created timestamptz NOT NULL DEFAULT now(), total numeric)");
+        ClusterSql.execute(source.cluster(), "CREATE INDEX ON orders (created)");
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(1, 2000) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         goodBackup = backup.stdout().strip();
-        source.cluster().execute("INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(2001, 2500) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(2001, 2500) g");
         source.switchAndWaitForArchive();
     }
 
@@ -107,7 +108,7 @@ class DrillIT {
                 """);
         Path scratch = Files.createDirectories(source.newDirectory("scratch"));
         Map<String, String> before = archiveSnapshot();
-        rowsAtGoodDrill = source.cluster().queryForString("SELECT count(*) FROM orders");
+        rowsAtGoodDrill = ClusterSql.queryForString(source.cluster(), "SELECT count(*) FROM orders");
 
         Lifeboat.Run drill = drill("--checks", checks.toString(), "--scratch", scratch.toString(), "--output", "json");
 
@@ -144,7 +145,7 @@ class DrillIT {
     @Test
     @Order(3)
     void lastKnownGoodPassesOverANewerBackupThatWasNeverDrilledOrFailedItsDrill() throws IOException {
-        source.cluster().execute("INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(2501, 3000) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(2501, 3000) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         String newer = backup.stdout().strip();
@@ -213,9 +214,9 @@ class DrillIT {
     @Order(5)
     void aBackupOfADamagedTablePageFailsTheDrillInAmcheck() throws IOException {
         // Rows whose checksums in the backup are right because the damage was there before the backup read them.
-        source.cluster().execute("CREATE TABLE ledger AS SELECT g AS id, md5(g::text) AS entry FROM generate_series(1, 10000) g");
-        source.cluster().execute("CHECKPOINT");
-        Path file = source.dataDirectory().resolve(source.cluster().queryForString("SELECT pg_relation_filepath('ledger')"));
+        ClusterSql.execute(source.cluster(), "CREATE TABLE ledger AS SELECT g AS id, md5(g::text) AS entry FROM generate_series(1, 10000) g");
+        ClusterSql.execute(source.cluster(), "CHECKPOINT");
+        Path file = source.dataDirectory().resolve(ClusterSql.queryForString(source.cluster(), "SELECT pg_relation_filepath('ledger')"));
         try (RandomAccessFile heap = new RandomAccessFile(file.toFile(), "rw")) {
             heap.seek(8192L * 3 + 4000); // the tuples of block 3
             byte[] garbage = new byte[200];

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.ServerUser;
 import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class FullDiskIT {
                 Lifeboat.Run init = Lifeboat.run("init", "--repo", repository.toString(), "--pgdata", source.dataDirectory().toString(),
                         "--pg-port", Integer.toString(source.port()));
                 assertThat(init.exitCode()).as(init.toString()).isZero();
-                source.cluster().execute("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS m FROM generate_series(1, 200000) g");
+                ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS m FROM generate_series(1, 200000) g");
                 assertThat(source.backup().exitCode()).isZero();
                 source.switchAndWaitForArchive();
                 waitUntilNothingIsLeftToArchive(source); // the backup history file comes after the segment
@@ -53,7 +54,7 @@ class FullDiskIT {
                 assertThat(RepositorySnapshot.of(repository)).as("the repository after the failed backup").isEqualTo(before);
 
                 Files.delete(filler);
-                source.cluster().execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(200001, 210000) g");
+                ClusterSql.execute(source.cluster(), "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(200001, 210000) g");
                 Lifeboat.Run again = source.backup();
                 assertThat(again.exitCode()).as(again.toString()).isZero();
                 source.switchAndWaitForArchive();
@@ -85,7 +86,7 @@ class FullDiskIT {
 
     private static void waitUntilNothingIsLeftToArchive(ArchivingCluster source) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!"0".equals(source.cluster().queryForString(
+        while (!"0".equals(ClusterSql.queryForString(source.cluster(), 
                 "SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'"))) {
             assertThat(System.nanoTime()).as("WAL still waiting to be archived after 60 s").isLessThan(deadline);
             Thread.sleep(100);

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ class HonestMessagesIT {
             String command = quoted.substring(1, quoted.length() - 1).replace("''", "'").replace("\\\\", "\\");
             assertThat(command).doesNotContain("(region").contains("wal-push");
 
-            String segment = cluster.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-            cluster.cluster().execute("SELECT pg_switch_wal()");
+            String segment = ClusterSql.queryForString(cluster.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            ClusterSql.execute(cluster.cluster(), "SELECT pg_switch_wal()");
             Path walFile = cluster.dataDirectory().resolve("pg_wal").resolve(segment);
             String expanded = command.replace("%p", walFile.toString()).replace("%%", "%");
             assertThat(expanded).contains("'" + uri + "'");
@@ -43,12 +44,12 @@ class HonestMessagesIT {
     void aBackupTimeoutDoesNotBlameAnArchiverFailureFromBeforeIt() throws InterruptedException {
         // The repository does not exist yet, so archive_command fails and pg_stat_archiver keeps that failure.
         try (ArchivingCluster cluster = ArchivingCluster.startWithoutInit()) {
-            cluster.cluster().execute("CREATE TABLE t AS SELECT 1 AS id");
-            cluster.cluster().execute("SELECT pg_switch_wal()");
+            ClusterSql.execute(cluster.cluster(), "CREATE TABLE t AS SELECT 1 AS id");
+            ClusterSql.execute(cluster.cluster(), "SELECT pg_switch_wal()");
             await(cluster, "SELECT failed_count > 0 FROM pg_stat_archiver");
             // Then archiving "works" but stores nothing: the WAL a backup needs never arrives.
-            cluster.cluster().execute("ALTER SYSTEM SET archive_command = 'true'");
-            cluster.cluster().execute("SELECT pg_reload_conf()");
+            ClusterSql.execute(cluster.cluster(), "ALTER SYSTEM SET archive_command = 'true'");
+            ClusterSql.execute(cluster.cluster(), "SELECT pg_reload_conf()");
             await(cluster, "SELECT last_archived_wal IS NOT NULL FROM pg_stat_archiver");
             Lifeboat.Run init = cluster.lifeboat("init", "--repo", cluster.repository().toString(), "--pgdata",
                     cluster.dataDirectory().toString(), "--pg-port", Integer.toString(cluster.port()));
@@ -64,7 +65,7 @@ class HonestMessagesIT {
     @Test
     void anInterruptedRestoreSaysSoAndTheNextRestoreIntoItKnowsWhy() throws Exception {
         try (ArchivingCluster cluster = ArchivingCluster.start()) {
-            cluster.cluster().execute("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 300000) g");
+            ClusterSql.execute(cluster.cluster(), "CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 300000) g");
             assertThat(cluster.backup().exitCode()).isZero();
             Path pgdata = cluster.newDirectory("interrupted");
             Path stderr = cluster.newDirectory("stderr");
@@ -96,7 +97,7 @@ class HonestMessagesIT {
 
     private static void await(ArchivingCluster cluster, String condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!"t".equals(cluster.cluster().queryForString(condition))) {
+        while (!"t".equals(ClusterSql.queryForString(cluster.cluster(), condition))) {
             assertThat(Instant.now()).as("waiting for: " + condition).isBefore(deadline);
             Thread.sleep(200);
         }

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -24,18 +25,18 @@ class IncrementalBackupIT {
     @Test
     void incrAndDiffStoreOnlyChangesRestoreTheirOwnRowsAndExpireByChain() {
         try (ArchivingCluster source = ArchivingCluster.start()) {
-            source.cluster().execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
-            source.cluster().execute("CREATE TABLE archive_rows AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 20000) g");
-            source.cluster().execute("INSERT INTO orders SELECT g, 'first ' || g FROM generate_series(1, 300) g");
-            source.cluster().execute("CHECKPOINT");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE archive_rows AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 20000) g");
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'first ' || g FROM generate_series(1, 300) g");
+            ClusterSql.execute(source.cluster(), "CHECKPOINT");
             ArchivingCluster.sleep(1100); // files written in the second the full backup starts are copied again anyway
             String full = id(source.backup());
 
-            source.cluster().execute("INSERT INTO orders SELECT g, 'second ' || g FROM generate_series(301, 600) g");
-            String rowsAtIncr = source.cluster().queryForString(ROWS);
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'second ' || g FROM generate_series(301, 600) g");
+            String rowsAtIncr = ClusterSql.queryForString(source.cluster(), ROWS);
             String incr = id(source.lifeboat("backup", "--repo", source.repository().toString(), "--pgdata",
                     source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port()), "--type", "incr"));
-            source.cluster().execute("DELETE FROM orders WHERE id % 2 = 0");
+            ClusterSql.execute(source.cluster(), "DELETE FROM orders WHERE id % 2 = 0");
             String diff = id(source.lifeboat("backup", "--repo", source.repository().toString(), "--pgdata",
                     source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port()), "--type", "diff"));
             assertThat(full).endsWith("F");

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,12 @@ class JavaStartFailuresIT {
     @BeforeAll
     static void clusterWithArchivedWal() throws IOException {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
         archived = source.switchAndWaitForArchive();
         // The segment being written: real WAL, and not in the repository yet. (Right after a switch the
         // current position is the end of the archived segment, which pg_walfile_name names.)
-        source.cluster().execute("INSERT INTO t VALUES (0)");
-        String current = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        ClusterSql.execute(source.cluster(), "INSERT INTO t VALUES (0)");
+        String current = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
         assertThat(current).isNotEqualTo(archived);
         notYetArchived = Files.createDirectories(source.scratch().resolve("pushed")).resolve(current);
         Files.copy(source.dataDirectory().resolve("pg_wal").resolve(current), notYetArchived);

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class PointInTimeRestoreIT {
     @BeforeAll
     static void clusterWithABackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
         writeRows(500);
         rowsAtBackup = rows();
         Lifeboat.Run backup = source.backup();
@@ -48,7 +49,7 @@ class PointInTimeRestoreIT {
     @Test
     void restoreToATime() {
         writeRows(300);
-        Instant target = Instant.parse(source.cluster().queryForString(
+        Instant target = Instant.parse(ClusterSql.queryForString(source.cluster(), 
                 "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
         String expected = rows();
         ArchivingCluster.sleep(20);
@@ -61,7 +62,7 @@ class PointInTimeRestoreIT {
     @Test
     void restoreToAnLsn() {
         writeRows(200);
-        String lsn = source.cluster().queryForString("SELECT pg_current_wal_lsn()");
+        String lsn = ClusterSql.queryForString(source.cluster(), "SELECT pg_current_wal_lsn()");
         String expected = rows();
         writeRowsAndRuin();
 
@@ -71,7 +72,7 @@ class PointInTimeRestoreIT {
     @Test
     void restoreToATransaction() {
         writeRows(100);
-        String xid = source.cluster().queryForString(
+        String xid = ClusterSql.queryForString(source.cluster(), 
                 "WITH t AS (INSERT INTO orders SELECT g, 'in the target transaction' FROM generate_series(" + nextId + ", " + (nextId + 49)
                         + ") g RETURNING 1) SELECT txid_current()::text FROM t LIMIT 1");
         nextId += 50;
@@ -84,7 +85,7 @@ class PointInTimeRestoreIT {
     @Test
     void restoreToANamedRestorePoint() {
         writeRows(150);
-        source.cluster().execute("SELECT pg_create_restore_point('before_migration')");
+        ClusterSql.execute(source.cluster(), "SELECT pg_create_restore_point('before_migration')");
         String expected = rows();
         writeRowsAndRuin();
 
@@ -94,7 +95,7 @@ class PointInTimeRestoreIT {
     @Test
     void pauseAtTheTargetToLookBeforePromoting() {
         writeRows(120);
-        source.cluster().execute("SELECT pg_create_restore_point('look_first')");
+        ClusterSql.execute(source.cluster(), "SELECT pg_create_restore_point('look_first')");
         String expected = rows();
         writeRowsAndRuin();
 
@@ -129,7 +130,7 @@ class PointInTimeRestoreIT {
     @Test
     void restoreEverythingArchived() {
         writeRows(250);
-        source.cluster().execute("DELETE FROM orders WHERE id % 7 = 0");
+        ClusterSql.execute(source.cluster(), "DELETE FROM orders WHERE id % 7 = 0");
         source.switchAndWaitForArchive();
         String expected = rows();
 
@@ -158,8 +159,8 @@ class PointInTimeRestoreIT {
     /** Later rows, an update and a delete: none of this may show up in a restore to the target. */
     private static void writeRowsAndRuin() {
         writeRows(200);
-        source.cluster().execute("UPDATE orders SET note = 'ruined' WHERE id % 3 = 0");
-        source.cluster().execute("DELETE FROM orders WHERE id % 5 = 0");
+        ClusterSql.execute(source.cluster(), "UPDATE orders SET note = 'ruined' WHERE id % 3 = 0");
+        ClusterSql.execute(source.cluster(), "DELETE FROM orders WHERE id % 5 = 0");
         source.switchAndWaitForArchive();
     }
 
@@ -169,12 +170,12 @@ class PointInTimeRestoreIT {
         for (int done = 0; done < count; done += per) {
             long first = nextId;
             long last = nextId + Math.min(per, count - done) - 1;
-            source.cluster().execute("INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(" + first + ", " + last + ") g");
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(" + first + ", " + last + ") g");
             nextId = last + 1;
         }
     }
 
     private static String rows() {
-        return source.cluster().queryForString(CHECKSUM);
+        return ClusterSql.queryForString(source.cluster(), CHECKSUM);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.testing.TestClusters;
@@ -30,18 +31,18 @@ class PrefetchIT {
     @BeforeAll
     static void clusterWithSeveralSegmentsAfterItsBackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE events (id int PRIMARY KEY, note text)");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE events (id int PRIMARY KEY, note text)");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         for (int i = 0; i < 6; i++) {
-            source.cluster().execute("INSERT INTO events SELECT g, md5(g::text) FROM generate_series(" + (i * 20000 + 1) + ", "
+            ClusterSql.execute(source.cluster(), "INSERT INTO events SELECT g, md5(g::text) FROM generate_series(" + (i * 20000 + 1) + ", "
                     + ((i + 1) * 20000) + ") g");
             String segment = source.switchAndWaitForArchive();
             if (i == 2) {
                 middle = segment;
             }
         }
-        expected = source.cluster().queryForString(ROWS);
+        expected = ClusterSql.queryForString(source.cluster(), ROWS);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.AfterAll;
@@ -38,10 +39,10 @@ class ReadLeaseIT {
     @BeforeAll
     static void twoFullBackups() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 20000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 20000) g");
         Lifeboat.Run first = source.backup();
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        source.cluster().execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(20001, 25000) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(20001, 25000) g");
         Lifeboat.Run second = source.backup();
         assertThat(second.exitCode()).as(second.toString()).isZero();
         older = first.stdout().strip();

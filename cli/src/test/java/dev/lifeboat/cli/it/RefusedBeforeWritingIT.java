@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ServerUser;
@@ -28,10 +29,10 @@ class RefusedBeforeWritingIT extends RefusalTests {
     @BeforeAll
     static void clusterWithABackupAndARestorePoint() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
         assertThat(source.backup().exitCode()).isZero();
-        source.cluster().execute("SELECT pg_create_restore_point('before_migration')");
-        source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
+        ClusterSql.execute(source.cluster(), "SELECT pg_create_restore_point('before_migration')");
+        ClusterSql.execute(source.cluster(), "INSERT INTO t SELECT g FROM generate_series(101, 200) g");
         source.switchAndWaitForArchive();
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ReplicateIT {
         eu = regions.uri(EU_BUCKET, PREFIX);
         us = regions.uri(US_BUCKET, PREFIX);
         source = ConfiguredCluster.start("repositories:\n  - name: eu\n    uri: '" + eu + "'\n", regions.env());
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 50000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 50000) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.LifeboatVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -45,10 +46,10 @@ class RepositoryLockIT {
     @BeforeAll
     static void clusterWithAFullBackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 20000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS pad FROM generate_series(1, 20000) g");
         Lifeboat.Run first = source.backup();
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        archiveCommand = source.cluster().queryForString("SHOW archive_command");
+        archiveCommand = ClusterSql.queryForString(source.cluster(), "SHOW archive_command");
         gate = source.scratch().resolve("archiving-held");
     }
 
@@ -223,8 +224,8 @@ class RepositoryLockIT {
     private static void holdArchiving() throws IOException {
         Files.writeString(gate, "held");
         String held = "while [ -e " + gate + " ]; do sleep 0.2; done; " + archiveCommand;
-        source.cluster().execute("ALTER SYSTEM SET archive_command = '" + held + "'");
-        source.cluster().execute("SELECT pg_reload_conf()");
+        ClusterSql.execute(source.cluster(), "ALTER SYSTEM SET archive_command = '" + held + "'");
+        ClusterSql.execute(source.cluster(), "SELECT pg_reload_conf()");
     }
 
     private static void openArchiving() {
@@ -233,8 +234,8 @@ class RepositoryLockIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        source.cluster().execute("ALTER SYSTEM RESET archive_command");
-        source.cluster().execute("SELECT pg_reload_conf()");
+        ClusterSql.execute(source.cluster(), "ALTER SYSTEM RESET archive_command");
+        ClusterSql.execute(source.cluster(), "SELECT pg_reload_conf()");
     }
 
     private Process startBackup(String logName, String... extraArgs) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.jobs.JobRun;
@@ -32,8 +33,8 @@ class ScheduleIT {
     @Test
     void backupAndExpireRunOnTheirOwnAreRecordedAndWhatIsKeptRestores() throws IOException {
         try (ArchivingCluster source = ArchivingCluster.start()) {
-            source.cluster().execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
-            source.cluster().execute("INSERT INTO orders SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'row ' || g FROM generate_series(1, 500) g");
             Path config = source.scratch().resolve("lifeboat.yaml");
             Files.writeString(config, """
                     repo: %s

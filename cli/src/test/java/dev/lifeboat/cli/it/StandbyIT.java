@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class StandbyIT {
     @Test
     void aStandbyFollowsTheArchiveThenIsPromotedAndTakesWrites() {
         try (ArchivingCluster primary = ArchivingCluster.start()) {
-            primary.cluster().execute("CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
+            ClusterSql.execute(primary.cluster(), "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
             assertThat(primary.backup().exitCode()).isZero();
             Path pgdata = primary.newDirectory("standby");
             int port;
@@ -34,8 +35,8 @@ class StandbyIT {
             assertThat(ArchivingCluster.query(port, "SELECT count(*) FROM orders")).isEqualTo("1000");
 
             // Written on the primary after the standby started: it gets there through the archive only.
-            primary.cluster().execute("INSERT INTO orders SELECT g FROM generate_series(1001, 1500) g");
-            primary.cluster().execute("DELETE FROM orders WHERE id <= 100");
+            ClusterSql.execute(primary.cluster(), "INSERT INTO orders SELECT g FROM generate_series(1001, 1500) g");
+            ClusterSql.execute(primary.cluster(), "DELETE FROM orders WHERE id <= 100");
             primary.switchAndWaitForArchive();
             awaitRows(port, "1400");
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.ScratchDirectory;
@@ -63,9 +64,9 @@ class StoreFaultsIT {
         assertThat(init.exitCode()).as(init.toString()).isZero();
         Path copies = Files.createDirectories(scratch.resolve("segments"));
         for (int i = 0; i < 10; i++) {
-            cluster.execute("CREATE TABLE t" + i + " AS SELECT g FROM generate_series(1, 1000) g");
-            String segment = cluster.queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-            cluster.execute("SELECT pg_switch_wal()");
+            ClusterSql.execute(cluster, "CREATE TABLE t" + i + " AS SELECT g FROM generate_series(1, 1000) g");
+            String segment = ClusterSql.queryForString(cluster, "SELECT pg_walfile_name(pg_current_wal_lsn())");
+            ClusterSql.execute(cluster, "SELECT pg_switch_wal()");
             segments.add(Files.copy(cluster.dataDirectory().resolve("pg_wal").resolve(segment), copies.resolve(segment)));
         }
     }

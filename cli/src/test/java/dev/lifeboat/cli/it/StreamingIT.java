@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ShutdownMode;
@@ -23,12 +24,12 @@ class StreamingIT {
     void rowsCommittedASecondBeforeThePrimaryDiedAreRestored() {
         try (ArchivingCluster source = ArchivingCluster.start(); AgentProcess agent = source.startAgent("--stream")) {
             agent.awaitLog("streaming WAL from", Duration.ofSeconds(60));
-            source.cluster().execute("CREATE TABLE orders (id int PRIMARY KEY, note text)");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id int PRIMARY KEY, note text)");
             Lifeboat.Run backup = source.backup();
             assertThat(backup.exitCode()).as(backup.toString()).isZero();
 
-            source.cluster().execute("INSERT INTO orders SELECT g, 'committed ' || g FROM generate_series(1, 500) g");
-            String segment = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'committed ' || g FROM generate_series(1, 500) g");
+            String segment = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
             ArchivingCluster.sleep(1000);
             agent.kill(); // the whole machine dies: the agent with it
             source.cluster().stop(ShutdownMode.IMMEDIATE);
@@ -59,7 +60,7 @@ class StreamingIT {
             for (int i = 0; i < 3; i++) {
                 source.switchAndWaitForArchive();
             }
-            source.cluster().execute("SELECT pg_switch_wal()");
+            ClusterSql.execute(source.cluster(), "SELECT pg_switch_wal()");
 
             String port = Integer.toString(source.port());
             Lifeboat.Run check = Lifeboat.run("check", "--repo", source.repository().toString(), "--pgdata",
@@ -72,7 +73,7 @@ class StreamingIT {
                     "--pgdata", source.dataDirectory().toString(), "--pg-host", "127.0.0.1", "--pg-port", port);
             assertThat(drop.exitCode()).as(drop.toString()).isZero();
             assertThat(drop.stdout()).contains("dropped replication slot lifeboat_test");
-            assertThat(source.cluster().queryForString("SELECT count(*) FROM pg_replication_slots")).isEqualTo("0");
+            assertThat(ClusterSql.queryForString(source.cluster(), "SELECT count(*) FROM pg_replication_slots")).isEqualTo("0");
             Lifeboat.Run again = Lifeboat.run("check", "--repo", source.repository().toString(), "--pgdata",
                     source.dataDirectory().toString(), "--pg-host", "127.0.0.1", "--pg-port", port, "--max-slot-lag", "1");
             assertThat(again.exitCode()).as(again.toString()).isZero();

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.pg.FreePort;
@@ -22,11 +23,11 @@ class TimelineIT {
     @Test
     void aRestoreFollowsTheNewTimelineToAPointOnIt() throws Exception {
         try (ArchivingCluster source = ArchivingCluster.start()) {
-            source.cluster().execute("CREATE TABLE events (id serial PRIMARY KEY, note text)");
+            ClusterSql.execute(source.cluster(), "CREATE TABLE events (id serial PRIMARY KEY, note text)");
             assertThat(source.backup().exitCode()).isZero();
-            source.cluster().execute("INSERT INTO events (note) VALUES ('tl1-a'), ('tl1-b')");
-            String firstTarget = source.cluster().queryForString("SELECT pg_current_wal_lsn()");
-            source.cluster().execute("INSERT INTO events (note) VALUES ('tl1-lost')");
+            ClusterSql.execute(source.cluster(), "INSERT INTO events (note) VALUES ('tl1-a'), ('tl1-b')");
+            String firstTarget = ClusterSql.queryForString(source.cluster(), "SELECT pg_current_wal_lsn()");
+            ClusterSql.execute(source.cluster(), "INSERT INTO events (note) VALUES ('tl1-lost')");
             source.switchAndWaitForArchive();
 
             // The first restore replaces the source as primary: it archives into the same repository.

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +41,12 @@ class TwoRegionsIT {
     static void clusterArchivingIntoTwoRegions() {
         regions = S3Regions.start();
         source = ConfiguredCluster.start(config(regions.uri(EU_BUCKET, PREFIX)), regions.env());
-        source.cluster().execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         assertThat(backup.stdout().lines()).hasSize(2).anyMatch(l -> l.startsWith("eu ")).anyMatch(l -> l.startsWith("us "));
         backupId = backup.stdout().lines().filter(l -> l.startsWith("us ")).findFirst().orElseThrow().substring(3);
-        source.cluster().execute("INSERT INTO t SELECT g FROM generate_series(101, 200) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO t SELECT g FROM generate_series(101, 200) g");
         source.switchAndWait(segment -> regions.hasKeyStartingWith(EU_BUCKET, PREFIX, walKey(segment))
                 && regions.hasKeyStartingWith(US_BUCKET, PREFIX, walKey(segment)));
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.repo.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class VerifyIT {
     @BeforeAll
     static void clusterWithABackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         backupId = backup.stdout().strip();
@@ -96,7 +97,7 @@ class VerifyIT {
 
     @Test
     void aTruncatedWalObjectAfterTheNewestBackupIsNamed() throws IOException {
-        source.cluster().execute("INSERT INTO big SELECT g, 'after the backup' FROM generate_series(1, 1000) g");
+        ClusterSql.execute(source.cluster(), "INSERT INTO big SELECT g, 'after the backup' FROM generate_series(1, 1000) g");
         String after = source.switchAndWaitForArchive();
         Path repo = source.copyOfTheRepository("truncated-after");
         Path object = walObject(repo, after);

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.wal.WalSegmentName;
 import dev.lifeboat.core.wal.WalSegmentSize;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +30,7 @@ class WalCommandsIT {
     @BeforeAll
     static void clusterWithArchivedWal() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
         segment = source.switchAndWaitForArchive();
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.it;
 
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
@@ -35,7 +36,7 @@ class WalIntegrityIT {
     @BeforeAll
     static void clusterWithABackup() {
         source = ArchivingCluster.start();
-        source.cluster().execute("CREATE TABLE story (note text)");
+        ClusterSql.execute(source.cluster(), "CREATE TABLE story (note text)");
         Lifeboat.Run backup = source.backup();
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         backupEnd = newestArchived(source.repository());
@@ -51,8 +52,8 @@ class WalIntegrityIT {
     @Test
     void aWrongObjectUnderASegmentsNameIsNamedThenReplacedByTheRealSegment() throws IOException {
         // Given: the next segment's name already holds other WAL, as a Lifeboat that did not check could have stored it.
-        source.cluster().execute("INSERT INTO story VALUES ('before the stall')");
-        String current = source.cluster().queryForString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        ClusterSql.execute(source.cluster(), "INSERT INTO story VALUES ('before the stall')");
+        String current = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
         String next = WalSegmentName.parse(current).next().fileName();
         Path otherWal = source.scratch().resolve("other-" + System.nanoTime());
         assertThat(Lifeboat.run("wal-fetch", "--repo", source.repository().toString(), backupEnd, otherWal.toString()).exitCode()).isZero();
@@ -62,10 +63,10 @@ class WalIntegrityIT {
         String wrongObject = objectOf(source.repository(), next);
 
         // When PostgreSQL finishes that segment, archiving stalls on it, and the refusal says why.
-        source.cluster().execute("SELECT pg_switch_wal()");
+        ClusterSql.execute(source.cluster(), "SELECT pg_switch_wal()");
         source.waitForSegment(current);
-        source.cluster().execute("INSERT INTO story VALUES ('in the segment whose name was taken')");
-        source.cluster().execute("SELECT pg_switch_wal()");
+        ClusterSql.execute(source.cluster(), "INSERT INTO story VALUES ('in the segment whose name was taken')");
+        ClusterSql.execute(source.cluster(), "SELECT pg_switch_wal()");
         awaitArchiveFailure(next);
         assertThat(Files.readString(source.cluster().logFile()))
                 .contains("the stored copy is not segment " + next + ": it holds the WAL of " + backupEnd)
@@ -107,7 +108,7 @@ class WalIntegrityIT {
 
     @Test
     void restoreNamesTheCorruptWalObjectThatStoppedRecovery() throws IOException {
-        source.cluster().execute("INSERT INTO story VALUES ('needs WAL after the backup')");
+        ClusterSql.execute(source.cluster(), "INSERT INTO story VALUES ('needs WAL after the backup')");
         String after = source.switchAndWaitForArchive();
         Path damaged = source.newDirectory("damaged");
         copyTree(source.repository(), damaged);
@@ -128,7 +129,7 @@ class WalIntegrityIT {
     /** Waits until PostgreSQL's archiver reports that archiving {@code segment} failed. */
     private static void awaitArchiveFailure(String segment) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!segment.equals(source.cluster().queryForString("SELECT coalesce(last_failed_wal, '') FROM pg_stat_archiver"))) {
+        while (!segment.equals(ClusterSql.queryForString(source.cluster(), "SELECT coalesce(last_failed_wal, '') FROM pg_stat_archiver"))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("archiving " + segment + " did not fail within 60 s; server log: " + source.cluster().logFile());
             }
