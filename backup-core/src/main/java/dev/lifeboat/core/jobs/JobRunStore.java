@@ -10,6 +10,7 @@ import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.PutMode;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -57,7 +58,7 @@ final class JobRunStore {
     }
 
     /** The keys of the claims made on one due time, in attempt order. */
-    List<String> claimKeys(String job, java.time.Instant due) {
+    List<String> claimKeys(String job, Instant due) {
         try (Stream<BlobInfo> blobs = store.list(RepositoryLayout.jobDuePrefix(job, due))) {
             return blobs.map(BlobInfo::key).filter(k -> k.endsWith(RepositoryLayout.JOB_CLAIM_SUFFIX)).toList();
         }
