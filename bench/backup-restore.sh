@@ -39,19 +39,17 @@ if [ "$s3" = yes ] && [ -n "$repo" ]; then echo "--s3 makes its own repositories
 . "$(dirname "$0")/common.sh"
 lifeboat="$root/bin/lifeboat"
 
-work=$(mktemp -d /tmp/lifeboat-bench-XXXXXX)
-chmod 755 "$work"
+make_work lifeboat-bench
 s3_pid=""
 cleanup() {
-    as_server "$bin/pg_ctl" -D "$work/source" -m immediate stop >/dev/null 2>&1 || true
+    stop_cluster "$work/source"
     for d in "$work"/restored*; do
-        [ -d "$d" ] && as_server "$bin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
+        [ -d "$d" ] && stop_cluster "$d"
     done
     if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null || true; fi
     [ "$keep" = yes ] || rm -rf "$work"
 }
 trap cleanup EXIT
-[ "$(id -u)" = 0 ] && chown postgres: "$work"
 
 
 # What the server's archive_command and every timed command use to find the repositories.
@@ -96,30 +94,20 @@ else
 fi
 
 port=$(free_port)
-as_server "$bin/initdb" -D "$work/source" -A trust -U postgres --no-sync -E UTF8 --locale=C >/dev/null
-cat >> "$work/source/postgresql.conf" <<CONF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$work'
-wal_level = replica
-archive_mode = on
-archive_command = '$lifeboat wal-push ${repo_args[*]} %p'
-max_wal_size = 4GB
-checkpoint_timeout = 30min
-CONF
-as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
+start_cluster "$work/source" "wal_level = replica" "archive_mode = on" "archive_command = '$lifeboat wal-push ${repo_args[*]} %p'" \
+    "max_wal_size = 4GB"
 
 "$lifeboat" init "${repo_args[@]}" --pgdata "$work/source" --pg-port "$port" >/dev/null
 echo "pgbench -i -s $scale ..."
-"$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
-db_bytes=$("$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_database_size('postgres')" postgres 2>/dev/null || echo 0)
+pgbench_init "$scale"
+db_bytes=$(sql "SELECT pg_database_size('postgres')" 2>/dev/null || echo 0)
 # The WAL pgbench wrote must be archived before the clock starts, or the first backup would
 # also pay for archiving it while it waits for its own WAL.
 echo "waiting for the archiver to catch up ..."
-"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_switch_wal()" postgres >/dev/null
+sql "SELECT pg_switch_wal()" >/dev/null
 while [ -n "$(ls "$work/source/pg_wal/archive_status/" 2>/dev/null | grep '\.ready$' | head -n 1)" ]; do sleep 1; done
 # Likewise the checkpoint that writes out pgbench's pages: not the first backup's to pay for.
-"$bin/psql" -At -h 127.0.0.1 -p "$port" -U postgres -c "CHECKPOINT" postgres >/dev/null
+sql "CHECKPOINT" >/dev/null
 
 timed() {  # timed LABEL command... : wall seconds and peak RSS (KiB) of one command
     local label=$1; shift
@@ -154,7 +142,7 @@ for target in "${targets[@]}"; do
     read -r restore_s restore_rss < <(timed "restore-$target" "$lifeboat" restore "${repo_args[@]}" "${select_args[@]}" \
         --pgdata "$work/restored-$target" --port "$rport" --target latest ${jobs:+--jobs $jobs} --output json)
     rows=$("$bin/psql" -At -h 127.0.0.1 -p "$rport" -U postgres -c "SELECT count(*) FROM pgbench_accounts" postgres)
-    as_server "$bin/pg_ctl" -D "$work/restored-$target" -m fast stop >/dev/null 2>&1 || true
+    stop_cluster "$work/restored-$target" fast
 
     echo "[$target] backup $backup_id read $(mb "$read_bytes") MB, stored $(mb "$stored") MB"
     echo "[$target] backup : $backup_s s wall, $(calc "$read_bytes / 1000000 / $backup_s") MB/s; copying the files $copy_s s, $(calc "$read_bytes / 1000000 / $copy_s") MB/s; peak RSS ${backup_rss} KiB"

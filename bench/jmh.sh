@@ -32,47 +32,32 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root/benchmarks/src" "$root/backup-core/src
     (cd "$root" && ./mvnw -q -B -pl benchmarks -am package -DskipTests)
 fi
 
-work=$(mktemp -d /tmp/lifeboat-jmh-XXXXXX)
-chmod 755 "$work"
+make_work lifeboat-jmh
 cleanup() {
-    [ -d "$work/source" ] && as_server "$bin/pg_ctl" -D "$work/source" -m immediate stop >/dev/null 2>&1 || true
+    [ -d "$work/source" ] && stop_cluster "$work/source"
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 if [ -z "$wal_dir" ]; then
-    [ "$(id -u)" = 0 ] && chown postgres: "$work"
     port=$(free_port)
-    sql() { "$bin/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "$1" postgres; }
-    as_server "$bin/initdb" -D "$work/source" -A trust -U postgres --no-sync -E UTF8 --locale=C >/dev/null
-    cat >> "$work/source/postgresql.conf" <<CONF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$work'
-max_wal_size = 4GB
-checkpoint_timeout = 30min
-CONF
-    as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
+    start_cluster "$work/source" "max_wal_size = 4GB"
     echo "making $segments WAL segments on a throwaway cluster ..."
-    "$bin/pgbench" -i -s 10 -q -h 127.0.0.1 -p "$port" -U postgres postgres >/dev/null 2>&1
+    pgbench_init 10 >/dev/null
     sql "CHECKPOINT" >/dev/null
-    sql "CREATE TABLE bench_filler (id int, note text)" >/dev/null
-    echo 'INSERT INTO bench_filler SELECT g, md5(random()::text) FROM generate_series(1, 2000) g;' > "$work/bulk.sql"
-    chmod 644 "$work/bulk.sql"
+    prepare_write_load
     first=$(sql "SELECT pg_walfile_name(pg_current_wal_lsn())")
-    "$bin/pgbench" -T 600 -c 4 -b tpcb-like@1 -f "$work/bulk.sql@1" -h 127.0.0.1 -p "$port" -U postgres postgres \
-        >/dev/null 2>&1 &
-    load=$!
+    write_load 600 4
     # Whole segments written under the load: after the one current at its start, before the current one.
     until [ "$(ls "$work/source/pg_wal" | awk -v f="$first" -v c="$(sql "SELECT pg_walfile_name(pg_current_wal_lsn())")" \
         'length($0) == 24 && $0 > f && $0 < c' | wc -l)" -ge "$segments" ]; do sleep 0.5; done
-    kill "$load" 2>/dev/null; wait "$load" 2>/dev/null || true
+    kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null || true
     current=$(sql "SELECT pg_walfile_name(pg_current_wal_lsn())")
     mkdir "$work/wal"
     for f in $(ls "$work/source/pg_wal" | awk -v f="$first" -v c="$current" 'length($0) == 24 && $0 > f && $0 < c' | head -n "$segments"); do
         cp "$work/source/pg_wal/$f" "$work/wal/"
     done
-    as_server "$bin/pg_ctl" -D "$work/source" -m fast stop >/dev/null
+    stop_cluster "$work/source" fast
     wal_dir="$work/wal"
 fi
 

@@ -61,15 +61,14 @@ if [ "$pgbackrest" = auto ]; then
 fi
 
 
-work=$(mktemp -d /tmp/lifeboat-walbench-XXXXXX)
-chmod 755 "$work"
+make_work lifeboat-walbench
 agent_pid=""
 load_pid=""
 cleanup() {
     [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
     if [ -n "$agent_pid" ]; then kill -CONT "$agent_pid" 2>/dev/null; kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null; fi || true
     for d in source restored-jvm restored-prefetch restored-cp restored-pgbr restored-pgbr-async; do
-        [ -d "$work/$d" ] && as_server "$bin/pg_ctl" -D "$work/$d" -m immediate stop >/dev/null 2>&1 || true
+        [ -d "$work/$d" ] && stop_cluster "$work/$d"
     done
     [ "$keep" = yes ] || rm -rf "$work"
 }
@@ -96,7 +95,6 @@ process_cpu() {
     awk -v t="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 port=$(free_port)
-sql() { "$bin/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "$1" postgres; }
 ready() { find "$work/source/pg_wal/archive_status" -name '*.ready' | wc -l; }
 # Waits until nothing is ready, looking every 20 ms without starting a process: a find | wc and a
 # sleep every 50 ms would take a few per cent of this machine's CPU from the archiving measured.
@@ -113,31 +111,14 @@ wait_drained() {
 set_archive_command() { sql "ALTER SYSTEM SET archive_command = '$1'" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null; }
 wal_position() { sql "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"; }
 
-as_server "$bin/initdb" -D "$work/source" -A trust -U postgres --no-sync -E UTF8 --locale=C >/dev/null
-cat >> "$work/source/postgresql.conf" <<CONF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$work'
-wal_level = replica
-archive_mode = on
-archive_command = 'true'
-max_wal_size = 8GB
-checkpoint_timeout = 30min
-max_wal_senders = 4
-CONF
-as_server "$bin/pg_ctl" -D "$work/source" -l "$work/source.log" -w start >/dev/null
+start_cluster "$work/source" "wal_level = replica" "archive_mode = on" "archive_command = 'true'" "max_wal_size = 8GB" \
+    "max_wal_senders = 4"
 "$lifeboat" init --repo "$repo" --pgdata "$work/source" --pg-port "$port" --compress-level "$level" >/dev/null
 echo "pgbench -i -s $scale (its WAL is not archived) ..."
-"$bin/pgbench" -i -s "$scale" -q -h 127.0.0.1 -p "$port" -U postgres postgres 2>&1 | tail -n 1
+pgbench_init "$scale"
 sql "CHECKPOINT" >/dev/null
-sql "CREATE TABLE bench_filler (id int, note text)" >/dev/null
-echo 'INSERT INTO bench_filler SELECT g, md5(random()::text) FROM generate_series(1, 2000) g;' > "$work/bulk.sql"
-chmod 644 "$work/bulk.sql"
-writing() {  # writing SECONDS [OUTPUT]: the write load, in the background (its pid in load_pid)
-    "$bin/pgbench" -T "$1" -c "$clients" -b tpcb-like@1 -f "$work/bulk.sql@1" -h 127.0.0.1 -p "$port" -U postgres postgres \
-        > "${2:-/dev/null}" 2>&1 &
-    load_pid=$!
-}
+prepare_write_load
+writing() { write_load "$1" "$clients" "${2:-}"; }  # writing SECONDS [OUTPUT]: in the background (its pid in load_pid)
 stop_writing() {
     kill "$load_pid" 2>/dev/null || true
     wait "$load_pid" 2>/dev/null || true
@@ -366,7 +347,7 @@ if [[ $sections == *4* ]]; then
         report "$label" "$rport" "$t0" "$(calc "$t1 - $open")" "$t1"
         stop_instance "$dir"
     }
-    stop_instance() { as_server "$bin/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$1"; }
+    stop_instance() { stop_cluster "$1"; rm -rf "$1"; }
     cp_restore() {
         local dir=$work/restored-cp rport t0 t_started
         rport=$(free_port); t0=$(now)

@@ -33,10 +33,7 @@ final class CommandLineFactory {
             description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
             subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
                     RestoreCommand.class, DrillCommand.class, VerifyCommand.class, PromoteCommand.class, ReplicateCommand.class,
-                    InfoCommand.class, CheckCommand.class, AgentCommand.class, ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-            footer = {"", "Exit codes: 0 ok, 1 WAL file not found (wal-fetch), 2 usage, 3 configuration, 4 repository,",
-                    "5 PostgreSQL, 6 recovery target, 7 restore destination, 8 storage, 9 corrupt object, 10 conflict,",
-                    "11 timeout, 12 recovery failed, 13 check failed (drill, demo), 70 internal; wal-fetch exits 128 on every other failure."})
+                    InfoCommand.class, CheckCommand.class, AgentCommand.class, ExpireCommand.class, ScheduleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -57,6 +54,7 @@ final class CommandLineFactory {
     static CommandLine create(PrintStream out, PrintStream err, Map<String, String> env, String[] args) {
         CliContext context = new CliContext(out, err, env, ConfigFile.locate(args, env));
         CommandLine cli = new CommandLine(new Root(), new ContextFactory(context));
+        cli.getCommandSpec().usageMessage().footer("", ExitStatus.helpFooter());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         ConfiguredDefaults defaults = new ConfiguredDefaults(context.config(), env);

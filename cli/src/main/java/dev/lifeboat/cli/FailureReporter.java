@@ -32,10 +32,7 @@ final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
             output = sub.common().output;
         }
         Failures.print(context, failure, output, debug ? ex : null);
-        if (command instanceof LifeboatSubcommand sub && sub.abortsRecoveryOnFailure()) {
-            return ErrorCode.WAL_FETCH_ABORT_RECOVERY;
-        }
-        return failure.code().exitCode();
+        return ExitStatus.ofFailure(commandLine.getCommandName(), failure.code());
     }
 
     static LifeboatException asLifeboatException(Throwable ex) {

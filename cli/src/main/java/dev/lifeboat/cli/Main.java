@@ -1,6 +1,5 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
 import java.io.PrintStream;
@@ -27,8 +26,7 @@ public final class Main {
             // built) still gets one line, not a stack trace and the JVM's exit 1.
             LifeboatException failure = Failures.asLifeboatException(e);
             Failures.print(new CliContext(out, err, env, null), failure, OutputFormat.text, null);
-            boolean restoreCommand = args.length > 0 && "wal-fetch".equals(args[0]);
-            return restoreCommand ? ErrorCode.WAL_FETCH_ABORT_RECOVERY : failure.code().exitCode();
+            return ExitStatus.ofFailure(args.length > 0 ? args[0] : null, failure.code());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.cli.command.LifeboatSubcommand;
 import dev.lifeboat.core.error.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -41,10 +40,7 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
             code = ErrorCode.USAGE;
         }
         err.flush();
-        if (cmd.getCommand() instanceof LifeboatSubcommand sub && sub.abortsRecoveryOnFailure()) {
-            return ErrorCode.WAL_FETCH_ABORT_RECOVERY;
-        }
-        return code.exitCode();
+        return ExitStatus.ofFailure(cmd.getCommandName(), code);
     }
 
     private static String optionName(ArgSpec spec) {

@@ -162,6 +162,26 @@ class JobRunLogTest {
         assertThat(admitted).filteredOn(a -> a instanceof JobRunLog.Refused r && r.duplicate()).hasSize(daemons - 1);
     }
 
+    @Test
+    void onlyTheNewestRecordsOfAJobAreKeptAndTheLatestStateReadsThem() {
+        Instant first = Instant.parse("2026-11-01T00:00:00Z");
+        int runs = JobRunLog.KEPT_PER_JOB + 3;
+        for (int i = 0; i < runs; i++) {
+            Instant start = first.plus(Duration.ofHours(i));
+            log.record(new JobRun("hourly", "backup", "run" + i, "schedule", start, start, start.plusSeconds(60),
+                    i == runs - 2 ? JobRun.Outcome.SUCCEEDED : JobRun.Outcome.FAILED, null, null, "host-1", 1, "host-1", null));
+        }
+
+        JobRunLog.History history = log.history("hourly");
+        assertThat(history.finished()).hasSize(JobRunLog.KEPT_PER_JOB);
+        assertThat(history.finished().get(0).runId()).isEqualTo("run3");
+        assertThat(log.latestOfEach()).containsOnlyKeys("hourly").hasEntrySatisfying("hourly", latest -> {
+            assertThat(latest.last().runId()).isEqualTo("run" + (runs - 1));
+            assertThat(latest.lastSuccess().runId()).isEqualTo("run" + (runs - 2));
+            assertThat(latest.recorded()).isEqualTo(JobRunLog.KEPT_PER_JOB);
+        });
+    }
+
     private static final Instant DUE = Instant.parse("2026-11-25T02:00:00Z");
 
     private JobRunLog on(String host, long pid) {

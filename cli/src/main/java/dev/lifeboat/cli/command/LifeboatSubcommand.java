@@ -38,11 +38,6 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
         return common;
     }
 
-    /** True for restore_command's wal-fetch: any failure must stop recovery, not end it. */
-    public boolean abortsRecoveryOnFailure() {
-        return false;
-    }
-
     @Override
     public final Integer call() {
         try {

@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.cli.ExitStatus;
 import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.wal.FallThroughWalFetch;
 import dev.lifeboat.core.wal.WalFetchService;
@@ -34,11 +34,6 @@ public final class WalFetchCommand extends LifeboatSubcommand {
     }
 
     @Override
-    public boolean abortsRecoveryOnFailure() {
-        return true;
-    }
-
-    @Override
     protected int execute() {
         try (RepositorySet repositories = repo.openSet()) {
             FallThroughWalFetch.Fetched fetched = new FallThroughWalFetch(repositories).fetch(walName, destination);
@@ -46,19 +41,7 @@ public final class WalFetchCommand extends LifeboatSubcommand {
                 err().println("lifeboat: warning: " + walName + " fetched from repository " + fetched.from()
                         + "; passed over " + passedOver);
             }
-            return fetched.outcome() == WalFetchService.Outcome.DELIVERED ? 0 : notFoundStatus();
+            return ExitStatus.ofWalFetch(fetched.outcome() == WalFetchService.Outcome.DELIVERED, context.env());
         }
-    }
-
-    /**
-     * bin/lifeboat asks for a distinct status for "not found" (and maps it back to 1), because
-     * a JVM that fails to start also exits 1 and must not read as "not found" to PostgreSQL.
-     */
-    private int notFoundStatus() {
-        String launcherStatus = context.env().get("LIFEBOAT_NOT_FOUND_STATUS");
-        if (launcherStatus != null && launcherStatus.matches("\\d{1,3}")) {
-            return Integer.parseInt(launcherStatus);
-        }
-        return ErrorCode.NOT_FOUND.exitCode();
     }
 }
