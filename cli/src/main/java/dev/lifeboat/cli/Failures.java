@@ -3,7 +3,7 @@ package dev.lifeboat.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.storage.StorageException;
 
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.lifeboat.core.agent;
 
-import dev.lifeboat.core.wal.WalPushService;
+import dev.lifeboat.core.archive.WalPushService;
 
 /** What the agent tells whoever hosts it (the command line logs it; the scheduler daemon may count it). */
 public interface AgentListener {

@@ -1,8 +1,8 @@
 package dev.lifeboat.core.agent;
 
+import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.StreamedWal;
-import dev.lifeboat.core.wal.WalPushService;
 
 import java.nio.file.Path;
 

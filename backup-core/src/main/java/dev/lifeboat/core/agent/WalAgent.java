@@ -1,9 +1,9 @@
 package dev.lifeboat.core.agent;
 
+import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.WalArchive;
-import dev.lifeboat.core.wal.WalPushService;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,8 @@
 package dev.lifeboat.core.check;
 
+import dev.lifeboat.core.archive.ArchivedSegmentCheck;
+import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.ClusterSession;
 import dev.lifeboat.core.pg.ConnectionSettings;
@@ -9,12 +12,9 @@ import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalArchive;
-import dev.lifeboat.core.wal.ArchivedSegmentCheck;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalInventory;
 import dev.lifeboat.core.wal.WalSegmentMismatch;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.check;
 
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.ArchivedWal;
@@ -8,7 +9,6 @@ import dev.lifeboat.core.repo.DrillCatalog;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.retention.DurationText;
-import dev.lifeboat.core.wal.WalInventory;
 
 import java.time.Clock;
 import java.time.Duration;

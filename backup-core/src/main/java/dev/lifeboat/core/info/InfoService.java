@@ -1,5 +1,7 @@
 package dev.lifeboat.core.info;
 
+import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -9,9 +11,7 @@ import dev.lifeboat.core.repo.DrillCatalog;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
-import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalInventory;
 
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;

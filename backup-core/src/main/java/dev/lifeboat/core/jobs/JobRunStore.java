@@ -2,7 +2,7 @@ package dev.lifeboat.core.jobs;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;

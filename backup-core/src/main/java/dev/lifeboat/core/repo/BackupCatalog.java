@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;

@@ -3,6 +3,7 @@ package dev.lifeboat.core.repo;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.BlobStore;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where wal-push stores a WAL file: one {@link Repository}, or a {@link RepositorySet} that
+ * Where wal-push stores a WAL file: one {@link Repository}, or a {@link dev.lifeboat.core.archive.RepositorySet} that
  * stores it in every required repository and queues it for the others.
  */
 public interface WalDestination {

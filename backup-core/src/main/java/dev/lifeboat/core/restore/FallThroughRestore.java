@@ -1,10 +1,10 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.storage.StorageException;
 
 import java.nio.file.Files;

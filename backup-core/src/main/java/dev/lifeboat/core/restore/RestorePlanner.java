@@ -1,5 +1,6 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
@@ -19,7 +20,6 @@ import dev.lifeboat.core.restore.RecoveryTarget.Time;
 import dev.lifeboat.core.restore.RecoveryTarget.Xid;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalInventory;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalInventory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.archive.WalFetchService;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.wal.WalFetchService;
 
 import java.io.IOException;
 import java.nio.file.Path;

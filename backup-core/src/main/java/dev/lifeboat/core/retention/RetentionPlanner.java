@@ -1,18 +1,18 @@
 package dev.lifeboat.core.retention;
 
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.ReadLeaseHolder;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
 import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
-import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.BackupType;
+import dev.lifeboat.core.repo.DamagedBackup;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
-import dev.lifeboat.core.wal.WalInventory;
 import dev.lifeboat.core.wal.WalSegmentName;
 import dev.lifeboat.core.wal.WalSegmentSize;
 import dev.lifeboat.storage.BlobInfo;

@@ -1,6 +1,8 @@
 package dev.lifeboat.core.verify;
 
 import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.archive.ArchivedSegmentCheck;
+import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.ReadLease;
@@ -12,8 +14,6 @@ import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.verify.VerifyResult.Kind;
 import dev.lifeboat.core.verify.VerifyResult.Problem;
-import dev.lifeboat.core.wal.ArchivedSegmentCheck;
-import dev.lifeboat.core.wal.WalInventory;
 import dev.lifeboat.core.wal.WalSegmentMismatch;
 import dev.lifeboat.storage.StorageException;
 

@@ -1,15 +1,15 @@
 package dev.lifeboat.core.backup;
 
-import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.init.InitService;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.testing.ThrowawayCluster;
-import dev.lifeboat.core.wal.WalPushService;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.ForwardingBlobStore;
 import dev.lifeboat.storage.PutMode;

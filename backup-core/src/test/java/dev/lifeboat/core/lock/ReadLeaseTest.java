@@ -1,7 +1,7 @@
 package dev.lifeboat.core.lock;
 
 import dev.lifeboat.core.jobs.LocalProcesses;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;

@@ -1,12 +1,12 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.archive.StreamedWal;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.StreamedWal;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.Lsn;

@@ -1,11 +1,11 @@
 package dev.lifeboat.core.retention;
 
 import dev.lifeboat.core.jobs.LocalProcesses;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.lock.ReadLease;
 import dev.lifeboat.core.lock.ReadLeaseHolder;
 import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
-import dev.lifeboat.core.repo.Json;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;

@@ -2,12 +2,12 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.Failures;
+import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.info.InfoService;
 import dev.lifeboat.core.info.RepositoryInfo;
 import dev.lifeboat.core.repo.ForEachRepository;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,7 +7,7 @@ import dev.lifeboat.cli.Failures;
 import dev.lifeboat.cli.OutputFormat;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.json.Json;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -2,9 +2,9 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.ExitStatus;
-import dev.lifeboat.core.repo.RepositorySet;
-import dev.lifeboat.core.wal.FallThroughWalFetch;
-import dev.lifeboat.core.wal.WalFetchService;
+import dev.lifeboat.core.archive.FallThroughWalFetch;
+import dev.lifeboat.core.archive.RepositorySet;
+import dev.lifeboat.core.archive.WalFetchService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

@@ -2,10 +2,10 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.CliContext;
 import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.core.archive.ReadyWalBatch;
+import dev.lifeboat.core.archive.RepositorySet;
+import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositorySet;
-import dev.lifeboat.core.wal.ReadyWalBatch;
-import dev.lifeboat.core.wal.WalPushService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,12 +1,12 @@
 package dev.lifeboat.cli.it;
 
-import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lifeboat.core.repo.Json;
+import dev.lifeboat.core.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
@@ -9,6 +9,10 @@ import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
+import dev.lifeboat.core.wal.WalSamples;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
@@ -6,13 +6,12 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.PutMode;
-import dev.lifeboat.storage.StorageException;
 import dev.lifeboat.storage.StorageException.Kind;
+import dev.lifeboat.storage.StorageException;
 import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,9 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.PutMode;

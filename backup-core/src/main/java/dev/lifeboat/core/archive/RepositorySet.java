@@ -1,7 +1,14 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.repo.WalContent;
+import dev.lifeboat.core.repo.WalDestination;
+import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.storage.BlobStore;
 
 import java.time.Clock;

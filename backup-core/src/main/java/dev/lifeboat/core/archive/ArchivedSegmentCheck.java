@@ -1,10 +1,14 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.wal.WalSegmentHeader;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.util.Optional;
 

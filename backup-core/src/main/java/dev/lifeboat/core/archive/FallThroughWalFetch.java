@@ -1,9 +1,8 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.RepositoryConfig;
-import dev.lifeboat.core.repo.RepositorySet;
 import dev.lifeboat.storage.StorageException;
 
 import java.nio.file.Path;

@@ -1,6 +1,12 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.core.repo.StoredObjectCheck;
+import dev.lifeboat.core.repo.VerifiedObjectCopy;
+import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.PutMode;

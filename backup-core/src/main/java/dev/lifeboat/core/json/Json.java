@@ -1,4 +1,4 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,9 +1,13 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.json.Json;
+import dev.lifeboat.core.repo.BoundedStream;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.PutMode;

@@ -1,4 +1,4 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
@@ -8,6 +8,11 @@ import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.repo.WalContent;
 import dev.lifeboat.core.repo.WalDestination;
+import dev.lifeboat.core.wal.WalFormatException;
+import dev.lifeboat.core.wal.WalSegmentHeader;
+import dev.lifeboat.core.wal.WalSegmentMismatch;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,10 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
-import dev.lifeboat.core.repo.ArchivedWal;
-import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.repo.StreamedWal;
-import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.WalArchive;
 
 import java.nio.file.Path;
 import java.util.Optional;

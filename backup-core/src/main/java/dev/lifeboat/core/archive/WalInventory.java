@@ -1,9 +1,13 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.Lsn;
+import dev.lifeboat.core.wal.TimelineHistory;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

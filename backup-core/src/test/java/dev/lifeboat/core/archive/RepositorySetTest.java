@@ -1,8 +1,14 @@
-package dev.lifeboat.core.repo;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.ArchivedWal;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
+import dev.lifeboat.core.repo.RepositoryLayout;
+import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.core.wal.TestSegments;
 import dev.lifeboat.storage.BlobContent;
@@ -11,8 +17,8 @@ import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.ForwardingBlobStore;
 import dev.lifeboat.storage.PutMode;
 import dev.lifeboat.storage.StorageException.Kind;
-import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import dev.lifeboat.storage.memory.InMemoryBlobStore.Operation;
+import dev.lifeboat.storage.memory.InMemoryBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

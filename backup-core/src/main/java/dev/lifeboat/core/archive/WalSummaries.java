@@ -1,8 +1,11 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.WalContent;
 import dev.lifeboat.core.repo.WalSummary;
+import dev.lifeboat.core.wal.WalRecordScanner;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSummary;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
