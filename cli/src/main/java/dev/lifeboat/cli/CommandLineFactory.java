@@ -1,5 +1,8 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.ConfigFile;
+import dev.lifeboat.cli.common.ExitStatus;
 import dev.lifeboat.cli.command.AgentCommand;
 import dev.lifeboat.cli.command.BackupCommand;
 import dev.lifeboat.cli.command.CheckCommand;

@@ -1,5 +1,9 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.ExitStatus;
+import dev.lifeboat.cli.common.Failures;
+import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.core.error.LifeboatException;
 
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.common.ExitStatus;
 import dev.lifeboat.core.error.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;

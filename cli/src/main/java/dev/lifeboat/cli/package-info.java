@@ -1,9 +1,9 @@
 /**
- * The command line's frame: {@code Main}, the picocli command tree, the configuration file and
- * LIFEBOAT_* defaults, output formats, progress, and the one place that turns a failure into a
- * message and an exit status.
+ * The entry point and the wiring: {@code Main}, the picocli command tree with its LIFEBOAT_*
+ * and configuration-file defaults, and the handlers that turn a failure or a bad flag into the
+ * one-line message and exit status {@code dev.lifeboat.cli.common} defines.
  *
- * <p>May use {@code dev.lifeboat.cli.command}, schedules, backup-core and storage. Commands
- * themselves live in {@code dev.lifeboat.cli.command}.
+ * <p>May use {@code dev.lifeboat.cli.command}, {@code dev.lifeboat.cli.common}, schedules,
+ * backup-core and storage. Nothing else in cli uses this package.
  */
 package dev.lifeboat.cli;

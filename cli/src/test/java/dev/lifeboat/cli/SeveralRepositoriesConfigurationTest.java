@@ -1,5 +1,7 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.cli.common.ConfigFile;
+import dev.lifeboat.cli.common.ConfiguredRepositories;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;

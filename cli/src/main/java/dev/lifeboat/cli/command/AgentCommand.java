@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.agent.AgentListener;
 import dev.lifeboat.core.agent.AgentSettings;

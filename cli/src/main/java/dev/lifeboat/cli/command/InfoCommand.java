@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.Failures;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.Failures;
 import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.info.InfoService;
 import dev.lifeboat.core.info.RepositoryInfo;

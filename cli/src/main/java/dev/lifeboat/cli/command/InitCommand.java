@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.LifeboatInvocation;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.init.InitService;
 import dev.lifeboat.core.pg.PgSettings;

@@ -1,10 +1,10 @@
 package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.CommonOptions;
-import dev.lifeboat.cli.Failures;
-import dev.lifeboat.cli.OutputFormat;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.CommonOptions;
+import dev.lifeboat.cli.common.Failures;
+import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.json.Json;

@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.ConfiguredRepositories;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.ConfiguredRepositories;
 import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.error.ErrorCode;

@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.LifeboatInvocation;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.schedules.ScheduleConfiguration;

@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.LifeboatInvocation;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.schedules.CrontabPlan;
 import dev.lifeboat.schedules.ScheduleDefinition;
 import picocli.CommandLine.Command;

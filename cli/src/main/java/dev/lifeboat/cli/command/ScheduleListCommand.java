@@ -1,6 +1,6 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.schedules.ScheduleOverview;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.schedules.JobDefinition;

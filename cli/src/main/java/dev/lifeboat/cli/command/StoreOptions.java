@@ -1,6 +1,6 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
+import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.storage.BlobStore;

@@ -1,8 +1,8 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.OutputFormat;
-import dev.lifeboat.cli.TerminalProgress;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.OutputFormat;
+import dev.lifeboat.cli.common.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.repo.BackupManifest;

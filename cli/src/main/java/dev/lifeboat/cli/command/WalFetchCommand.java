@@ -1,7 +1,7 @@
 package dev.lifeboat.cli.command;
 
-import dev.lifeboat.cli.CliContext;
-import dev.lifeboat.cli.ExitStatus;
+import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.ExitStatus;
 import dev.lifeboat.core.archive.FallThroughWalFetch;
 import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.archive.WalFetchService;

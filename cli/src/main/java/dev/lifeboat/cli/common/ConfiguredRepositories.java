@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.error.ErrorCode;

@@ -1,13 +1,15 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.json.Json;
+import dev.lifeboat.storage.InvalidStoreLocationException;
 import dev.lifeboat.storage.StorageException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** How a failure looks to the user: "lifeboat: error: ..." and "hint: ...", or a JSON object. */
 public final class Failures {
@@ -16,8 +18,34 @@ public final class Failures {
     }
 
     /** Any failure as the one-line error, hint and code a user would see. */
-    public static LifeboatException asLifeboatException(Throwable failure) {
-        return FailureReporter.asLifeboatException(failure);
+    public static LifeboatException asLifeboatException(Throwable ex) {
+        Optional<LifeboatException> nativeLibrary = NativeLibraryFailure.recognise(ex);
+        if (nativeLibrary.isPresent()) {
+            return nativeLibrary.get();
+        }
+        if (ex instanceof LifeboatException le) {
+            return le;
+        }
+        if (ex instanceof InvalidStoreLocationException invalid) {
+            // Malformed arguments, not a store failure: nothing was asked of any store.
+            return new LifeboatException(ErrorCode.USAGE, invalid.getMessage(),
+                    "write a directory or a store URI such as s3://bucket/prefix?region=eu-west-1", invalid);
+        }
+        if (ex instanceof StorageException se) {
+            return fromStorage(se);
+        }
+        if (ex instanceof IllegalArgumentException iae) {
+            return new LifeboatException(ErrorCode.USAGE, iae.getMessage(), "see --help", iae);
+        }
+        if (ex instanceof java.io.UncheckedIOException uio) {
+            return new LifeboatException(ErrorCode.STORAGE, String.valueOf(uio.getCause().getMessage()), null, uio);
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return new LifeboatException(ErrorCode.INTERNAL, "the Java runtime ran out of memory: " + ex.getMessage(),
+                    "give it more with LIFEBOAT_JAVA_OPTS=-Xmx1g (bin/lifeboat gives WAL commands 256 MB)", ex);
+        }
+        return new LifeboatException(ErrorCode.INTERNAL, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+                "this is a bug in Lifeboat: run again with --debug and report the output", ex);
     }
 
     static LifeboatException fromStorage(StorageException e) {
@@ -38,7 +66,7 @@ public final class Failures {
         return message.contains("no space left on device") || message.contains("disk quota exceeded");
     }
 
-    static void print(CliContext context, LifeboatException failure, OutputFormat output, Throwable debugTrace) {
+    public static void print(CliContext context, LifeboatException failure, OutputFormat output, Throwable debugTrace) {
         if (output == OutputFormat.json) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("code", failure.code().name());

@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 /** --output: text for people, json for scripts. */
 public enum OutputFormat {

@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -50,7 +50,7 @@ public final class ConfigFile {
     }
 
     /** --config on the command line, then LIFEBOAT_CONFIG, then the default file if it exists. */
-    static ConfigFile locate(String[] args, Map<String, String> env) {
+    public static ConfigFile locate(String[] args, Map<String, String> env) {
         String explicit = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -72,7 +72,7 @@ public final class ConfigFile {
         return Files.isReadable(DEFAULT) ? load(DEFAULT) : empty();
     }
 
-    static ConfigFile load(Path path) {
+    public static ConfigFile load(Path path) {
         try {
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
             JsonNode root = yaml.readTree(path.toFile());

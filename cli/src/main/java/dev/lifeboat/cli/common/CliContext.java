@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import java.io.PrintStream;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import dev.lifeboat.core.error.ErrorCode;
 
@@ -49,7 +49,7 @@ public final class ExitStatus {
     }
 
     /** The exit-code list of {@code lifeboat --help}, built from {@link ErrorCode} so the two cannot differ. */
-    static String helpFooter() {
+    public static String helpFooter() {
         StringJoiner codes = new StringJoiner(", ", "Exit codes: " + OK + " ok, ", "");
         for (ErrorCode code : ErrorCode.values()) {
             codes.add(code.exitCode() + " " + code.summary());

@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;

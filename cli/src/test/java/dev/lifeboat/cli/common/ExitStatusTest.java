@@ -1,5 +1,6 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
+import dev.lifeboat.cli.Main;
 import dev.lifeboat.core.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

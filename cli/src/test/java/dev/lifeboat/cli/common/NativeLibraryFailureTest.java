@@ -1,4 +1,4 @@
-package dev.lifeboat.cli;
+package dev.lifeboat.cli.common;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
