@@ -55,7 +55,7 @@ public final class ClusterSession implements AutoCloseable {
             hint = "set PGPASSWORD, or add a line host:port:database:user:password to ~/.pgpass (or the file PGPASSFILE names), mode 0600";
         } else if (message.contains("does not support SSL")) {
             hint = "turn ssl on in the server, or choose --pg-sslmode prefer (PGSSLMODE)";
-        } else if (settings.viaUnixSocket() && (state.startsWith("08") || message.contains("No such file"))) {
+        } else if (settings.viaUnixSocket() && socketMissing(e)) {
             problem = "no server listening on the socket";
             hint = "is PostgreSQL running with this directory in unix_socket_directories and this port? set --pg-host/--pg-port (or PGHOST/PGPORT)";
         } else if (state.equals("08001") || state.equals("08004") && message.contains("refused")) {
@@ -69,6 +69,17 @@ public final class ClusterSession implements AutoCloseable {
         }
         return new LifeboatException(ErrorCode.POSTGRES,
                 "cannot connect to PostgreSQL at " + settings.describe() + ": " + problem, hint, e);
+    }
+
+    /** No socket file, or nobody accepting on it: what the driver reports as "The connection attempt failed." */
+    private static boolean socketMissing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("No such file") || m.contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The driver's TLS failures name Java's certificate classes; say what they mean instead. */

@@ -99,6 +99,7 @@ public record ConnectionSettings(String host, int port, String user, String data
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", "10");
         if (viaUnixSocket()) {
+            UnixSocketSupport.require(this);
             props.setProperty("socketFactory", UNIX_SOCKET_FACTORY);
             props.setProperty("socketFactoryArg", socketFile().toString());
             // libpq never uses TLS on a unix socket, whatever sslmode says.

@@ -64,6 +64,23 @@ class LibpqConnectionIT {
         }
     }
 
+    @Test
+    void aTemporaryDirectoryWhereJunixsocketCannotUnpackIsOneLineWithWhatToDo() throws IOException {
+        try (ScratchDirectory scratch = ScratchDirectory.create("lifeboat-nosocket-")) {
+            Path socketDirectory = Files.createDirectories(scratch.resolve("run"));
+            Path repo = scratch.resolve("repo");
+            Lifeboat.Run run = Lifeboat.run(Map.of("LIFEBOAT_JAVA_OPTS", "-Djava.io.tmpdir=" + scratch.resolve("missing-tmp")),
+                    "init", "--repo", repo.toString(), "--pgdata", scratch.path().toString(), "--pg-host", socketDirectory.toString());
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(5);
+            assertThat(run.stderrLines()).as(run.toString()).containsExactly(
+                    "lifeboat: error: cannot connect to PostgreSQL at " + socketDirectory + "/.s.PGSQL.5432:"
+                            + " cannot load junixsocket's native library, which unix sockets need",
+                    "  hint: junixsocket unpacks its library into java.io.tmpdir: set LIFEBOAT_JAVA_OPTS=-Djava.io.tmpdir=DIR"
+                            + " to a writable directory that is not mounted noexec, or connect over TCP (--pg-host 127.0.0.1)");
+            assertThat(repo).doesNotExist();
+        }
+    }
+
     private static void initOverTls(ScratchDirectory scratch, TestCertificates certificates, LocalCluster cluster, String password)
             throws IOException {
         Path goodRepo = scratch.resolve("repo-good");
