@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -105,6 +106,24 @@ class LibpqConnectionIT {
                 "--pgdata", cluster.dataDirectory().toString(), "--pg-host", "127.0.0.1", "--pg-port", Integer.toString(cluster.port()));
         assertThat(init.exitCode()).as(init.toString()).isZero();
         assertThat(init.stdout() + init.stderr()).doesNotContain(password);
+
+        // the password from a password file only its owner can read; ignored, with libpq's warning, once others can
+        Path pgpass = scratch.resolve("pgpass");
+        Files.writeString(pgpass, "127.0.0.1:" + cluster.port() + ":*:" + cluster.superuser() + ":" + password + "\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> withFile = Map.of("PGPASSFILE", pgpass.toString(), "HOME", scratch.resolve("home").toString());
+        String[] initAgain = {"init", "--repo", goodRepo.toString(), "--pgdata", cluster.dataDirectory().toString(),
+                "--pg-host", "127.0.0.1", "--pg-port", Integer.toString(cluster.port()), "--pg-sslmode", "require"};
+        Lifeboat.Run fromFile = Lifeboat.run(withFile, initAgain);
+        assertThat(fromFile.exitCode()).as(fromFile.toString()).isZero();
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+        Lifeboat.Run ignored = Lifeboat.run(withFile, initAgain);
+        assertThat(ignored.exitCode()).as(ignored.toString()).isEqualTo(5);
+        assertThat(ignored.stderrLines()).as(ignored.toString()).contains(
+                "WARNING: password file \"" + pgpass + "\" has group or world access; permissions should be u=rw (0600) or less",
+                "lifeboat: error: cannot connect to PostgreSQL at 127.0.0.1:" + cluster.port()
+                        + ": the server asks for a password and none was found");
+        assertThat(ignored.stdout() + ignored.stderr()).doesNotContain(password);
     }
 
     private static LocalCluster startTlsClusterWithPassword(ScratchDirectory scratch, TestCertificates certificates, String password)
