@@ -51,7 +51,8 @@ final class BackupTask {
         BackupType type = job.setting("type").map(BackupType::parse).orElse(null);
         ConnectionSettings connection = ConnectionSettings.resolve(job.setting("pg-host").orElse(null),
                 job.setting("pg-port").map(Integer::valueOf).orElse(null), job.setting("pg-user").orElse(null),
-                job.setting("pg-database").orElse(null), env);
+                job.setting("pg-database").orElse(null), job.setting("pg-sslmode").orElse(null),
+                job.setting("pg-sslrootcert").orElse(null), env);
         return BackupRequest.builder(Path.of(job.setting("pgdata").orElseGet(() -> env.get("PGDATA"))), connection)
                 .type(type)
                 .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))

@@ -43,18 +43,59 @@ public final class ClusterSession implements AutoCloseable {
 
     static LifeboatException connectionFailure(ConnectionSettings settings, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String problem = firstLine(message);
         String hint;
-        if (state.equals("08001") || state.equals("08004") && e.getMessage().contains("refused")) {
+        if (message.contains("SSL error") || message.contains("hostnameverifier") || message.contains("certificate")) {
+            problem = certificateProblem(settings, message);
+            hint = "check --pg-sslrootcert (PGSSLROOTCERT) and --pg-sslmode (PGSSLMODE)";
+        } else if (message.contains("password is an empty string") || message.contains("no password was provided")) {
+            // Lifeboat hands the driver an empty password when it found none (see ConnectionSettings).
+            problem = "the server asks for a password and none was found";
+            hint = "set PGPASSWORD, or add a line host:port:database:user:password to ~/.pgpass (or the file PGPASSFILE names), mode 0600";
+        } else if (message.contains("does not support SSL")) {
+            hint = "turn ssl on in the server, or choose --pg-sslmode prefer (PGSSLMODE)";
+        } else if (settings.viaUnixSocket() && socketMissing(e)) {
+            problem = "no server listening on the socket";
+            hint = "is PostgreSQL running with this directory in unix_socket_directories and this port? set --pg-host/--pg-port (or PGHOST/PGPORT)";
+        } else if (state.equals("08001") || state.equals("08004") && message.contains("refused")) {
             hint = "is PostgreSQL running and listening there? set --pg-host/--pg-port (or PGHOST/PGPORT)";
         } else if (state.startsWith("28")) {
-            hint = "check --pg-user (PGUSER) and the password (PGPASSWORD or ~/.pgpass) and pg_hba.conf";
+            hint = "check --pg-user (PGUSER) and the password (PGPASSWORD, or a line in ~/.pgpass or PGPASSFILE, mode 0600) and pg_hba.conf";
         } else if (state.equals("3D000")) {
             hint = "name an existing database with PGDATABASE";
         } else {
             hint = "check --pg-host, --pg-port and --pg-user";
         }
         return new LifeboatException(ErrorCode.POSTGRES,
-                "cannot connect to PostgreSQL at " + settings.describe() + ": " + firstLine(e.getMessage()), hint, e);
+                "cannot connect to PostgreSQL at " + settings.describe() + ": " + problem, hint, e);
+    }
+
+    /** No socket file, or nobody accepting on it: what the driver reports as "The connection attempt failed." */
+    private static boolean socketMissing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("No such file") || m.contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The driver's TLS failures name Java's certificate classes; say what they mean instead. */
+    private static String certificateProblem(ConnectionSettings settings, String message) {
+        String mode = settings.sslMode() == null ? "" : " (sslmode " + settings.sslMode() + ")";
+        String ca = settings.sslRootCert() == null ? "the root CA file ~/.postgresql/root.crt" : "the CA in " + settings.sslRootCert();
+        if (message.contains("hostnameverifier") || message.contains("hostname")) {
+            return "the server's certificate does not name host " + settings.host() + mode;
+        }
+        if (message.contains("Could not open SSL root certificate file") || message.contains("Could not read SSL root certificate")) {
+            return "cannot read " + ca + mode;
+        }
+        if (message.contains("PKIX") || message.contains("certification path") || message.contains("certificate")) {
+            return "the server's certificate is not signed by " + ca + mode;
+        }
+        return "TLS handshake failed" + mode;
     }
 
     public ConnectionSettings settings() {

@@ -34,7 +34,7 @@ public final class PhysicalReplication implements AutoCloseable {
     }
 
     public static PhysicalReplication open(ConnectionSettings settings) {
-        Properties properties = settings.jdbcProperties("lifeboat-agent");
+        Properties properties = settings.jdbcProperties("lifeboat-agent", ConnectionSettings.REPLICATION_DATABASE);
         PGProperty.REPLICATION.set(properties, "true");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "9.4");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");

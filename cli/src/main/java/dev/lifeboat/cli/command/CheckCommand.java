@@ -38,6 +38,9 @@ public final class CheckCommand extends LifeboatSubcommand {
     @Mixin
     PostgresOptions postgres;
 
+    @Mixin
+    PostgresTlsOptions tls;
+
     @Option(names = "--max-ready", converter = NumberValues.NonNegativeInt.class, paramLabel = "N", defaultValue = "64",
             description = "More WAL files than this waiting to be archived is a problem (default: ${DEFAULT-VALUE}).")
     int maxReady;
@@ -70,7 +73,7 @@ public final class CheckCommand extends LifeboatSubcommand {
         try (Repository repository = repo.open()) {
             CheckReport report = new CheckService(repository).run(new CheckService.Request(
                     pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
-                    pgdata == null ? null : postgres.settings(context.env()), maxReady, maxSlotLagMiB << 20,
+                    pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
                     limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
             print(report, out -> printText(out, report));
             return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();

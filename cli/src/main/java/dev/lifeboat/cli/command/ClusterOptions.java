@@ -16,11 +16,14 @@ public final class ClusterOptions {
     @Mixin
     PostgresOptions postgres;
 
+    @Mixin
+    PostgresTlsOptions tls;
+
     Path pgdata() {
         return LifeboatSubcommand.required(pgdata, "--pgdata", "pass the cluster's data directory (or set PGDATA)");
     }
 
     ConnectionSettings connection(Map<String, String> env) {
-        return postgres.settings(env);
+        return postgres.settings(env, tls);
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeboat.cli.option;
 
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.pg.SslMode;
 import dev.lifeboat.core.retention.DurationText;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.InvalidStoreLocationException;
@@ -34,6 +36,19 @@ public final class TextValues {
         public String convert(String value) {
             if (value != null && !value.strip().equalsIgnoreCase("off")) {
                 positive(value);
+            }
+            return value;
+        }
+    }
+
+    /** A libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full. */
+    public static final class PgSslMode implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                SslMode.parse(value, "sslmode");
+            } catch (LifeboatException e) {
+                throw new TypeConversionException("'" + value + "' is not an sslmode: " + e.hint());
             }
             return value;
         }

@@ -33,6 +33,15 @@ class OptionValuesTest {
     }
 
     @Test
+    void sslModesAreLibpqsSix() {
+        TextValues.PgSslMode mode = new TextValues.PgSslMode();
+        assertThat(mode.convert("verify-full")).isEqualTo("verify-full");
+        assertThat(mode.convert("Require")).isEqualTo("Require");
+        assertThatThrownBy(() -> mode.convert("verify")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'verify' is not an sslmode: use one of disable, allow, prefer, require, verify-ca, verify-full");
+    }
+
+    @Test
     void portsAreTcpPorts() {
         assertThat(new NumberValues.Port().convert("5433")).isEqualTo(5433);
         assertThatThrownBy(() -> new NumberValues.Port().convert("0")).hasMessageContaining("1 to 65535");
