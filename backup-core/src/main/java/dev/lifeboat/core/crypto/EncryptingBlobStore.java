@@ -3,6 +3,7 @@ package dev.lifeboat.core.crypto;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.BlobStore;
+import dev.lifeboat.storage.ContentStream;
 import dev.lifeboat.storage.ForwardingBlobStore;
 import dev.lifeboat.storage.PutMode;
 
@@ -45,7 +46,8 @@ public final class EncryptingBlobStore extends ForwardingBlobStore {
         delegate().put(key, new BlobContent() {
             @Override
             public InputStream open() throws IOException {
-                return new EncryptingInputStream(content.open(), keyset, key);
+                // ContentStream keeps the contract for the plaintext: its declared length is checked, its failures are the caller's
+                return new EncryptingInputStream(ContentStream.open(content, location(), key), keyset, key);
             }
         }, mode);
     }
