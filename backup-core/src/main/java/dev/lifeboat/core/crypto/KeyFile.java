@@ -19,8 +19,9 @@ import java.util.Set;
 
 /**
  * A KEK read from a file of 32 random bytes, raw or base64 (e.g. {@code head -c 32 /dev/urandom
- * | base64 > FILE}). The file must be readable by its owner only and owned by the user Lifeboat
- * runs as: a key others can read protects nothing.
+ * | base64 > FILE}). The file must be readable by its owner only (0600 or stricter) and owned by
+ * the user Lifeboat runs as, or by root (root may use any user's): a key others can read or
+ * replace protects nothing.
  */
 public final class KeyFile implements KeyEncryptionKeySource {
 
@@ -74,8 +75,10 @@ public final class KeyFile implements KeyEncryptionKeySource {
                         "chmod 600 " + file);
             }
             String user = System.getProperty("user.name");
-            if (!attributes.owner().getName().equals(user)) {
-                throw refused("is owned by " + attributes.owner().getName() + ", not by " + user + " who runs Lifeboat",
+            String owner = attributes.owner().getName();
+            // As ssh does for its keys: the user's own file or root's; root itself may use any user's (e.g. the server user's).
+            if (!owner.equals(user) && !owner.equals("root") && !user.equals("root")) {
+                throw refused("is owned by " + owner + ", not by " + user + " who runs Lifeboat",
                         "chown " + user + " " + file + ", or run Lifeboat as its owner");
             }
             return decode(Files.readAllBytes(file));

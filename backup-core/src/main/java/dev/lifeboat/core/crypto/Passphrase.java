@@ -77,7 +77,7 @@ public final class Passphrase implements KeyEncryptionKeySource {
         if (known == null) {
             String value = passphrase.get();
             if (value == null || value.isEmpty()) {
-                throw new LifeboatException(ErrorCode.KEY, "the passphrase from " + description + " is empty",
+                throw new LifeboatException(ErrorCode.KEY, "the " + description + " gave an empty passphrase",
                         "give a non-empty passphrase");
             }
             known = value;
@@ -99,19 +99,19 @@ public final class Passphrase implements KeyEncryptionKeySource {
             }
             if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new LifeboatException(ErrorCode.KEY, what + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " seconds",
+                throw new LifeboatException(ErrorCode.KEY, "the " + what + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " seconds",
                         "check the passphrase command");
             }
             if (process.exitValue() != 0) {
-                throw new LifeboatException(ErrorCode.KEY, what + " failed with exit status " + process.exitValue(),
+                throw new LifeboatException(ErrorCode.KEY, "the " + what + " failed with exit status " + process.exitValue(),
                         "run the passphrase command by hand to see why");
             }
             return line;
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.KEY, what + " cannot be run: " + e.getMessage(), "check the passphrase command");
+            throw new LifeboatException(ErrorCode.KEY, "the " + what + " cannot be run: " + e.getMessage(), "check the passphrase command");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.KEY, what + " was interrupted", null);
+            throw new LifeboatException(ErrorCode.KEY, "the " + what + " was interrupted", null);
         }
     }
 }

@@ -94,7 +94,7 @@ class EncryptedRepositoryKeysTest {
 
         assertKeyRefused(() -> Repository.open(raw, Passphrase.of("Tr0ub4dor&3", "environment variable LIFEBOAT_PASSPHRASE")),
                 "the environment variable LIFEBOAT_PASSPHRASE does not open repository mem://bucket (wrong passphrase");
-        Repository.open(raw, Passphrase.fromCommand("printf 'correct horse battery staple\\nsecond line\\n'", "the passphrase command")).close();
+        Repository.open(raw, Passphrase.fromCommand("printf 'correct horse battery staple\\nsecond line\\n'", "passphrase command")).close();
         String descriptor = read(raw.get("lifeboat.json"));
         assertThat(descriptor).contains("\"algorithm\" : \"argon2id\"", "\"memoryKiB\" : 65536", "\"salt\"")
                 .doesNotContain("correct horse");
@@ -104,7 +104,7 @@ class EncryptedRepositoryKeysTest {
     void aPassphraseCommandThatFailsIsRefused() {
         initialize(Passphrase.of("pw", "LIFEBOAT_PASSPHRASE"));
 
-        assertKeyRefused(() -> Repository.open(raw, Passphrase.fromCommand("exit 3", "the passphrase command (--passphrase-command)")),
+        assertKeyRefused(() -> Repository.open(raw, Passphrase.fromCommand("exit 3", "passphrase command (--passphrase-command)")),
                 "the passphrase command (--passphrase-command) failed with exit status 3");
     }
 
