@@ -134,10 +134,11 @@ public final class Repository implements WalDestination, AutoCloseable {
                             + ", not to this cluster (" + wanted.systemIdentifier() + ")",
                     "use another --repo for this cluster");
         }
-        if (found.encrypted() != wanted.encrypted()) {
-            throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + store.location() + " already exists "
-                    + (found.encrypted() ? "encrypted" : "unencrypted") + " and cannot be " + (wanted.encrypted() ? "encrypted" : "decrypted")
-                    + " in place", "create a new repository and copy the backups into it with 'lifeboat replicate'");
+        if (wanted.encrypted() && !found.encrypted()) {
+            // Succeeding would let the user believe the repository is encrypted.
+            throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + store.location()
+                    + " already exists unencrypted and cannot be encrypted in place",
+                    "create a new repository with 'lifeboat init --encrypt' and copy the backups into it with 'lifeboat replicate'");
         }
         return open(store, keys);
     }
