@@ -1,6 +1,5 @@
 package dev.lifeboat.core.crypto;
 
-import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
 import java.io.FilterInputStream;
@@ -75,10 +74,7 @@ final class AuthenticatedInputStream extends FilterInputStream {
     }
 
     static LifeboatException failedAuthentication(String objectKey, String location, Exception cause) {
-        return new LifeboatException(ErrorCode.CORRUPT, "object " + objectKey + " in " + location
-                + " failed authentication: it was tampered with, truncated, swapped with another object or written with another key",
-                "restore it from another copy of the repository (lifeboat replicate), or check that --repo and the key are the right ones",
-                cause);
+        return new ObjectAuthenticationException(objectKey, location, cause);
     }
 
     static RuntimeException rethrow(IOException e) {
