@@ -1,5 +1,6 @@
 package dev.lifeboat.core.archive;
 
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
@@ -44,6 +45,7 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
 
     private final List<RepositoryConfig> members;
     private final Function<String, BlobStore> stores;
+    private final KeyEncryptionKeySource keys;
     private final Map<String, Repository> opened = new ConcurrentHashMap<>();
     private final Map<String, Object> openLocks = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -57,10 +59,21 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
         this(members, stores, DEFAULT_OPTIONAL_WAIT, DEFAULT_CATCH_UP_INTERVAL, Clock.systemUTC());
     }
 
+    /** As above, with the key that opens the encrypted ones among them (plain ones ignore it). */
+    public RepositorySet(List<RepositoryConfig> members, Function<String, BlobStore> stores, KeyEncryptionKeySource keys) {
+        this(members, stores, DEFAULT_OPTIONAL_WAIT, DEFAULT_CATCH_UP_INTERVAL, Clock.systemUTC(), keys);
+    }
+
     public RepositorySet(List<RepositoryConfig> members, Function<String, BlobStore> stores, Duration optionalWait,
                          Duration catchUpInterval, Clock clock) {
+        this(members, stores, optionalWait, catchUpInterval, clock, KeyEncryptionKeySource.none());
+    }
+
+    public RepositorySet(List<RepositoryConfig> members, Function<String, BlobStore> stores, Duration optionalWait,
+                         Duration catchUpInterval, Clock clock, KeyEncryptionKeySource keys) {
         this.members = List.copyOf(members);
         this.stores = stores;
+        this.keys = keys;
         if (this.members.isEmpty()) {
             throw new IllegalArgumentException("a repository set needs at least one repository");
         }
@@ -127,7 +140,7 @@ public final class RepositorySet implements WalDestination, AutoCloseable {
             }
             BlobStore store = stores.apply(member.location());
             try {
-                repository = Repository.open(store);
+                repository = Repository.open(store, keys);
                 // Checked and recorded under one lock: two repositories opened at once (a push to every
                 // required one runs in parallel) must each see the other, or neither would compare.
                 synchronized (opened) {

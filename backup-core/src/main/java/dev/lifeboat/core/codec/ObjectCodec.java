@@ -20,8 +20,8 @@ import java.util.HexFormat;
 
 /**
  * Turns plain content into the form stored in a repository and back: zstd frames (with
- * content checksums, but for WAL's), and a SHA-256 of the plain bytes that every read verifies. Encryption
- * will slot in here, after compression, so that nothing else changes.
+ * content checksums, but for WAL's), and a SHA-256 of the plain bytes that every read verifies. Encryption,
+ * when on, happens below this codec, after compression: {@code dev.lifeboat.core.crypto.EncryptingBlobStore}.
  */
 public final class ObjectCodec {
 

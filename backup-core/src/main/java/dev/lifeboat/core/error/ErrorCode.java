@@ -38,6 +38,11 @@ public enum ErrorCode {
      * running the command again once the holder has finished is safe.
      */
     LOCKED(14, "locked"),
+    /**
+     * An encrypted repository's key is missing, unreadable, refused (a key file others can read)
+     * or wrong: nothing was written or restored.
+     */
+    KEY(15, "encryption key"),
     /** A bug in Lifeboat: the message says what happened; --debug shows where. */
     INTERNAL(70, "internal");
 

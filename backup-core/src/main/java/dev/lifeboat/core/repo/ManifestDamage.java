@@ -2,6 +2,7 @@ package dev.lifeboat.core.repo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import dev.lifeboat.core.crypto.ObjectAuthenticationException;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
@@ -19,6 +20,11 @@ final class ManifestDamage {
 
     /** The phrase, or null when the failure is the store's (an I/O error while reading), not the manifest's. */
     static String reasonFor(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ObjectAuthenticationException) {
+                return ObjectAuthenticationException.REASON;
+            }
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (t instanceof JsonEOFException || t instanceof EOFException || message.contains("truncated")) {

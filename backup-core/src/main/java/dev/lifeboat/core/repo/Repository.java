@@ -1,6 +1,9 @@
 package dev.lifeboat.core.repo;
 
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.crypto.DataKeyset;
+import dev.lifeboat.core.crypto.EncryptingBlobStore;
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.json.Json;
@@ -13,12 +16,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One cluster's repository in one store: its descriptor, backup catalog, WAL archive and the
  * results of restore drills.
  * Opening it checks the descriptor, so nothing can write into a store that is not a Lifeboat
- * repository or that a newer Lifeboat wrote.
+ * repository or that a newer Lifeboat wrote. An encrypted repository is opened only with its key,
+ * and then every object goes through {@link EncryptingBlobStore}: {@link #store()} is that store.
  */
 public final class Repository implements WalDestination, AutoCloseable {
 
@@ -47,18 +52,48 @@ public final class Repository implements WalDestination, AutoCloseable {
         this.drills = new DrillCatalog(store, codec, backups);
     }
 
-    /** Opens an initialised repository, or fails saying how to create one. */
+    /**
+     * The only objects an encrypted repository keeps in the clear: the descriptor, which must be
+     * readable without the key and holds the data keyset only wrapped. Locks, leases, job
+     * records and queue markers are encrypted like everything else.
+     */
+    public static final Set<String> PLAINTEXT_OBJECTS = Set.of(RepositoryLayout.DESCRIPTOR);
+
+    /** Opens an initialised plain repository, or fails saying how to create one; an encrypted one is refused (no key). */
     public static Repository open(BlobStore store) {
+        return open(store, KeyEncryptionKeySource.none());
+    }
+
+    /**
+     * Opens an initialised repository, or fails saying how to create one. An encrypted one needs
+     * {@code keys} to open its data keyset (a KEY error otherwise, before anything is read or
+     * written); a plain one ignores them.
+     */
+    public static Repository open(BlobStore store, KeyEncryptionKeySource keys) {
         RepositoryDescriptor descriptor = readDescriptor(store).orElseThrow(() -> new LifeboatException(ErrorCode.REPOSITORY,
                 "no Lifeboat repository at " + store.location(),
                 "check --repo, or create one with 'lifeboat init --repo " + store.location() + " --pgdata <data directory>'"));
-        if (descriptor.format() > RepositoryDescriptor.CURRENT_FORMAT) {
+        if (descriptor.format() > RepositoryDescriptor.NEWEST_FORMAT) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
                     "repository " + store.location() + " has format " + descriptor.format() + ", newer than this Lifeboat understands ("
-                            + RepositoryDescriptor.CURRENT_FORMAT + ")",
+                            + RepositoryDescriptor.NEWEST_FORMAT + ")",
                     "upgrade Lifeboat");
         }
-        return new Repository(store, descriptor);
+        return new Repository(objectStore(store, descriptor, keys), descriptor);
+    }
+
+    /** The store as the rest of Lifeboat uses it: decrypting and encrypting when the repository is encrypted. */
+    private static BlobStore objectStore(BlobStore store, RepositoryDescriptor descriptor, KeyEncryptionKeySource keys) {
+        if (!descriptor.encrypted()) {
+            return store;
+        }
+        if (!DataKeyset.ALGORITHM.equals(descriptor.encryption()) || descriptor.dataKeyset() == null) {
+            throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + store.location() + " is encrypted with '"
+                    + descriptor.encryption() + "'" + (descriptor.dataKeyset() == null ? " but its descriptor holds no data key" : ""),
+                    "upgrade Lifeboat, or restore the descriptor from another copy of the repository");
+        }
+        DataKeyset keyset = descriptor.dataKeyset().unwrap(keys, descriptor.systemIdentifier(), store.location());
+        return new EncryptingBlobStore(store, keyset, PLAINTEXT_OBJECTS);
     }
 
     /**
@@ -66,6 +101,14 @@ public final class Repository implements WalDestination, AutoCloseable {
      * the existing repository; for another cluster it is refused.
      */
     public static Repository initialize(BlobStore store, RepositoryDescriptor wanted) {
+        return initialize(store, wanted, KeyEncryptionKeySource.none());
+    }
+
+    /**
+     * Creates the descriptor ({@code keys} open the data keyset of an encrypted one). Initialising
+     * again for the same cluster is harmless when the encryption asked for is the one there.
+     */
+    public static Repository initialize(BlobStore store, RepositoryDescriptor wanted, KeyEncryptionKeySource keys) {
         Optional<RepositoryDescriptor> existing = readDescriptor(store);
         if (existing.isEmpty()) {
             byte[] json;
@@ -76,7 +119,7 @@ public final class Repository implements WalDestination, AutoCloseable {
             }
             try {
                 store.put(RepositoryLayout.DESCRIPTOR, BlobContent.of(json), PutMode.CREATE_ONLY);
-                return new Repository(store, wanted);
+                return open(store, keys);
             } catch (StorageException e) {
                 if (e.kind() != StorageException.Kind.ALREADY_EXISTS) {
                     throw e;
@@ -91,10 +134,17 @@ public final class Repository implements WalDestination, AutoCloseable {
                             + ", not to this cluster (" + wanted.systemIdentifier() + ")",
                     "use another --repo for this cluster");
         }
-        return open(store);
+        if (wanted.encrypted() && !found.encrypted()) {
+            // Succeeding would let the user believe the repository is encrypted.
+            throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + store.location()
+                    + " already exists unencrypted and cannot be encrypted in place",
+                    "create a new repository with 'lifeboat init --encrypt' and copy the backups into it with 'lifeboat replicate'");
+        }
+        return open(store, keys);
     }
 
-    private static Optional<RepositoryDescriptor> readDescriptor(BlobStore store) {
+    /** The descriptor as stored (readable without the key), or empty when there is none. */
+    public static Optional<RepositoryDescriptor> readDescriptor(BlobStore store) {
         try (InputStream in = store.get(RepositoryLayout.DESCRIPTOR)) {
             return Optional.of(Json.mapper().readValue(in, RepositoryDescriptor.class));
         } catch (StorageException e) {

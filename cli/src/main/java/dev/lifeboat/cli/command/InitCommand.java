@@ -32,6 +32,10 @@ public final class InitCommand extends LifeboatSubcommand {
             defaultValue = "" + ObjectCodec.DEFAULT_LEVEL)
     int compressLevel;
 
+    @Option(names = "--encrypt", description = {"Encrypt and authenticate every object stored (AES-256-GCM-HKDF streaming AEAD);",
+            "needs a key: --key-file FILE, --passphrase-command CMD or env LIFEBOAT_PASSPHRASE."})
+    boolean encrypt;
+
     public InitCommand(CliContext context) {
         super(context);
     }
@@ -43,7 +47,8 @@ public final class InitCommand extends LifeboatSubcommand {
         for (RepositoryConfig member : members) {
             try (BlobStore store = repo.openStore(member.location())) {
                 results.add(new InitService(Clock.systemUTC())
-                        .run(store, new InitService.Request(cluster.pgdata(), cluster.connection(context.env()), compressLevel)));
+                        .run(store, new InitService.Request(cluster.pgdata(), cluster.connection(context.env()), compressLevel,
+                                encrypt ? repo.keys() : null)));
             }
         }
         print(results.size() == 1 ? results.get(0) : Map.of("repositories", results), out -> {
@@ -52,6 +57,10 @@ public final class InitCommand extends LifeboatSubcommand {
                 out.println("  cluster system identifier " + result.descriptor().systemIdentifier()
                         + ", PostgreSQL " + result.descriptor().pgVersion()
                         + ", zstd level " + result.descriptor().compression().level());
+                if (result.descriptor().encrypted()) {
+                    out.println("  encrypted (" + result.descriptor().encryption() + "), data key wrapped with "
+                            + result.descriptor().dataKeyset().wrapping().describe() + ": keep the key, without it nothing can be restored");
+                }
             }
             out.println("  next: set in postgresql.conf: archive_command = " + PgSettings.quote(archiveCommand(members)));
         });

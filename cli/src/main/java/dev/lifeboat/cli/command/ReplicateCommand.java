@@ -66,7 +66,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
             throw new LifeboatException(ErrorCode.USAGE, "--from and --to are the same repository", "copy to another repository");
         }
         ReplicateResult result;
-        try (Repository sourceRepository = Repository.open(store.open(context, source.location()));
+        try (Repository sourceRepository = Repository.open(store.open(context, source.location()), store.keys(context));
              BlobStore targetStore = store.open(context, target.location())) {
             result = new ReplicateService(sourceRepository, targetStore, lockWait.duration()).run(ReplicateRequest.builder().jobs(jobs)
                     .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build());
@@ -101,7 +101,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
         if (!queued) {
             return Optional.empty();
         }
-        try (RepositorySet repositories = new RepositorySet(configured, location -> store.open(context, location))) {
+        try (RepositorySet repositories = new RepositorySet(configured, location -> store.open(context, location), store.keys(context))) {
             Optional<WalCatchUpQueue.Drained> drained = repositories.catchUp(target.name(), Duration.ofHours(1));
             repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
             return drained;

@@ -113,6 +113,12 @@ public final class RepositoryOption {
 
     /** The wal-fetch / wal-push arguments that choose these of the selected repositories (restore_command, archive_command). */
     List<String> arguments(List<String> memberNames) {
+        List<String> words = new ArrayList<>(repositoryArguments(memberNames));
+        words.addAll(storeOptions.keyOptions.arguments());
+        return words;
+    }
+
+    private List<String> repositoryArguments(List<String> memberNames) {
         if (!fromConfiguration()) {
             return List.of("--repo", absolute(repo));
         }
@@ -121,6 +127,11 @@ public final class RepositoryOption {
             return List.of();
         }
         return List.of("--repo-name", String.join(",", memberNames));
+    }
+
+    /** The key that opens encrypted repositories. */
+    dev.lifeboat.core.crypto.KeyEncryptionKeySource keys() {
+        return storeOptions.keys(context());
     }
 
     StoreOptions storeOptions() {
@@ -138,7 +149,7 @@ public final class RepositoryOption {
     Repository open() {
         BlobStore store = openStore();
         try {
-            return Repository.open(store);
+            return Repository.open(store, storeOptions.keys(context()));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -147,7 +158,7 @@ public final class RepositoryOption {
 
     /** The chosen repositories as a set, opened when first used. */
     RepositorySet openSet() {
-        return new RepositorySet(selected(), this::openStore);
+        return new RepositorySet(selected(), this::openStore, storeOptions.keys(context()));
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StoreSettings;
 import dev.lifeboat.storage.TransferRate;
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -30,7 +32,15 @@ public final class StoreOptions {
     @Option(names = "--log-requests", description = "Print one line per store request on stderr (what, key, bytes, time, outcome).")
     boolean logRequests;
 
+    @Mixin
+    KeyOptions keyOptions = new KeyOptions();
+
     private StoreSettings settings;
+
+    /** The key that opens encrypted repositories (plain ones ignore it). */
+    KeyEncryptionKeySource keys(CliContext context) {
+        return keyOptions.source(context);
+    }
 
     /** The settings, made once per command so that every store shares one rate limit. */
     synchronized StoreSettings settings(CliContext context) {

@@ -54,11 +54,17 @@ public final class ArchivingCluster implements AutoCloseable {
     }
 
     public static ArchivingCluster startWithoutInit() {
+        return startWithoutInit(List.of());
+    }
+
+    /** As {@link #startWithoutInit()}, with more options for wal-push in archive_command (e.g. --key-file FILE). */
+    public static ArchivingCluster startWithoutInit(List<String> walPushOptions) {
         ScratchDirectory scratch = ScratchDirectory.create("lifeboat-story-");
         try {
             Path repository = Files.createDirectories(scratch.resolve("repository"));
             TestClusters.serverUser().handOver(repository);
-            String archiveCommand = Lifeboat.launcher() + " wal-push --repo " + repository + " %p";
+            String options = walPushOptions.isEmpty() ? "" : String.join(" ", walPushOptions) + " ";
+            String archiveCommand = Lifeboat.launcher() + " wal-push " + options + "--repo " + repository + " %p";
             LocalCluster cluster = TestClusters.builder().baseDirectory(scratch.resolve("source"))
                     .archiveCommand(archiveCommand).start();
             return new ArchivingCluster(scratch, repository, cluster);
