@@ -51,6 +51,13 @@ public record ConnectionSettings(String host, int port, String user, String data
         return host + ":" + port;
     }
 
+    /** Without the password: records that hold these settings (requests) print them through here. */
+    @Override
+    public String toString() {
+        return "ConnectionSettings[host=" + host + ", port=" + port + ", user=" + user + ", database=" + database
+                + ", password=" + (password == null ? "none" : "(set)") + "]";
+    }
+
     private static int parsePort(String text) {
         if (text == null || text.isBlank()) {
             return DEFAULT_PORT;

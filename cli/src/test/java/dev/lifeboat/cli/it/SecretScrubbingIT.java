@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * command runs with --debug, --log-requests and --output json where they apply, also failing
  * runs; no secret ({@link KnownSecrets}) may appear in stdout, stderr, the server log that
  * archive_command writes to, any object of the S3 or directory repository (job and drill
- * records included), or any file of the restored instance.
+ * records included), any file of the restored instance, or a process's command line.
  *
  * <p>The directory repository is created by root's 'lifeboat init' inside a directory that
  * belongs to postgres: it must be private (0700/0600) and still written by archive_command.
@@ -121,9 +121,11 @@ class SecretScrubbingIT {
         succeeds("replicate", source.lifeboat("replicate", "--from", "s3", "--to", "local", "--debug", "--log-requests",
                 "--output", "json"));
         succeeds("expire", source.lifeboat("expire", "--repo-name", "s3", "--keep-full", "10", "--debug", "--log-requests"));
-        succeeds("schedule list", source.lifeboat("schedule", "list", "--debug", "--output", "json"));
-        succeeds("schedule exec", source.lifeboat("schedule", "exec", "hourly-verify", "--debug", "--output", "json"));
-        succeeds("drill", source.lifeboat("drill", "--repo-name", "s3", "--start-timeout", "120", "--debug", "--log-requests",
+        String config = source.config().toString();
+        succeeds("schedule list", Lifeboat.run(source.env(), "schedule", "list", "--config", config, "--debug", "--output", "json"));
+        succeeds("schedule exec", Lifeboat.run(source.env(), "schedule", "exec", "hourly-verify", "--config", config, "--debug",
+                "--output", "json"));
+        succeeds("drill", source.lifeboat("drill", "--repo-name", "local", "--start-timeout", "120", "--debug", "--log-requests",
                 "--output", "json"));
         Path restored = source.newDirectory("restored");
         succeeds("restore", source.restore(source.config(), restored, freePort(), "--repo-name", "s3", "--debug",
@@ -133,6 +135,7 @@ class SecretScrubbingIT {
 
         failingRuns();
 
+        assertThat(KnownSecrets.foundIn(Files.readAllBytes(source.config()))).as("the scrubber finds what the file holds").isNotNull();
         scrubFiles("the source's server log (archive_command's stderr)", source.cluster().logFile());
         scrubFiles("the directory repository", localRepository);
         scrubFiles("the restored instance", restored);
@@ -142,8 +145,11 @@ class SecretScrubbingIT {
         assertThat(leaks).as("secrets found").isEmpty();
     }
 
-    private static void failingRuns() {
+    private static void failingRuns() throws IOException {
         String misplaced = KnownSecrets.MISPLACED_IN_URI;
+        Path brokenYaml = source.otherConfig("broken.yaml", config().replace("job-store-password: ", "job-store-password: [: "));
+        fails("configuration that is not valid YAML", Lifeboat.run(source.env(), "schedule", "exec", "hourly-verify", "--config",
+                brokenYaml.toString(), "--debug", "--output", "json"));
         fails("wrong bucket", Lifeboat.run(source.env(), "info", "--repo", s3.uri("no-such-bucket", "x"), "--debug", "--log-requests"));
         fails("secret in the URI's user info", Lifeboat.run(source.env(), "info", "--repo",
                 "s3://AKIDEXAMPLE:" + misplaced + "@" + EU_BUCKET + "/x?region=eu-west-1", "--debug", "--output", "json"));
@@ -174,10 +180,12 @@ class SecretScrubbingIT {
         assertThat(run(run, label).exitCode()).as(label + ": " + run).isNotZero();
     }
 
-    /** Scrubs a run's stdout and stderr. */
+    /** Scrubs a run's stdout and stderr, and the command lines of the processes running now (what ps shows). */
     private static Lifeboat.Run run(Lifeboat.Run run, String label) {
         scrub(label + " (stdout)", run.stdout().getBytes(StandardCharsets.UTF_8));
         scrub(label + " (stderr)", run.stderr().getBytes(StandardCharsets.UTF_8));
+        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(line ->
+                scrub("the command line of process " + p.pid() + " after " + label, line.getBytes(StandardCharsets.UTF_8))));
         return run;
     }
 
