@@ -125,7 +125,7 @@ class SecretScrubbingIT {
         succeeds("schedule list", Lifeboat.run(source.env(), "schedule", "list", "--config", config, "--debug", "--output", "json"));
         succeeds("schedule exec", Lifeboat.run(source.env(), "schedule", "exec", "hourly-verify", "--config", config, "--debug",
                 "--output", "json"));
-        succeeds("drill", source.lifeboat("drill", "--repo-name", "local", "--start-timeout", "120", "--debug", "--log-requests",
+        succeeds("drill", source.lifeboat("drill", "--repo-name", "s3", "--start-timeout", "120", "--debug", "--log-requests",
                 "--output", "json"));
         Path restored = source.newDirectory("restored");
         succeeds("restore", source.restore(source.config(), restored, freePort(), "--repo-name", "s3", "--debug",
