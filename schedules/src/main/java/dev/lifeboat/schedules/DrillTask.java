@@ -43,7 +43,7 @@ final class DrillTask {
         public ScheduledTask create(JobDefinition job) {
             return repository -> {
                 DrillRequest request = request(job, job.setting("checks").map(f -> CheckFile.read(Path.of(f))).orElse(List.of()));
-                DrillResult result = new DrillService(repository).run(request);
+                DrillResult result = new DrillService(repository, List.of("--repo", job.repository())).run(request);
                 DrillRecord drill = result.drill();
                 if (!drill.passed()) {
                     throw new LifeboatException(ErrorCode.CHECK_FAILED, "drill of backup " + drill.backupId() + " failed: " + drill.failure(),

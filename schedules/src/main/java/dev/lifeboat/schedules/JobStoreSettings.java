@@ -15,4 +15,11 @@ public record JobStoreSettings(String jdbcUrl, String user, String password, Str
         int q = jdbcUrl.indexOf('?');
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
     }
+
+    /** Without the password and the URL's query: the schedule's definition prints its settings through here. */
+    @Override
+    public String toString() {
+        return "JobStoreSettings[jdbcUrl=" + describe() + ", user=" + user + ", password=" + (password == null ? "none" : "(set)")
+                + ", tablePrefix=" + tablePrefix + "]";
+    }
 }

@@ -65,6 +65,15 @@ class ScheduleConfigurationTest {
     }
 
     @Test
+    void theJobStorePasswordIsUsedButTheScheduleNeverPrintsIt() {
+        ScheduleDefinition schedule = parse("{\"name\": \"n\", \"kind\": \"backup\", \"every\": \"1h\"}",
+                ", \"job-store\": \"jdbc:postgresql://ops:5432/lifeboat?password=url-s3cr3t\", \"job-store-password\": \"conf-s3cr3t\"");
+
+        assertThat(schedule.jobStore()).hasValueSatisfying(s -> assertThat(s.password()).isEqualTo("conf-s3cr3t"));
+        assertThat(schedule.toString()).doesNotContain("s3cr3t").contains("jdbc:postgresql://ops:5432/lifeboat");
+    }
+
+    @Test
     void aKindWithoutItsServiceIsRefusedNotIgnored() {
         TaskCatalog backupsOnly = new TaskCatalog().register(JobKind.BACKUP, TaskCatalog.standard(Map.of(), Clock.systemUTC(),
                 new LifeboatCall(List.of("lifeboat"), List.of())).factory(JobKind.BACKUP));

@@ -18,6 +18,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConnectionSettingsTest {
 
     @Test
+    void thePasswordFromTheEnvironmentIsUsedButNeverPrinted() {
+        ConnectionSettings settings = ConnectionSettings.resolve(null, null, null, null, Map.of("PGPASSWORD", "s3cr3t-pw", "PGHOST", "db1"));
+
+        assertThat(settings.password()).isEqualTo("s3cr3t-pw");
+        assertThat(settings.jdbcProperties("lifeboat").getProperty("password")).isEqualTo("s3cr3t-pw");
+        assertThat(settings.toString()).doesNotContain("s3cr3t-pw").contains("db1").contains("password=(set)");
+    }
+
+    @Test
     void sslModeAndRootCertComeFromTheCallerElsePgsslmodeAndPgsslrootcert() {
         Map<String, String> env = Map.of("PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/etc/ca.pem", "HOME", "/nonexistent");
         ConnectionSettings fromEnv = ConnectionSettings.resolve("db1", null, null, null, null, null, env);

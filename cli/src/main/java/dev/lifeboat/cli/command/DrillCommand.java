@@ -14,6 +14,7 @@ import dev.lifeboat.core.drill.UserCheck;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,7 +100,8 @@ public final class DrillCommand extends LifeboatSubcommand {
                     .login(login.settings(context.env())).settings(settings)
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).checkTimeout(Duration.ofSeconds(checkTimeoutSeconds))
                     .jobs(jobs).progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
-            DrillResult result = new DrillService(repository).run(request);
+            List<String> walSource = repo.arguments(repo.selected().stream().map(RepositoryConfig::name).toList());
+            DrillResult result = new DrillService(repository, walSource).run(request);
             if (junit != null) {
                 JunitReport.write(result.drill(), junit);
             }

@@ -41,7 +41,7 @@ public final class BlobStores {
             }
             known.add(provider.scheme());
         }
-        throw new InvalidStoreLocationException(location,
+        throw new InvalidStoreLocationException(StoreLocationText.withoutCredentials(location),
                 "no storage adapter for '" + scheme + "://' (known: " + String.join(", ", known) + ")", null);
     }
 
@@ -81,7 +81,7 @@ public final class BlobStores {
                 return new URI(location);
             } catch (URISyntaxException e) {
                 // URISyntaxException's text names parser internals ("Expected authority at index 5"): say what a location looks like.
-                throw new InvalidStoreLocationException(location, "not a valid URI (" + e.getReason().toLowerCase(Locale.ROOT)
+                throw new InvalidStoreLocationException(StoreLocationText.withoutCredentials(location), "not a valid URI (" + e.getReason().toLowerCase(Locale.ROOT)
                         + "): write a directory path, or SCHEME://BUCKET[/PREFIX][?OPTIONS] such as s3://backups/prod?region=eu-west-1", e);
             }
         }

@@ -3,6 +3,7 @@ package dev.lifeboat.storage.fs;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStoreProvider;
 import dev.lifeboat.storage.InvalidStoreLocationException;
+import dev.lifeboat.storage.StoreLocationText;
 
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -21,8 +22,9 @@ public final class FileSystemStoreProvider implements BlobStoreProvider {
         try {
             return new FileSystemBlobStore(Path.of(location));
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-            throw new InvalidStoreLocationException(location.toString(),
-                    "not a local directory: " + location + " (" + e.getMessage() + ")", e);
+            // Named without user info and query: a credential may have been put there by mistake.
+            String named = StoreLocationText.withoutCredentials(location);
+            throw new InvalidStoreLocationException(named, "not a local directory: " + named + " (" + e.getMessage() + ")", e);
         }
     }
 }

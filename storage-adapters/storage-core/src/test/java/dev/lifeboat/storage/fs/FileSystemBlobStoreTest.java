@@ -163,24 +163,39 @@ class FileSystemBlobStoreTest extends BlobStoreConformanceTest {
     }
 
     @Test
-    void newDirectoriesAndFilesShareWhatTheRootSharesWithItsGroupAndNothingWithOthers() throws IOException {
+    void newDirectoriesAre0700AndFiles0600WhateverTheRootSharesWithItsGroupOrOthers() throws IOException {
         Files.createDirectories(root());
-        Files.setPosixFilePermissions(root(), PosixFilePermissions.fromString("rwxrwx---"));
+        Files.setPosixFilePermissions(root(), PosixFilePermissions.fromString("rwxrwxrwx"));
 
         store.put("wal/00000001/seg", content("x"), PutMode.CREATE_ONLY);
+        store.put("backup.info", content("replaced later"), PutMode.CREATE_ONLY);
+        store.put("backup.info", content("info"), PutMode.REPLACE);
 
-        assertThat(mode(root().resolve("wal"))).isEqualTo("rwxrwx---");
-        assertThat(mode(root().resolve("wal/00000001"))).isEqualTo("rwxrwx---");
-        assertThat(mode(root().resolve("wal/00000001/seg"))).isEqualTo("rw-r-----");
+        assertThat(mode(root().resolve("wal"))).isEqualTo("rwx------");
+        assertThat(mode(root().resolve("wal/00000001"))).isEqualTo("rwx------");
+        assertThat(mode(root().resolve("wal/00000001/seg"))).isEqualTo("rw-------");
+        assertThat(mode(root().resolve("backup.info"))).isEqualTo("rw-------");
+        assertThat(mode(root())).as("an existing root is left as the operator made it").isEqualTo("rwxrwxrwx");
     }
 
     @Test
-    void aRootTheStoreCreatesIsPrivateToOwnerAndGroup() throws IOException {
+    void aRootTheStoreCreatesIsPrivateToItsOwner() throws IOException {
         store.put("wal/seg", content("x"), PutMode.CREATE_ONLY);
 
-        assertThat(mode(root())).isEqualTo("rwxr-x---");
-        assertThat(mode(root().resolve("wal"))).isEqualTo("rwxr-x---");
-        assertThat(mode(root().resolve("wal/seg"))).isEqualTo("rw-r-----");
+        assertThat(mode(root())).isEqualTo("rwx------");
+        assertThat(mode(root().resolve("wal"))).isEqualTo("rwx------");
+        assertThat(mode(root().resolve("wal/seg"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void everyPathOfARepositoryTheStoreCreatesIsOwnerOnly() throws IOException {
+        store.put("a/b/c", GeneratedContent.of(300_000, 7), PutMode.CREATE_ONLY);
+
+        try (Stream<Path> walk = Files.walk(root())) {
+            for (Path path : walk.toList()) {
+                assertThat(mode(path)).as("mode of %s", path).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+            }
+        }
     }
 
     @Test
@@ -188,7 +203,7 @@ class FileSystemBlobStoreTest extends BlobStoreConformanceTest {
         assumeRootAndPostgresUser();
         Files.createDirectories(root());
         giveToPostgres(root());
-        Files.setPosixFilePermissions(root(), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setPosixFilePermissions(root(), PosixFilePermissions.fromString("rwx------"));
 
         store.put("wal/00000001/000000010000000000000001", content("segment"), PutMode.CREATE_ONLY);
         store.put("backup.info", content("replaced later"), PutMode.CREATE_ONLY);
@@ -199,9 +214,9 @@ class FileSystemBlobStoreTest extends BlobStoreConformanceTest {
             assertThat(uid(path)).as("uid of %s", created).isEqualTo(uid(root()));
             assertThat(gid(path)).as("gid of %s", created).isEqualTo(gid(root()));
         }
-        assertThat(mode(root().resolve("wal/00000001"))).isEqualTo("rwxr-x---");
-        assertThat(mode(root().resolve("backup.info"))).isEqualTo("rw-r-----");
-        // The point of it all: archive_command, running as postgres, can write where root wrote.
+        assertThat(mode(root().resolve("wal/00000001"))).isEqualTo("rwx------");
+        assertThat(mode(root().resolve("backup.info"))).isEqualTo("rw-------");
+        // The point of it all: archive_command, running as postgres, can read and write where root wrote.
         assumeThat(Path.of("/usr/sbin/runuser")).as("runuser available").exists();
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Process process = new ProcessBuilder("/usr/sbin/runuser", "-u", "postgres", "--", "sh", "-c",
@@ -209,6 +224,11 @@ class FileSystemBlobStoreTest extends BlobStoreConformanceTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as("runuser output: %s", output).isZero();
         assertThat(read("wal/00000001/by-postgres")).isEqualTo(utf8("pushed\n"));
+        Process reader = new ProcessBuilder("/usr/sbin/runuser", "-u", "postgres", "--", "cat",
+                root().resolve("backup.info").toString()).redirectErrorStream(true).start();
+        String readBack = new String(reader.getInputStream().readAllBytes());
+        assertThat(reader.waitFor()).as("runuser output: %s", readBack).isZero();
+        assertThat(readBack).isEqualTo("info");
     }
 
     @Test
@@ -222,6 +242,7 @@ class FileSystemBlobStoreTest extends BlobStoreConformanceTest {
             assertThat(uid(path)).as("uid of %s", path).isEqualTo(uid(temp));
             assertThat(gid(path)).as("gid of %s", path).isEqualTo(gid(temp));
         }
+        assertThat(mode(root())).isEqualTo("rwx------");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.lifeboat.storage.s3;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStoreProvider;
 import dev.lifeboat.storage.InvalidStoreLocationException;
+import dev.lifeboat.storage.StoreLocationText;
 
 import java.net.URI;
 
@@ -29,9 +30,7 @@ public final class S3StoreProvider implements BlobStoreProvider {
             return S3StoreUri.parse(location);
         } catch (IllegalArgumentException e) {
             // Named without user info and query: what the parser refused may be a misplaced secret.
-            String authority = location.getRawAuthority() == null ? "" : location.getRawAuthority();
-            String named = "s3://" + authority.substring(authority.lastIndexOf('@') + 1)
-                    + (location.getRawPath() == null ? "" : location.getRawPath());
+            String named = StoreLocationText.withoutCredentials(location);
             throw new InvalidStoreLocationException(named, "invalid S3 store " + named + ": " + e.getMessage(), e);
         }
     }
