@@ -19,7 +19,9 @@ final class KnownSecrets {
     /** In the environment: the S3 secret key the server accepts, a PostgreSQL password. */
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "AWS_SECRET_ACCESS_KEY", LocalS3Server.SECRET_KEY,
-            "PGPASSWORD", "pgpassword" + random());
+            "PGPASSWORD", "pgpassword" + random(),
+            "LIFEBOAT_PASSPHRASE", "passphrase" + random(), // a plain repository ignores it: it must still never show
+            "LIFEBOAT_NEW_PASSPHRASE", "newpassphrase" + random());
 
     /** In the configuration file's schedule section (YAML key, value). */
     private static final Map<String, String> SCHEDULE_SECTION = Map.of(
