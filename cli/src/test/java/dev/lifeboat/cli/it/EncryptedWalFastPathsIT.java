@@ -92,11 +92,10 @@ class EncryptedWalFastPathsIT {
         assertThat(maxReady).as("most WAL files waiting at once; agent log:\n" + agent.log()).isLessThanOrEqualTo(BACKLOG_BOUND);
         assertThat(agent.log()).doesNotContain("cannot archive");
         String expected = ClusterSql.queryForString(source.cluster(), BackupUnderLoadIT.CONTENTS);
-        source.cluster().stop();
 
-        // With the server stopped, pg_wal keeps segments the agent marked stored: archive_command for one
-        // of them is answered from the marker, with no JVM at all (the jar cannot start). Its object is
-        // set aside meanwhile, so that the launcher's look into a directory repository cannot answer.
+        // Until the next checkpoint, pg_wal keeps the segments the agent just marked stored: archive_command
+        // for one of them is answered from the marker, with no JVM at all (the jar cannot start). Its object
+        // is set aside meanwhile, so that the launcher's look into a directory repository cannot answer.
         String marked = segmentMarkedStored(push);
         Path object = storedObject(marked);
         Path aside = object.resolveSibling("aside");
@@ -110,6 +109,7 @@ class EncryptedWalFastPathsIT {
         assertThat(otherKey.exitCode()).as(otherKey.toString()).isNotZero();
         assertThat(otherKey.stderr()).contains("not a jar");
         Files.move(aside, object);
+        source.cluster().stop();
         assertThat(agent.stop()).as(agent.log()).isZero();
 
         int restoredPort = freePort();
@@ -169,7 +169,10 @@ class EncryptedWalFastPathsIT {
                 }
             }
         }
-        throw new AssertionError("no segment in pg_wal is marked stored by the agent");
+        try (Stream<Path> markers = Files.list(push.resolve("stored")); Stream<Path> wal = Files.list(source.dataDirectory().resolve("pg_wal"))) {
+            throw new AssertionError("no segment in pg_wal is marked stored by the agent; markers " + markers.map(Path::getFileName).toList()
+                    + ", pg_wal " + wal.map(Path::getFileName).toList());
+        }
     }
 
     /** The repository's object of WAL file {@code name}. */
