@@ -25,8 +25,12 @@ public record ReplicateResult(String from, String to, boolean initialized, long 
         PLAIN,
         /** Both encrypted with the same data keyset: ciphertext copied as stored, authenticated on the way. */
         CIPHERTEXT,
-        /** Decrypted from the source (when encrypted) and encrypted for the target (when encrypted), with other keys. */
-        REENCRYPTED
+        /** Both encrypted with different data keysets: decrypted from the source and encrypted again for the target. */
+        REENCRYPTED,
+        /** From a plain source into an encrypted target. */
+        ENCRYPTED,
+        /** From an encrypted source into a plain target: the target holds the data in the clear. */
+        DECRYPTED
     }
 
     /** One object or backup that was not copied, and why. */

@@ -170,8 +170,15 @@ public final class ReplicateService {
         if (sharedKeyset(to).isPresent()) {
             return ReplicateResult.Transfer.CIPHERTEXT;
         }
-        return source.descriptor().encrypted() || to.descriptor().encrypted()
-                ? ReplicateResult.Transfer.REENCRYPTED : ReplicateResult.Transfer.PLAIN;
+        boolean fromEncrypted = source.descriptor().encrypted();
+        boolean toEncrypted = to.descriptor().encrypted();
+        if (fromEncrypted && toEncrypted) {
+            return ReplicateResult.Transfer.REENCRYPTED;
+        }
+        if (fromEncrypted || toEncrypted) {
+            return toEncrypted ? ReplicateResult.Transfer.ENCRYPTED : ReplicateResult.Transfer.DECRYPTED;
+        }
+        return ReplicateResult.Transfer.PLAIN;
     }
 
     private void requireSameCluster(Repository to) {

@@ -152,7 +152,7 @@ class EncryptedReplicateServiceTest {
         ReplicateResult result = replicate(source, targetKey, ReplicateRequest.NewDataKey.NEW);
 
         assertThat(result.complete()).as(result.problems().toString()).isTrue();
-        assertThat(result.transfer()).isEqualTo(ReplicateResult.Transfer.REENCRYPTED);
+        assertThat(result.transfer()).isEqualTo(ReplicateResult.Transfer.ENCRYPTED);
         assertThat(Repository.readDescriptor(b).orElseThrow().encrypted()).isTrue();
         assertRestorable(b, targetKey);
         assertThatThrownBy(() -> Repository.open(b)).isInstanceOfSatisfying(LifeboatException.class,
@@ -170,7 +170,7 @@ class EncryptedReplicateServiceTest {
         ReplicateResult result = replicate(source, KeyEncryptionKeySource.none(), ReplicateRequest.NewDataKey.SAME);
 
         assertThat(result.complete()).as(result.problems().toString()).isTrue();
-        assertThat(result.transfer()).isEqualTo(ReplicateResult.Transfer.REENCRYPTED);
+        assertThat(result.transfer()).isEqualTo(ReplicateResult.Transfer.DECRYPTED);
         assertRestorable(b, KeyEncryptionKeySource.none());
         assertThat(markerIn(b)).isTrue();
     }

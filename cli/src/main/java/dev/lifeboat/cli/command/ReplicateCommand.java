@@ -159,6 +159,8 @@ public final class ReplicateCommand extends LifeboatSubcommand {
             case CIPHERTEXT -> out.printf("  %,d objects copied as ciphertext (same data key), authenticated on the way%n",
                     r.objectsCopiedAsCiphertext());
             case REENCRYPTED -> out.println("  objects decrypted and encrypted again for the target's key");
+            case ENCRYPTED -> out.println("  objects encrypted for the target's key");
+            case DECRYPTED -> out.println("  objects decrypted: the target is not encrypted and holds them in the clear");
             case PLAIN -> {
             }
         }
