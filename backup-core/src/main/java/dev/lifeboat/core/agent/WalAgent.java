@@ -4,6 +4,7 @@ import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.WalArchive;
+import dev.lifeboat.core.wal.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -102,6 +103,15 @@ public final class WalAgent implements AutoCloseable {
      *     archiving, {@link ErrorCode#STORAGE} when the agent directory cannot be written
      */
     public static WalAgent start(AgentSettings settings, ArchiveDestination destination, AgentListener listener) {
+        return start(settings, destination, LauncherRepository.of(destination.location()), listener);
+    }
+
+    /**
+     * As {@link #start(AgentSettings, ArchiveDestination, AgentListener)}, serving the launcher's
+     * wal-push commands that name the repository with {@code served}'s words (--repo, --key-file).
+     */
+    public static WalAgent start(AgentSettings settings, ArchiveDestination destination, LauncherRepository served,
+                                 AgentListener listener) {
         Path status = settings.pgdata().resolve("pg_wal").resolve("archive_status");
         if (!Files.isDirectory(status)) {
             throw new LifeboatException(ErrorCode.USAGE, settings.pgdata() + " is not a PostgreSQL data directory (no pg_wal/archive_status)",
@@ -113,7 +123,7 @@ public final class WalAgent implements AutoCloseable {
                 throw new LifeboatException(ErrorCode.USAGE, "another lifeboat agent runs for " + settings.pgdata(),
                         "one agent per cluster: stop the other one first");
             }
-            agent.directory.prepare(destination.location());
+            agent.directory.prepare(served);
             agent.directory.beat();
         } catch (IOException e) {
             agent.directory.unlock();

@@ -102,6 +102,22 @@ public final class DataKeyset {
         }
     }
 
+    /**
+     * Whether {@code other} holds exactly these keys (same ids, same key material): objects one
+     * encrypts, the other decrypts, so replicate may copy them as stored.
+     */
+    public boolean sameKeysAs(DataKeyset other) {
+        return handle.equalsKeyset(other.handle);
+    }
+
+    /**
+     * The plaintext of an object read as stored ({@code ciphertext}), authenticated as it is read
+     * against this keyset and the object's name; a failure names {@code objectKey} in {@code location}.
+     */
+    public InputStream authenticated(InputStream ciphertext, String objectKey, String location) {
+        return AuthenticatedInputStream.open(ciphertext, this, objectKey, location);
+    }
+
     /** Binds an object to its name (which holds its kind: data/, wal/, backups/...): stored under another, it fails. */
     private static byte[] associatedData(String objectKey) {
         return ("lifeboat object " + objectKey).getBytes(StandardCharsets.UTF_8);

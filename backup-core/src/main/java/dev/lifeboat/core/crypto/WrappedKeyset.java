@@ -24,6 +24,15 @@ public record WrappedKeyset(KeyWrapping wrapping, List<Long> keyIds, String keys
         return wrap(DataKeyset.generate(), wrapping, source.keyEncryptionKey(wrapping, repository), systemIdentifier);
     }
 
+    /**
+     * An existing data keyset wrapped with the key {@code source} gives, for another repository of
+     * the same cluster (replicate creating a replica that shares the source's data key).
+     */
+    public static WrappedKeyset wrap(DataKeyset keyset, KeyEncryptionKeySource source, String systemIdentifier, String repository) {
+        KeyWrapping wrapping = source.newWrapping();
+        return wrap(keyset, wrapping, source.keyEncryptionKey(wrapping, repository), systemIdentifier);
+    }
+
     private static WrappedKeyset wrap(DataKeyset keyset, KeyWrapping wrapping, Aead kek, String systemIdentifier) {
         byte[] wrapped = keyset.wrap(kek, associatedData(systemIdentifier));
         return new WrappedKeyset(wrapping, keyset.keyIds(), Base64.getEncoder().encodeToString(wrapped));

@@ -6,9 +6,23 @@ import dev.lifeboat.core.ProgressListener;
  * A copy of what one repository has and another lacks. Build one with {@link #builder()}: its
  * defaults live there, for the command and the scheduled job alike.
  *
- * @param jobs objects copied at once
+ * @param jobs       objects copied at once
+ * @param newDataKey how a new target is encrypted when the source is: with the source's data
+ *                   keyset (objects then copy as stored) or with a data keyset of its own
  */
-public record ReplicateRequest(int jobs, ProgressListener progress) {
+public record ReplicateRequest(int jobs, ProgressListener progress, NewDataKey newDataKey) {
+
+    /** The data keyset of an encrypted repository that replicate creates. */
+    public enum NewDataKey {
+        /** The source's data keyset wrapped under the target's key: objects are copied as stored (ciphertext), and authenticated. */
+        SAME,
+        /** A new data keyset: every object is decrypted and encrypted again. */
+        NEW
+    }
+
+    public ReplicateRequest(int jobs, ProgressListener progress) {
+        this(jobs, progress, NewDataKey.SAME);
+    }
 
     /** Objects copied at once unless told otherwise (a copy waits on two stores, not on CPUs), as --jobs shows it. */
     public static final String DEFAULT_JOBS_TEXT = "4";
@@ -22,6 +36,7 @@ public record ReplicateRequest(int jobs, ProgressListener progress) {
     public static final class Builder {
         private int jobs = DEFAULT_JOBS;
         private ProgressListener progress = ProgressListener.NONE;
+        private NewDataKey newDataKey = NewDataKey.SAME;
 
         private Builder() {
         }
@@ -36,8 +51,13 @@ public record ReplicateRequest(int jobs, ProgressListener progress) {
             return this;
         }
 
+        public Builder newDataKey(NewDataKey newDataKey) {
+            this.newDataKey = newDataKey == null ? NewDataKey.SAME : newDataKey;
+            return this;
+        }
+
         public ReplicateRequest build() {
-            return new ReplicateRequest(jobs, progress);
+            return new ReplicateRequest(jobs, progress, newDataKey);
         }
     }
 }

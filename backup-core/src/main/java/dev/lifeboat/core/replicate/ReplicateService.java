@@ -1,6 +1,9 @@
 package dev.lifeboat.core.replicate;
 
 import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.crypto.DataKeyset;
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
+import dev.lifeboat.core.crypto.WrappedKeyset;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.RepositoryLock;
@@ -19,7 +22,11 @@ import dev.lifeboat.storage.BlobInfo;
 import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.StorageException;
 
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -43,11 +50,20 @@ import java.util.stream.Stream;
  * again, and a run with nothing to do copies nothing. Nothing in the target is ever replaced
  * or deleted, except data objects of a backup the target has no manifest for whose size
  * differs (leftovers of something else).
+ *
+ * <p>Encryption: the target is opened with its own key ({@code targetKeys}). Between two
+ * repositories with the same data keyset, objects are copied as stored (ciphertext; an object's
+ * associated data is its name, the same in both) and authenticated as they pass; otherwise they
+ * are decrypted from the source's store and encrypted by the target's. A new target is encrypted
+ * when the source is or when a target key is given; it gets the source's data keyset (wrapped
+ * under the target key) or a new one, as the request says. A source descriptor is never copied
+ * into an encrypted target: it would carry the source's wrapping.
  */
 public final class ReplicateService {
 
     private final Repository source;
     private final BlobStore target;
+    private final KeyEncryptionKeySource targetKeys;
     private final Duration lockWait;
 
     public ReplicateService(Repository source, BlobStore target) {
@@ -56,28 +72,42 @@ public final class ReplicateService {
 
     /** @param lockWait how long to wait for a command holding the target's lock */
     public ReplicateService(Repository source, BlobStore target, Duration lockWait) {
+        this(source, target, KeyEncryptionKeySource.none(), lockWait);
+    }
+
+    /**
+     * @param targetKeys the target's key ({@link KeyEncryptionKeySource#none()} for a plain target);
+     *                   callers pass the source's key when the user gave none for the target
+     * @param lockWait   how long to wait for a command holding the target's lock
+     */
+    public ReplicateService(Repository source, BlobStore target, KeyEncryptionKeySource targetKeys, Duration lockWait) {
         this.source = source;
         this.target = target;
+        this.targetKeys = targetKeys;
         this.lockWait = lockWait;
     }
 
     public ReplicateResult run(ReplicateRequest request) {
         long started = System.nanoTime();
         ProgressListener progress = request.progress();
-        try (RepositoryLock lock = RepositoryLock.acquire(target, "replicate", lockWait)) {
+        // The descriptor is created with CREATE_ONLY (a racing replicate or init is judged, never
+        // overwritten), so it needs no lock; the lock itself is an object of the target and is
+        // written through the target's encryption.
+        boolean initialized = initializeTarget(request.newDataKey());
+        // Not closed here: the target store is the caller's.
+        Repository to = Repository.open(target, targetKeys);
+        try (RepositoryLock lock = RepositoryLock.acquire(to.store(), "replicate", lockWait)) {
             if (lock.tookOver() != null) {
                 progress.step("took over the lock of " + target.location() + " from " + lock.tookOver());
             }
-            return copyUnderLock(request, progress, started, lock);
+            return copyUnderLock(to, initialized, request, progress, started, lock);
         }
     }
 
-    private ReplicateResult copyUnderLock(ReplicateRequest request, ProgressListener progress, long started, RepositoryLock lock) {
-        boolean initialized = initializeTarget();
-        // Not closed here: the target store is the caller's, and the lock is released through it afterwards.
-        Repository to = Repository.open(target);
+    private ReplicateResult copyUnderLock(Repository to, boolean initialized, ReplicateRequest request, ProgressListener progress,
+                                          long started, RepositoryLock lock) {
         requireSameCluster(to);
-        Copier copier = new Copier(Math.max(1, request.jobs()));
+        Copier copier = new Copier(Math.max(1, request.jobs()), sharedKeyset(to));
         try {
             progress.step("copying WAL from " + source.location() + " to " + to.location());
             long[] wal = copyWal(to, copier, progress);
@@ -85,21 +115,70 @@ public final class ReplicateService {
             int[] backups = copyBackups(to, copier, progress);
             return new ReplicateResult(source.location(), to.location(), initialized, wal[0], wal[1], backups[0], backups[1],
                     copier.objects.get(), copier.bytes.get(), List.copyOf(copier.problems),
-                    Duration.ofNanos(System.nanoTime() - started));
+                    Duration.ofNanos(System.nanoTime() - started), transfer(to), copier.asCiphertext.get());
         } finally {
             copier.close();
         }
     }
 
-    /** Gives a target without a descriptor the source's; true when it did. */
-    private boolean initializeTarget() {
+    /**
+     * Gives a target without a descriptor one; true when it did. A plain copy of a plain source
+     * gets the source's descriptor as stored; an encrypted target (the source is encrypted, or a
+     * target key is given) gets a descriptor of its own whose data keyset is wrapped under the
+     * target key.
+     */
+    private boolean initializeTarget(ReplicateRequest.NewDataKey newDataKey) {
         if (target.stat(RepositoryLayout.DESCRIPTOR).isPresent()) {
             return false;
         }
-        BlobInfo descriptor = source.store().stat(RepositoryLayout.DESCRIPTOR).orElseThrow(() -> new LifeboatException(
-                ErrorCode.REPOSITORY, "no Lifeboat repository at " + source.location(), "check --from"));
-        return VerifiedObjectCopy.copy(source.store(), target, RepositoryLayout.DESCRIPTOR, descriptor.size(),
-                StoredObjectCheck.descriptor()) == VerifiedObjectCopy.Outcome.COPIED;
+        boolean encrypt = source.descriptor().encrypted() || targetKeys != KeyEncryptionKeySource.none();
+        if (!encrypt) {
+            BlobInfo descriptor = source.store().stat(RepositoryLayout.DESCRIPTOR).orElseThrow(() -> new LifeboatException(
+                    ErrorCode.REPOSITORY, "no Lifeboat repository at " + source.location(), "check --from"));
+            return VerifiedObjectCopy.copy(source.store(), target, RepositoryLayout.DESCRIPTOR, descriptor.size(),
+                    StoredObjectCheck.descriptor()) == VerifiedObjectCopy.Outcome.COPIED;
+        }
+        if (targetKeys == KeyEncryptionKeySource.none()) {
+            throw new LifeboatException(ErrorCode.KEY, "replicate would create " + target.location()
+                    + " encrypted, like " + source.location() + ", but no key for it was given",
+                    "give the target's key (--to-key-file or --to-passphrase-command), or the source's key to share it");
+        }
+        RepositoryDescriptor ours = source.descriptor();
+        String systemIdentifier = ours.systemIdentifier();
+        WrappedKeyset keyset = newDataKey == ReplicateRequest.NewDataKey.SAME && source.dataKeyset().isPresent()
+                ? WrappedKeyset.wrap(source.dataKeyset().get(), targetKeys, systemIdentifier, target.location())
+                : WrappedKeyset.create(targetKeys, systemIdentifier, target.location());
+        RepositoryDescriptor wanted = new RepositoryDescriptor(RepositoryDescriptor.ENCRYPTED_FORMAT, systemIdentifier, ours.pgMajor(),
+                ours.pgVersion(), ours.walSegmentSize(), ours.compression(), DataKeyset.ALGORITHM, Instant.now(), ours.createdBy(),
+                keyset);
+        boolean existed = target.stat(RepositoryLayout.DESCRIPTOR).isPresent();
+        Repository.initialize(target, wanted, targetKeys);
+        return !existed;
+    }
+
+    /** The data keyset both repositories share, when they do: their objects are then copied as stored. */
+    private Optional<DataKeyset> sharedKeyset(Repository to) {
+        Optional<DataKeyset> ours = source.dataKeyset();
+        Optional<DataKeyset> theirs = to.dataKeyset();
+        if (ours.isPresent() && theirs.isPresent() && ours.get().sameKeysAs(theirs.get())) {
+            return ours;
+        }
+        return Optional.empty();
+    }
+
+    private ReplicateResult.Transfer transfer(Repository to) {
+        if (sharedKeyset(to).isPresent()) {
+            return ReplicateResult.Transfer.CIPHERTEXT;
+        }
+        boolean fromEncrypted = source.descriptor().encrypted();
+        boolean toEncrypted = to.descriptor().encrypted();
+        if (fromEncrypted && toEncrypted) {
+            return ReplicateResult.Transfer.REENCRYPTED;
+        }
+        if (fromEncrypted || toEncrypted) {
+            return toEncrypted ? ReplicateResult.Transfer.ENCRYPTED : ReplicateResult.Transfer.DECRYPTED;
+        }
+        return ReplicateResult.Transfer.PLAIN;
     }
 
     private void requireSameCluster(Repository to) {
@@ -189,7 +268,7 @@ public final class ReplicateService {
             return false;
         }
         Map<String, BlobInfo> theirs = new HashMap<>();
-        try (Stream<BlobInfo> objects = target.list(RepositoryLayout.dataPrefix(backupId))) {
+        try (Stream<BlobInfo> objects = to.store().list(RepositoryLayout.dataPrefix(backupId))) {
             objects.forEach(o -> theirs.put(o.key(), o));
         }
         int problemsBefore = copier.problems.size();
@@ -201,7 +280,7 @@ public final class ReplicateService {
                 }
                 copier.submit(object.key(), () -> {
                     if (existing != null) {
-                        target.delete(object.key()); // a leftover of something else, never part of a backup here
+                        to.store().delete(object.key()); // a leftover of something else, never part of a backup here
                     }
                     copier.copy(to, object.key(), object.size(),
                             StoredObjectCheck.dataObject(source.codec(), object.key(), manifest.files()));
@@ -251,8 +330,11 @@ public final class ReplicateService {
         private final List<ReplicateResult.Problem> problems = Collections.synchronizedList(new ArrayList<>());
         private final AtomicLong objects = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
+        private final AtomicLong asCiphertext = new AtomicLong();
+        private final Optional<DataKeyset> sharedKeyset;
 
-        Copier(int jobs) {
+        Copier(int jobs, Optional<DataKeyset> sharedKeyset) {
+            this.sharedKeyset = sharedKeyset;
             this.pool = Executors.newFixedThreadPool(jobs, task -> {
                 Thread thread = new Thread(task, "lifeboat-replicate");
                 thread.setDaemon(true);
@@ -262,9 +344,39 @@ public final class ReplicateService {
         }
 
         void copy(Repository to, String key, long size, StoredObjectCheck check) {
+            if (sharedKeyset.isPresent()) {
+                copyCiphertext(to, key, check, sharedKeyset.get());
+                return;
+            }
             if (VerifiedObjectCopy.copy(source.store(), to.store(), key, size, check) == VerifiedObjectCopy.Outcome.COPIED) {
                 objects.incrementAndGet();
                 bytes.addAndGet(size);
+            }
+        }
+
+        /**
+         * Copies the object's ciphertext as stored, while its plaintext is authenticated (to its
+         * last segment, so a truncated or altered tail is caught) and checked like any copy.
+         */
+        private void copyCiphertext(Repository to, String key, StoredObjectCheck check, DataKeyset keyset) {
+            long storedSize = source.storedBytes().stat(key)
+                    .orElseThrow(() -> StorageException.notFound(source.location(), key)).size();
+            StoredObjectCheck authenticated = ciphertext -> {
+                try (InputStream plain = keyset.authenticated(ciphertext, key, source.location())) {
+                    check.check(new FilterInputStream(plain) {
+                        @Override
+                        public void close() {
+                            // the rest is read below: authentication needs every segment
+                        }
+                    });
+                    plain.transferTo(OutputStream.nullOutputStream());
+                }
+            };
+            if (VerifiedObjectCopy.copy(source.storedBytes(), to.storedBytes(), key, storedSize, authenticated)
+                    == VerifiedObjectCopy.Outcome.COPIED) {
+                objects.incrementAndGet();
+                asCiphertext.incrementAndGet();
+                bytes.addAndGet(storedSize);
             }
         }
 

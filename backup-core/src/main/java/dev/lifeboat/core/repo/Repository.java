@@ -28,6 +28,10 @@ import java.util.Set;
 public final class Repository implements WalDestination, AutoCloseable {
 
     private final BlobStore store;
+    /** The store beneath the encryption (the same as {@link #store} when plain). */
+    private final BlobStore storedBytes;
+    /** An encrypted repository's data keyset; null when plain. */
+    private final DataKeyset dataKeyset;
     private final RepositoryDescriptor descriptor;
     /**
      * WAL is compressed at zstd level 1 at most: on WAL, higher levels buy nothing (measured on
@@ -42,8 +46,10 @@ public final class Repository implements WalDestination, AutoCloseable {
     private final DrillCatalog drills;
     private final ObjectCodec walCodec;
 
-    private Repository(BlobStore store, RepositoryDescriptor descriptor) {
-        this.store = store;
+    private Repository(BlobStore storedBytes, DataKeyset dataKeyset, RepositoryDescriptor descriptor) {
+        this.storedBytes = storedBytes;
+        this.dataKeyset = dataKeyset;
+        this.store = dataKeyset == null ? storedBytes : new EncryptingBlobStore(storedBytes, dataKeyset, PLAINTEXT_OBJECTS);
         this.descriptor = descriptor;
         this.codec = new ObjectCodec(descriptor.compression().level());
         this.walCodec = ObjectCodec.forWal(Math.min(descriptor.compression().level(), WAL_LEVEL));
@@ -79,21 +85,20 @@ public final class Repository implements WalDestination, AutoCloseable {
                             + RepositoryDescriptor.NEWEST_FORMAT + ")",
                     "upgrade Lifeboat");
         }
-        return new Repository(objectStore(store, descriptor, keys), descriptor);
+        return new Repository(store, dataKeyset(store, descriptor, keys), descriptor);
     }
 
-    /** The store as the rest of Lifeboat uses it: decrypting and encrypting when the repository is encrypted. */
-    private static BlobStore objectStore(BlobStore store, RepositoryDescriptor descriptor, KeyEncryptionKeySource keys) {
+    /** An encrypted repository's data keyset, opened with {@code keys}; null for a plain one. */
+    private static DataKeyset dataKeyset(BlobStore store, RepositoryDescriptor descriptor, KeyEncryptionKeySource keys) {
         if (!descriptor.encrypted()) {
-            return store;
+            return null;
         }
         if (!DataKeyset.ALGORITHM.equals(descriptor.encryption()) || descriptor.dataKeyset() == null) {
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + store.location() + " is encrypted with '"
                     + descriptor.encryption() + "'" + (descriptor.dataKeyset() == null ? " but its descriptor holds no data key" : ""),
                     "upgrade Lifeboat, or restore the descriptor from another copy of the repository");
         }
-        DataKeyset keyset = descriptor.dataKeyset().unwrap(keys, descriptor.systemIdentifier(), store.location());
-        return new EncryptingBlobStore(store, keyset, PLAINTEXT_OBJECTS);
+        return descriptor.dataKeyset().unwrap(keys, descriptor.systemIdentifier(), store.location());
     }
 
     /**
@@ -172,6 +177,20 @@ public final class Repository implements WalDestination, AutoCloseable {
 
     public BlobStore store() {
         return store;
+    }
+
+    /**
+     * The objects as stored: ciphertext in an encrypted repository. Only for copying objects
+     * unchanged between repositories that share a data keyset (replicate), which must still
+     * authenticate what it copies ({@link #dataKeyset()}).
+     */
+    public BlobStore storedBytes() {
+        return storedBytes;
+    }
+
+    /** The data keyset of an encrypted repository; empty when plain. */
+    public Optional<DataKeyset> dataKeyset() {
+        return Optional.ofNullable(dataKeyset);
     }
 
     @Override

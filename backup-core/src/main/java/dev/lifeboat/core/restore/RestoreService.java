@@ -11,6 +11,7 @@ import dev.lifeboat.core.pg.StartupPhase;
 import dev.lifeboat.core.pg.StartupProgress;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Point-in-time restore into a new data directory: plan (refuse what cannot work), write the
@@ -185,15 +187,17 @@ public final class RestoreService {
 
     /**
      * Prefetching needs the launcher's fast path, which answers only restore_command's plain
-     * form (wal-fetch --repo LOCATION, no --config): otherwise there is nothing to prefetch for.
+     * form (wal-fetch --repo LOCATION [--key-file FILE], no --config): otherwise there is nothing
+     * to prefetch for. The spool holds only files this JVM decrypted and authenticated.
      */
     private WalPrefetcher startPrefetcher(RestoreRequest request, FilesWritten files) {
-        if (request.prefetch() <= 0 || !request.commandOptions().isEmpty() || walSource.size() != 2 || !walSource.get(0).equals("--repo")) {
+        Optional<LauncherRepository> served = LauncherRepository.fromArguments(walSource);
+        if (request.prefetch() <= 0 || !request.commandOptions().isEmpty() || served.isEmpty()) {
             return null;
         }
         try {
-            // the launcher serves the spool only to restore_command's --repo text, word for word
-            return WalPrefetcher.start(repository, files.pgdata(), walSource.get(1), files.plan().replayPath(), request.prefetch(),
+            // the launcher serves the spool only to restore_command's --repo (and --key-file) text, word for word
+            return WalPrefetcher.start(repository, files.pgdata(), served.get(), files.plan().replayPath(), request.prefetch(),
                     Math.min(request.prefetch(), Math.max(2, request.jobs())));
         } catch (IOException | RuntimeException e) {
             files.notes().add("WAL prefetching is off: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.pg.DataDirectoryOwner;
 import dev.lifeboat.core.pg.HandOffFiles;
+import dev.lifeboat.core.wal.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,14 +55,14 @@ final class SpoolDirectory {
         return root;
     }
 
-    void prepare(String repositoryText) throws IOException {
+    void prepare(LauncherRepository served) throws IOException {
         remove();
         owner.createDirectories(root.getParent());
         owner.createDirectories(root);
         for (String sub : List.of("requests", "missing", "failed")) {
             owner.createDirectories(root.resolve(sub));
         }
-        HandOffFiles.write(owner, root.resolve("repository"), repositoryText + "\n");
+        HandOffFiles.write(owner, root.resolve("repository"), served.fileText());
         beat();
     }
 

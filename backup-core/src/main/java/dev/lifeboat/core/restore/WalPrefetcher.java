@@ -3,6 +3,7 @@ package dev.lifeboat.core.restore;
 import dev.lifeboat.core.archive.WalFetchService;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.wal.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,14 +75,14 @@ public final class WalPrefetcher implements AutoCloseable {
     /**
      * Prepares the spool in {@code pgdata}'s pg_wal and starts fetching.
      *
-     * @param repositoryText the --repo text of the restore_command, which the launcher compares
+     * @param served         the --repo (and --key-file) words of the restore_command, which the launcher compares
      * @param path           the segments recovery replays, in order
      * @param depth          how many segments may wait in the spool
      */
-    public static WalPrefetcher start(Repository repository, Path pgdata, String repositoryText, List<ArchivedWal> path, int depth,
-                                      int threads) throws IOException {
+    public static WalPrefetcher start(Repository repository, Path pgdata, LauncherRepository served, List<ArchivedWal> path,
+                                      int depth, int threads) throws IOException {
         SpoolDirectory spool = SpoolDirectory.of(pgdata);
-        spool.prepare(repositoryText);
+        spool.prepare(served);
         WalPrefetcher prefetcher = new WalPrefetcher(repository, spool, path, Math.max(1, depth), Math.max(1, threads));
         prefetcher.coordinator.start();
         return prefetcher;

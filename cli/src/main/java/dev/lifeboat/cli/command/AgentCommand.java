@@ -86,7 +86,7 @@ public final class AgentCommand extends LifeboatSubcommand {
             CountDownLatch stop = new CountDownLatch(1);
             StopSignals.onTermination(stop::countDown);
             Log log = new Log();
-            WalAgent agent = WalAgent.start(settings, ArchiveDestination.of(repository, repo.location()), log);
+            WalAgent agent = WalAgent.start(settings, ArchiveDestination.of(repository, repo.location()), repo.launcherRepository(), log);
             log.event("started", "archiving " + settings.pgdata() + " into " + repo.location() + " with " + settings.jobs()
                     + " jobs" + (stream ? ", streaming through slot " + slot : "") + " (pid " + ProcessHandle.current().pid() + ")", Map.of());
             WalAgent.Status reported = agent.status();

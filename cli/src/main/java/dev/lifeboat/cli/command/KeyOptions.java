@@ -45,10 +45,13 @@ public final class KeyOptions {
      * would show in ps and in postgresql.auto.conf.
      */
     java.util.List<String> arguments() {
-        if (keyFile != null && !keyFile.isBlank()) {
-            return java.util.List.of("--key-file", Path.of(keyFile).toAbsolutePath().normalize().toString());
-        }
-        return java.util.List.of();
+        String file = keyFileArgument();
+        return file == null ? java.util.List.of() : java.util.List.of("--key-file", file);
+    }
+
+    /** The key file as {@link #arguments()} passes it (absolute), or null when none is given. */
+    String keyFileArgument() {
+        return keyFile == null || keyFile.isBlank() ? null : Path.of(keyFile).toAbsolutePath().normalize().toString();
     }
 
     /** The first of a key file, a passphrase command and a passphrase that is given. */

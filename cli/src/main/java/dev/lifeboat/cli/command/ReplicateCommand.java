@@ -7,6 +7,7 @@ import dev.lifeboat.cli.common.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.archive.RepositorySet;
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
 import dev.lifeboat.core.archive.WalCatchUpQueue;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
@@ -29,7 +30,10 @@ import java.util.Optional;
         description = {"Copy the backups and WAL that one repository has and another lacks (e.g. to another region).",
                 "Every object is checked as it is copied; a backup's manifest is copied last, so a half-copied backup",
                 "never shows in the target. Running it again (after a failure, or a kill) copies only what is missing.",
-                "FROM and TO are names from the configuration's 'repositories' list, or locations."})
+                "FROM and TO are names from the configuration's 'repositories' list, or locations.",
+                "Encrypted: TO is opened with --to-key-file / --to-passphrase-command / LIFEBOAT_TO_PASSPHRASE, else with the",
+                "source's key. Repositories sharing a data key get the ciphertext as stored (authenticated on the way);",
+                "otherwise objects are decrypted and encrypted again with TO's key."})
 public final class ReplicateCommand extends LifeboatSubcommand {
 
     @Option(names = "--from", converter = TextValues.StoreLocation.class, paramLabel = "NAME|DIR|URI",
@@ -43,11 +47,29 @@ public final class ReplicateCommand extends LifeboatSubcommand {
             description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Option(names = "--to-key-file", paramLabel = "FILE",
+            description = "Key of the target when it is encrypted with another key than the source: a file of 32 random bytes, "
+                    + "mode 0600 (env LIFEBOAT_TO_KEY_FILE, config 'to-key-file'). Default: the source's key.")
+    String toKeyFile;
+
+    @Option(names = "--to-passphrase-command", paramLabel = "CMD",
+            description = "Passphrase of the target: the first line this shell command prints (env LIFEBOAT_TO_PASSPHRASE_COMMAND, "
+                    + "config 'to-passphrase-command'). Else env " + ReplicateCommand.TO_PASSPHRASE_VARIABLE + ".")
+    String toPassphraseCommand;
+
+    @Option(names = "--to-data-key", paramLabel = "same|new", converter = DataKeyChoice.class,
+            description = "Data key of an encrypted target that replicate creates: 'same' (the source's, wrapped under the target's "
+                    + "key; objects are copied as ciphertext) or 'new' (objects are re-encrypted). Default: same when the target "
+                    + "uses the source's key, new when a target key is given.")
+    ReplicateRequest.NewDataKey toDataKey;
+
     @Mixin
     StoreOptions store;
 
     @Mixin
     LockWaitOption lockWait;
+
+    static final String TO_PASSPHRASE_VARIABLE = "LIFEBOAT_TO_PASSPHRASE";
 
     public ReplicateCommand(CliContext context) {
         super(context);
@@ -65,10 +87,18 @@ public final class ReplicateCommand extends LifeboatSubcommand {
         if (RepositoryOption.sameLocation(source.location(), target.location())) {
             throw new LifeboatException(ErrorCode.USAGE, "--from and --to are the same repository", "copy to another repository");
         }
+        KeyEncryptionKeySource sourceKeys = store.keys(context);
+        KeyEncryptionKeySource givenTargetKeys = KeyOptions.of(toKeyFile, toPassphraseCommand, context.env().get(TO_PASSPHRASE_VARIABLE),
+                "--to-passphrase-command", TO_PASSPHRASE_VARIABLE);
+        boolean targetKeyGiven = givenTargetKeys != KeyEncryptionKeySource.none();
+        KeyEncryptionKeySource targetKeys = targetKeyGiven ? givenTargetKeys : sourceKeys;
+        ReplicateRequest.NewDataKey dataKey = toDataKey != null ? toDataKey
+                : targetKeyGiven ? ReplicateRequest.NewDataKey.NEW : ReplicateRequest.NewDataKey.SAME;
         ReplicateResult result;
-        try (Repository sourceRepository = Repository.open(store.open(context, source.location()), store.keys(context));
+        try (Repository sourceRepository = Repository.open(store.open(context, source.location()), sourceKeys);
              BlobStore targetStore = store.open(context, target.location())) {
-            result = new ReplicateService(sourceRepository, targetStore, lockWait.duration()).run(ReplicateRequest.builder().jobs(jobs)
+            result = new ReplicateService(sourceRepository, targetStore, targetKeys, lockWait.duration()).run(ReplicateRequest.builder()
+                    .jobs(jobs).newDataKey(dataKey)
                     .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build());
         }
         Optional<WalCatchUpQueue.Drained> unqueued = unqueue(configured, target);
@@ -80,6 +110,18 @@ public final class ReplicateCommand extends LifeboatSubcommand {
                     "fix the cause and run replicate again: it copies only what is missing");
         }
         return 0;
+    }
+
+    /** 'same' or 'new'. */
+    static final class DataKeyChoice implements picocli.CommandLine.ITypeConverter<ReplicateRequest.NewDataKey> {
+        @Override
+        public ReplicateRequest.NewDataKey convert(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "same" -> ReplicateRequest.NewDataKey.SAME;
+                case "new" -> ReplicateRequest.NewDataKey.NEW;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not 'same' or 'new'");
+            };
+        }
     }
 
     /** A configured name, else a location. */
@@ -113,6 +155,15 @@ public final class ReplicateCommand extends LifeboatSubcommand {
         out.printf("  WAL      %,d copied, %,d there already%n", r.walCopied(), r.walPresent());
         out.printf("  backups  %,d copied, %,d there already%n", r.backupsCopied(), r.backupsPresent());
         out.printf("  %,d objects, %,.1f MB in %.1f s%n", r.objectsCopied(), r.bytesCopied() / 1e6, r.elapsed().toNanos() / 1e9);
+        switch (r.transfer()) {
+            case CIPHERTEXT -> out.printf("  %,d objects copied as ciphertext (same data key), authenticated on the way%n",
+                    r.objectsCopiedAsCiphertext());
+            case REENCRYPTED -> out.println("  objects decrypted and encrypted again for the target's key");
+            case ENCRYPTED -> out.println("  objects encrypted for the target's key");
+            case DECRYPTED -> out.println("  objects decrypted: the target is not encrypted and holds them in the clear");
+            case PLAIN -> {
+            }
+        }
         unqueued.ifPresent(d -> out.printf("  queue    %d unqueued%s%n", d.copied() + d.alreadyThere(),
                 d.complete() ? ", empty" : ", not empty yet"));
         for (ReplicateResult.Problem p : r.problems()) {

@@ -129,6 +129,14 @@ public final class RepositoryOption {
         return List.of("--repo-name", String.join(",", memberNames));
     }
 
+    /**
+     * The words the launcher's no-JVM wal-push names this repository with (--repo, --key-file as
+     * init's archive_command prints them): the agent serves exactly those.
+     */
+    dev.lifeboat.core.wal.LauncherRepository launcherRepository() {
+        return new dev.lifeboat.core.wal.LauncherRepository(location(), storeOptions.keyOptions.keyFileArgument());
+    }
+
     /** The key that opens encrypted repositories. */
     dev.lifeboat.core.crypto.KeyEncryptionKeySource keys() {
         return storeOptions.keys(context());
