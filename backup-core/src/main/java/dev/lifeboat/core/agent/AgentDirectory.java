@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * lock              held (fcntl) by the running agent: one agent per data directory
  * repository        the --repo text the agent serves, and on a second line its --key-file text
  *                   (absent when none); the launcher uses nothing here unless its own --repo and
- *                   --key-file are exactly these ({@link dev.lifeboat.core.wal.LauncherRepository})
+ *                   --key-file are exactly these ({@link dev.lifeboat.core.archive.LauncherRepository})
  * heartbeat         touched every second while the agent runs; older than 3 s means no agent
  * stored/NAME       "SIZE INODE CTIME SHA256": NAME is durably stored in the repository, and the
  *                   bytes were those of the file with this identity (stat -c '%s %i %.9Z').
@@ -105,11 +105,11 @@ public final class AgentDirectory {
      * as the ready files are pushed again, which finds them stored) and records the repository.
      */
     public void prepare(String repositoryLocation) throws IOException {
-        prepare(dev.lifeboat.core.wal.LauncherRepository.of(repositoryLocation));
+        prepare(dev.lifeboat.core.archive.LauncherRepository.of(repositoryLocation));
     }
 
     /** As {@link #prepare(String)}, for a repository the launcher names with these words. */
-    public void prepare(dev.lifeboat.core.wal.LauncherRepository served) throws IOException {
+    public void prepare(dev.lifeboat.core.archive.LauncherRepository served) throws IOException {
         ownership.createDirectories(root.getParent());
         ownership.createDirectories(root);
         for (String sub : List.of("stored", "requests", "failed")) {

@@ -4,7 +4,7 @@ import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.WalArchive;
-import dev.lifeboat.core.wal.LauncherRepository;
+import dev.lifeboat.core.archive.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

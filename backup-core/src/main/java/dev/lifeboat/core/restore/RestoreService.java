@@ -11,7 +11,7 @@ import dev.lifeboat.core.pg.StartupPhase;
 import dev.lifeboat.core.pg.StartupProgress;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.wal.LauncherRepository;
+import dev.lifeboat.core.archive.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.pg.DataDirectoryOwner;
 import dev.lifeboat.core.pg.HandOffFiles;
-import dev.lifeboat.core.wal.LauncherRepository;
+import dev.lifeboat.core.archive.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.lifeboat.core.restore;
 import dev.lifeboat.core.archive.WalFetchService;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
-import dev.lifeboat.core.wal.LauncherRepository;
+import dev.lifeboat.core.archive.LauncherRepository;
 
 import java.io.IOException;
 import java.nio.file.Path;

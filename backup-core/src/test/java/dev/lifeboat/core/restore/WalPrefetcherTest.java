@@ -135,7 +135,7 @@ class WalPrefetcherTest {
     }
 
     private void start(int depth) throws IOException {
-        prefetcher = WalPrefetcher.start(repository, pgdata, dev.lifeboat.core.wal.LauncherRepository.of("/srv/lifeboat/main"), path, depth, 2);
+        prefetcher = WalPrefetcher.start(repository, pgdata, dev.lifeboat.core.archive.LauncherRepository.of("/srv/lifeboat/main"), path, depth, 2);
     }
 
     private List<String> spooled() {

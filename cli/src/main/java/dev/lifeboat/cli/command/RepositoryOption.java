@@ -133,8 +133,8 @@ public final class RepositoryOption {
      * The words the launcher's no-JVM wal-push names this repository with (--repo, --key-file as
      * init's archive_command prints them): the agent serves exactly those.
      */
-    dev.lifeboat.core.wal.LauncherRepository launcherRepository() {
-        return new dev.lifeboat.core.wal.LauncherRepository(location(), storeOptions.keyOptions.keyFileArgument());
+    dev.lifeboat.core.archive.LauncherRepository launcherRepository() {
+        return new dev.lifeboat.core.archive.LauncherRepository(location(), storeOptions.keyOptions.keyFileArgument());
     }
 
     /** The key that opens encrypted repositories. */

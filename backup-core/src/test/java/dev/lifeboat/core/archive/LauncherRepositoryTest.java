@@ -1,4 +1,4 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import org.junit.jupiter.api.Test;
 

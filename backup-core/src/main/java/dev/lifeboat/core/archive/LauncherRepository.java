@@ -1,4 +1,4 @@
-package dev.lifeboat.core.wal;
+package dev.lifeboat.core.archive;
 
 import java.util.List;
 import java.util.Optional;
