@@ -41,8 +41,10 @@ public final class Repository implements WalDestination, AutoCloseable {
     private final WalArchive wal;
     private final DrillCatalog drills;
     private final ObjectCodec walCodec;
+    private final KeyEncryptionKeySource keys;
 
-    private Repository(BlobStore store, RepositoryDescriptor descriptor) {
+    private Repository(BlobStore store, RepositoryDescriptor descriptor, KeyEncryptionKeySource keys) {
+        this.keys = keys;
         this.store = store;
         this.descriptor = descriptor;
         this.codec = new ObjectCodec(descriptor.compression().level());
@@ -79,7 +81,15 @@ public final class Repository implements WalDestination, AutoCloseable {
                             + RepositoryDescriptor.NEWEST_FORMAT + ")",
                     "upgrade Lifeboat");
         }
-        return new Repository(objectStore(store, descriptor, keys), descriptor);
+        return new Repository(objectStore(store, descriptor, keys), descriptor, keys);
+    }
+
+    /**
+     * The key source this repository was opened with (none for a plain one opened without),
+     * for a server Lifeboat starts that must open it too (a restored instance's restore_command).
+     */
+    public KeyEncryptionKeySource keys() {
+        return keys;
     }
 
     /** The store as the rest of Lifeboat uses it: decrypting and encrypting when the repository is encrypted. */
