@@ -101,6 +101,28 @@ class PassphraseRestoreIT {
     }
 
     @Test
+    void aStandbyKeepsTheDerivedKeyUntilItIsPromoted() throws IOException {
+        Path pgdata = source.newDirectory("standby");
+        int port = freePort();
+        Lifeboat.Run standby = withPassphrase("restore", "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
+                "--start-timeout", "120", "--standby");
+        try {
+            assertThat(standby.exitCode()).as(standby.toString()).isZero();
+            Path keyFile = pgdata.resolve("pg_wal/.lifeboat/repository.key");
+            assertThat(standby.stdout()).contains("restore_command reads the repository key (derived from the passphrase) from " + keyFile
+                    + "; it is removed by 'lifeboat promote'");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+            assertThat(Files.getOwner(keyFile)).isEqualTo(Files.getOwner(pgdata));
+
+            Lifeboat.Run promote = Lifeboat.run("promote", "--pgdata", pgdata.toString());
+            assertThat(promote.exitCode()).as(promote.toString()).isZero();
+            assertThat(keyFile).as("removed once promoted").doesNotExist();
+        } finally {
+            source.stopRestored(pgdata);
+        }
+    }
+
+    @Test
     void anInstanceNotYetStartedKeepsTheDerivedKeyInA0600FileThatHoldsNoPassphrase() throws IOException {
         Path pgdata = source.newDirectory("not-started");
         Lifeboat.Run restore = withPassphrase("restore", "--pgdata", pgdata.toString(), "--no-start", "--target", "latest");
