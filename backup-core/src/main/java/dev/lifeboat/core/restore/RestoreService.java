@@ -127,7 +127,7 @@ public final class RestoreService {
                 notes.add("tablespaces were restored inside the data directory (pg_tblspc/<oid>), not at their original paths");
             }
             List<String> source = walSource;
-            if (repository.keys() instanceof KeyFile keyFile && !walSource.contains("--key-file")) {
+            if (repository.descriptor().encrypted() && repository.keys() instanceof KeyFile keyFile && !walSource.contains("--key-file")) {
                 // e.g. a drill: restore_command opens the repository with the same key file, named by path
                 source = new ArrayList<>(walSource);
                 source.addAll(List.of("--key-file", keyFile.file().toString()));
