@@ -70,7 +70,7 @@ public final class JobRunner {
         try {
             // the settings a command takes from its flags, from the job's keys of the same names
             stores = JobStorage.settings(job, line -> events.storeRequest(job, line));
-            repository = Repository.open(BlobStores.open(job.repository(), stores));
+            repository = Repository.open(BlobStores.open(job.repository(), stores), JobKeys.of(job));
         } catch (RuntimeException e) {
             events.started(job, trigger, due);
             events.unrecorded(job, oneLine(e));
@@ -111,7 +111,7 @@ public final class JobRunner {
 
     /** When the job was last due (or started), from its records: where a missed run is counted from. */
     public Optional<Instant> lastDue(JobDefinition job) {
-        try (Repository repository = Repository.open(BlobStores.open(job.repository(), JobStorage.settings(job, null)))) {
+        try (Repository repository = Repository.open(BlobStores.open(job.repository(), JobStorage.settings(job, null)), JobKeys.of(job))) {
             JobRunLog.History history = new JobRunLog(repository, clock).history(job.name());
             return java.util.stream.Stream.concat(history.finished().stream(), history.running().stream())
                     .map(r -> r.scheduledFor() != null ? r.scheduledFor() : r.startTime())

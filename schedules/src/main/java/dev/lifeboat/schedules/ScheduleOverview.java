@@ -34,7 +34,7 @@ public final class ScheduleOverview {
         for (JobDefinition job : schedule.jobs()) {
             JobRunLog.History history = null;
             String problem = null;
-            try (Repository repository = Repository.open(BlobStores.open(job.repository(), JobStorage.settings(job, null)))) {
+            try (Repository repository = Repository.open(BlobStores.open(job.repository(), JobStorage.settings(job, null)), JobKeys.of(job))) {
                 history = new JobRunLog(repository, clock).history(job.name());
             } catch (RuntimeException e) {
                 problem = JobRunner.oneLine(e);

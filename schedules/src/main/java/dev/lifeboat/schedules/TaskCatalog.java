@@ -64,6 +64,7 @@ public final class TaskCatalog {
         }
         factory.check(job);
         JobStorage.check(job);
+        JobKeys.check(job);
     }
 
     public ScheduledTask create(JobDefinition job) {

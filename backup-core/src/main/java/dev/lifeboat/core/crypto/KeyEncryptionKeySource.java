@@ -22,6 +22,26 @@ public interface KeyEncryptionKeySource {
      */
     Aead keyEncryptionKey(KeyWrapping wrapping, String repository);
 
+    /**
+     * The first key given, in the order of preference: a key file, a command that prints the
+     * passphrase, the passphrase itself (from an environment variable); none when none is.
+     *
+     * @param commandWhat how the command was given, for messages (e.g. "--passphrase-command")
+     * @param variable    the variable the passphrase came from, for messages
+     */
+    static KeyEncryptionKeySource firstGiven(String keyFile, String command, String passphrase, String commandWhat, String variable) {
+        if (keyFile != null && !keyFile.isBlank()) {
+            return new KeyFile(java.nio.file.Path.of(keyFile));
+        }
+        if (command != null && !command.isBlank()) {
+            return Passphrase.fromCommand(command, "passphrase command (" + commandWhat + ")");
+        }
+        if (passphrase != null && !passphrase.isEmpty()) {
+            return Passphrase.of(passphrase, "passphrase in " + variable);
+        }
+        return none();
+    }
+
     /** The source of a command given no key: fine for plain repositories, refused by encrypted ones. */
     static KeyEncryptionKeySource none() {
         return MissingKey.INSTANCE;

@@ -53,19 +53,38 @@ public final class KeyFile implements KeyEncryptionKeySource {
 
     @Override
     public Aead keyEncryptionKey(KeyWrapping wrapping, String repository) {
+        byte[] content = readChecked();
+        if (DerivedKeyFile.holds(content)) {
+            return DerivedKeyFile.keyFor(content, wrapping, file, repository);
+        }
         if (!KeyWrapping.KEY_FILE.equals(wrapping.method())) {
             throw new LifeboatException(ErrorCode.KEY, "repository " + repository + " is encrypted with " + wrapping.describe()
                     + ", and a key file was given (" + file + ")",
                     "give the passphrase with --passphrase-command CMD or LIFEBOAT_PASSPHRASE instead of --key-file");
         }
         try {
-            return new AesGcmJce(read());
+            return new AesGcmJce(decode(content));
         } catch (GeneralSecurityException e) {
             throw new LifeboatException(ErrorCode.INTERNAL, "AES-GCM is not available in this Java runtime: " + e.getMessage(), null, e);
         }
     }
 
+    /** Refuses a key file that is missing, unreadable, or open to others: a check cheap enough to make before any work. */
+    public void requireUsable() {
+        readChecked();
+    }
+
     private byte[] read() {
+        byte[] content = readChecked();
+        if (DerivedKeyFile.holds(content)) {
+            throw refused("holds keys derived from a passphrase (written by 'lifeboat restore' for a restored server), not a key of its own",
+                    "give a key file of 32 random bytes to create a repository encrypted with a key file");
+        }
+        return decode(content);
+    }
+
+    /** The file's bytes, once its mode and owner are what a key needs. */
+    private byte[] readChecked() {
         try {
             PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
             Set<PosixFilePermission> loose = EnumSet.copyOf(attributes.permissions());
@@ -81,7 +100,7 @@ public final class KeyFile implements KeyEncryptionKeySource {
                 throw refused("is owned by " + owner + ", not by " + user + " who runs Lifeboat",
                         "chown " + user + " " + file + ", or run Lifeboat as its owner");
             }
-            return decode(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw refused("does not exist", "create one with: (umask 077; head -c 32 /dev/urandom | base64 > " + file + ")");
         } catch (UnsupportedOperationException e) {
@@ -105,6 +124,10 @@ public final class KeyFile implements KeyEncryptionKeySource {
             // not base64: refused below, without echoing what the file holds
         }
         throw refused("does not hold 32 bytes, raw or base64", "create one with: (umask 077; head -c 32 /dev/urandom | base64 > " + file + ")");
+    }
+
+    static LifeboatException refused(Path file, String problem, String hint) {
+        return new LifeboatException(ErrorCode.KEY, "key file " + file + " " + problem, hint);
     }
 
     private LifeboatException refused(String problem, String hint) {

@@ -25,6 +25,8 @@ public final class Passphrase implements KeyEncryptionKeySource {
     private final String description;
     private final Supplier<String> passphrase;
     private String known;
+    /** Keys already stretched in this process, by their parameters: one Argon2id run per salt. */
+    private final java.util.Map<Argon2Settings, byte[]> derived = new java.util.LinkedHashMap<>();
 
     private Passphrase(String description, Supplier<String> passphrase) {
         this.description = description;
@@ -61,7 +63,7 @@ public final class Passphrase implements KeyEncryptionKeySource {
         }
         byte[] key;
         try {
-            key = wrapping.kdf().derive(passphrase());
+            key = derive(wrapping.kdf());
         } catch (IllegalArgumentException e) {
             throw new LifeboatException(ErrorCode.REPOSITORY, "repository " + repository
                     + " names a key derivation this Lifeboat does not know (" + wrapping.kdf().algorithm() + ")", "upgrade Lifeboat");
@@ -71,6 +73,22 @@ public final class Passphrase implements KeyEncryptionKeySource {
         } catch (GeneralSecurityException e) {
             throw new LifeboatException(ErrorCode.INTERNAL, "AES-GCM is not available in this Java runtime: " + e.getMessage(), null, e);
         }
+    }
+
+    private synchronized byte[] derive(Argon2Settings settings) {
+        byte[] key = derived.get(settings);
+        if (key == null) {
+            key = settings.derive(passphrase());
+            derived.put(settings, key);
+        }
+        return key.clone();
+    }
+
+    /** The KEKs stretched so far, by their parameters: what a {@link DerivedKeyFile} holds for a restored server. */
+    synchronized java.util.Map<Argon2Settings, byte[]> derivedKeys() {
+        java.util.Map<Argon2Settings, byte[]> copy = new java.util.LinkedHashMap<>();
+        derived.forEach((settings, key) -> copy.put(settings, key.clone()));
+        return copy;
     }
 
     private synchronized String passphrase() {

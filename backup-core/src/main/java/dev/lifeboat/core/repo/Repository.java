@@ -45,10 +45,12 @@ public final class Repository implements WalDestination, AutoCloseable {
     private final WalArchive wal;
     private final DrillCatalog drills;
     private final ObjectCodec walCodec;
+    private final KeyEncryptionKeySource keys;
 
-    private Repository(BlobStore storedBytes, DataKeyset dataKeyset, RepositoryDescriptor descriptor) {
+    private Repository(BlobStore storedBytes, DataKeyset dataKeyset, RepositoryDescriptor descriptor, KeyEncryptionKeySource keys) {
         this.storedBytes = storedBytes;
         this.dataKeyset = dataKeyset;
+        this.keys = keys;
         this.store = dataKeyset == null ? storedBytes : new EncryptingBlobStore(storedBytes, dataKeyset, PLAINTEXT_OBJECTS);
         this.descriptor = descriptor;
         this.codec = new ObjectCodec(descriptor.compression().level());
@@ -85,7 +87,15 @@ public final class Repository implements WalDestination, AutoCloseable {
                             + RepositoryDescriptor.NEWEST_FORMAT + ")",
                     "upgrade Lifeboat");
         }
-        return new Repository(store, dataKeyset(store, descriptor, keys), descriptor);
+        return new Repository(store, dataKeyset(store, descriptor, keys), descriptor, keys);
+    }
+
+    /**
+     * The key source this repository was opened with (none for a plain one opened without),
+     * for a server Lifeboat starts that must open it too (a restored instance's restore_command).
+     */
+    public KeyEncryptionKeySource keys() {
+        return keys;
     }
 
     /** An encrypted repository's data keyset, opened with {@code keys}; null for a plain one. */

@@ -56,6 +56,7 @@ public final class PromoteService {
                         + String.format("%.1f s", p.elapsed().toNanos() / 1e9));
             }
         });
+        RestoreService.removeServerKeyFile(pgdata); // promoted: restore_command runs no more
         StartupProgress finished = phases.stream().filter(p -> p.phase() == StartupPhase.RECOVERY_FINISHED).findFirst().orElse(null);
         StartupProgress open = phases.stream().filter(p -> p.phase() == StartupPhase.OPEN_FOR_WRITES).findFirst().orElse(null);
         return new Result(pgdata.toString(), instance.port(), finished == null ? null : finished.lastReplayedLsn(), RestoredInstanceWait.currentTimeline(instance),

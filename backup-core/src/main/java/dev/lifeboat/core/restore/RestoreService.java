@@ -1,6 +1,8 @@
 package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.crypto.DerivedKeyFile;
+import dev.lifeboat.core.crypto.KeyFile;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.ReadLease;
@@ -126,7 +128,20 @@ public final class RestoreService {
                 // Without tablespace_map PostgreSQL uses the directories restored in pg_tblspc as they are.
                 notes.add("tablespaces were restored inside the data directory (pg_tblspc/<oid>), not at their original paths");
             }
-            String restoreCommand = WalCommandLine.restoreCommand(request.lifeboatCommand(), request.commandOptions(), walSource);
+            List<String> source = walSource;
+            if (repository.descriptor().encrypted() && repository.keys() instanceof KeyFile keyFile && !walSource.contains("--key-file")) {
+                // e.g. a drill: restore_command opens the repository with the same key file, named by path
+                source = new ArrayList<>(walSource);
+                source.addAll(List.of("--key-file", keyFile.file().toString()));
+            } else if (DerivedKeyFile.write(serverKeyFile(pgdata), repository.keys())) {
+                // a passphrase repository: restore_command reads the stretched key from a 0600 file, never the passphrase
+                source = new ArrayList<>(walSource);
+                source.addAll(List.of("--key-file", serverKeyFile(pgdata).toString()));
+                notes.add("restore_command reads the repository key (derived from the passphrase) from " + serverKeyFile(pgdata)
+                        + (request.start() && !request.standby() && !request.pauseAtTarget() ? "; it is removed once the instance is promoted"
+                        : "; it is removed by 'lifeboat promote', or delete it once recovery has ended"));
+            }
+            String restoreCommand = WalCommandLine.restoreCommand(request.lifeboatCommand(), request.commandOptions(), source);
             Map<String, String> settings = RecoveryConfiguration.settings(plan, restoreCommand, request.port(),
                     request.archiveCommand(), request.pauseAtTarget() ? "pause" : "promote", RecoveryConfiguration.socketDirectoriesOverride(pgdata),
                     request.standby(), request.settings());
@@ -181,7 +196,29 @@ public final class RestoreService {
         serverUser.handOver(files.pgdata()); // before the spool is made, so that its files are the server's too
         try (WalPrefetcher prefetcher = startPrefetcher(request, files)) {
             instance.start(request.port(), logFile);
-            return RestoredInstanceWait.await(instance, binaries, logFile, request);
+            Startup startup = RestoredInstanceWait.await(instance, binaries, logFile, request);
+            if (!request.standby() && !request.pauseAtTarget()) {
+                removeServerKeyFile(files.pgdata()); // promoted: restore_command runs no more
+            }
+            return startup;
+        }
+    }
+
+    /**
+     * Where a restored instance of a passphrase repository finds the key its restore_command
+     * needs: in pg_wal, which no base backup copies, readable by the server user only.
+     */
+    public static Path serverKeyFile(Path pgdata) {
+        return pgdata.toAbsolutePath().normalize().resolve("pg_wal").resolve(".lifeboat").resolve("repository.key");
+    }
+
+    /** Removes the key a promoted instance no longer needs. */
+    public static void removeServerKeyFile(Path pgdata) {
+        try {
+            Files.deleteIfExists(serverKeyFile(pgdata));
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.DESTINATION, "cannot remove the key file " + serverKeyFile(pgdata) + ": " + e.getMessage(),
+                    "delete it by hand: the promoted instance no longer needs it");
         }
     }
 

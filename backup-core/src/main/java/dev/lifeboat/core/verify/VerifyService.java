@@ -150,6 +150,16 @@ public final class VerifyService {
                 totals.bytes.addAndGet(n);
                 progress.advance("bytes", done.addAndGet(n), total);
             }, (file, problem) -> problems.add(new Problem(backupId, Kind.CORRUPT, key, file.path(), problem.getMessage())));
+        } catch (LifeboatException e) {
+            if (e.code() != ErrorCode.CORRUPT) {
+                throw e;
+            }
+            // e.g. an encrypted object that fails authentication: named once, and verify goes on to the others
+            synchronized (problems) {
+                if (problems.stream().noneMatch(p -> key.equals(p.object()))) {
+                    problems.add(new Problem(backupId, Kind.CORRUPT, key, null, e.getMessage()));
+                }
+            }
         } catch (StorageException e) {
             if (!e.isNotFound()) {
                 throw e;

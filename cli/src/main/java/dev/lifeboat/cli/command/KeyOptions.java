@@ -2,8 +2,6 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
-import dev.lifeboat.core.crypto.KeyFile;
-import dev.lifeboat.core.crypto.Passphrase;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -56,15 +54,6 @@ public final class KeyOptions {
 
     /** The first of a key file, a passphrase command and a passphrase that is given. */
     static KeyEncryptionKeySource of(String keyFile, String command, String passphrase, String commandOption, String variable) {
-        if (keyFile != null && !keyFile.isBlank()) {
-            return new KeyFile(Path.of(keyFile));
-        }
-        if (command != null && !command.isBlank()) {
-            return Passphrase.fromCommand(command, "passphrase command (" + commandOption + ")");
-        }
-        if (passphrase != null && !passphrase.isEmpty()) {
-            return Passphrase.of(passphrase, "passphrase in " + variable);
-        }
-        return KeyEncryptionKeySource.none();
+        return KeyEncryptionKeySource.firstGiven(keyFile, command, passphrase, commandOption, variable);
     }
 }
