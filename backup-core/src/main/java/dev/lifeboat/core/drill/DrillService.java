@@ -51,9 +51,21 @@ public final class DrillService {
     private static final String ROW_COUNTS = "row counts";
 
     private final Repository repository;
+    private final List<String> walSource;
 
     public DrillService(Repository repository) {
+        this(repository, List.of("--repo", repository.location()));
+    }
+
+    /**
+     * @param walSource the arguments the scratch instance's restore_command passes wal-fetch to
+     *                  name the repository and its key (e.g. --repo URI --key-file FILE): the
+     *                  store's location alone is only a description (an S3 store's lacks its
+     *                  endpoint) and carries no key
+     */
+    public DrillService(Repository repository, List<String> walSource) {
         this.repository = repository;
+        this.walSource = List.copyOf(walSource);
     }
 
     public DrillResult run(DrillRequest request) {
@@ -81,7 +93,7 @@ public final class DrillService {
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
         boolean kept = false;
         try {
-            RestoreService restore = new RestoreService(repository);
+            RestoreService restore = new RestoreService(repository, walSource);
             RestoreRequest restoreRequest = restoreRequest(request, instance);
             RestorePlan plan = restore.plan(restoreRequest);
             Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
