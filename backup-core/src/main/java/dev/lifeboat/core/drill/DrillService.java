@@ -58,9 +58,10 @@ public final class DrillService {
     }
 
     /**
-     * @param walSource what the scratch instance's restore_command passes wal-fetch to name the
-     *                  repository (--repo LOCATION, --repo-name NAME): the store's location() is
-     *                  text for messages, and for an S3 store no URI at all
+     * @param walSource the arguments the scratch instance's restore_command passes wal-fetch to
+     *                  name the repository and its key (e.g. --repo URI --key-file FILE): the
+     *                  store's location alone is only a description (an S3 store's lacks its
+     *                  endpoint) and carries no key
      */
     public DrillService(Repository repository, List<String> walSource) {
         this.repository = repository;

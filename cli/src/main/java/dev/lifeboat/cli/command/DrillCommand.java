@@ -12,6 +12,7 @@ import dev.lifeboat.core.drill.DrillService;
 import dev.lifeboat.core.drill.JunitReport;
 import dev.lifeboat.core.drill.UserCheck;
 import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.repo.RepositoryConfig;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
@@ -100,6 +101,7 @@ public final class DrillCommand extends LifeboatSubcommand {
                     .login(login.settings(context.env())).settings(settings)
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).checkTimeout(Duration.ofSeconds(checkTimeoutSeconds))
                     .jobs(jobs).progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
+            // restore_command names the repository as given (--repo or configured) and its key file
             List<String> walSource = repo.arguments(repo.selected().stream().map(RepositoryConfig::name).toList());
             DrillResult result = new DrillService(repository, walSource).run(request);
             if (junit != null) {

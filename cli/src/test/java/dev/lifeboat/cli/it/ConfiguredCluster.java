@@ -42,6 +42,11 @@ final class ConfiguredCluster implements AutoCloseable {
 
     /** Starts a cluster archiving with the configuration {@code yaml}, then runs 'lifeboat init' for it. */
     static ConfiguredCluster start(String yaml, Map<String, String> env) {
+        return start(yaml, env, List.of());
+    }
+
+    /** As {@link #start(String, Map)}, with more options for 'lifeboat init' (e.g. --encrypt). */
+    static ConfiguredCluster start(String yaml, Map<String, String> env, List<String> initOptions) {
         ScratchDirectory scratch = ScratchDirectory.create("lifeboat-regions-");
         try {
             Path config = writeConfig(scratch.resolve("lifeboat.yaml"), yaml);
@@ -50,8 +55,10 @@ final class ConfiguredCluster implements AutoCloseable {
                     .environment(env)
                     .start();
             ConfiguredCluster c = new ConfiguredCluster(scratch, config, env, cluster);
-            Lifeboat.Run init = c.lifeboat("init", "--pgdata", c.dataDirectory().toString(), "--pg-port", Integer.toString(c.port()));
-            assertThat(init.exitCode()).as(init.toString()).isZero();
+            List<String> init = new ArrayList<>(initOptions);
+            init.addAll(List.of("--pgdata", c.dataDirectory().toString(), "--pg-port", Integer.toString(c.port())));
+            Lifeboat.Run run = c.lifeboat("init", init.toArray(String[]::new));
+            assertThat(run.exitCode()).as(run.toString()).isZero();
             return c;
         } catch (IOException | RuntimeException e) {
             scratch.close();
