@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.core.crypto.DataKeyset;
 import dev.lifeboat.core.crypto.KeyFile;
 import dev.lifeboat.core.crypto.WrappedKeyset;
+import dev.lifeboat.core.lock.RepositoryLock;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.storage.BlobContent;
@@ -100,9 +101,40 @@ class KeyRotateCommandTest {
     }
 
     @Test
+    void rotateWhileAnotherCommandHoldsTheLockIsRefusedWithExit14AndChangesNothing() throws IOException {
+        String descriptor = Files.readString(repo.resolve("lifeboat.json"));
+        try (BlobStore store = BlobStores.open(repo.toString());
+             Repository repository = Repository.open(store, new KeyFile(oldKey));
+             RepositoryLock held = RepositoryLock.acquire(repository.store(), "expire")) {
+
+            Result rotate = run(Map.of(), "key", "rotate", "--repo", repo.toString(), "--key-file", oldKey.toString(),
+                    "--new-key-file", keyFile("new.key").toString());
+
+            assertThat(rotate.exitCode()).as(rotate.stderr()).isEqualTo(14);
+            assertThat(rotate.stderr()).contains("expire");
+        }
+        assertThat(Files.readString(repo.resolve("lifeboat.json"))).isEqualTo(descriptor);
+    }
+
+    @Test
+    void aSecondRotationFromTheReplacedKeyIsRefusedSoTheFirstRotationsKeyStillOpensTheRepository() throws IOException {
+        Path first = keyFile("first.key");
+        Path second = keyFile("second.key");
+        assertThat(run(Map.of(), "key", "rotate", "--repo", repo.toString(), "--key-file", oldKey.toString(),
+                "--new-key-file", first.toString()).exitCode()).isZero();
+
+        Result late = run(Map.of(), "key", "rotate", "--repo", repo.toString(), "--key-file", oldKey.toString(),
+                "--new-key-file", second.toString());
+
+        assertThat(late.exitCode()).isEqualTo(15);
+        assertThat(late.stderr()).contains("does not open repository");
+        assertThat(run(Map.of(), "info", "--repo", repo.toString(), "--key-file", first.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void helpNamesTheKeyOptions() {
         assertThat(run(Map.of(), "key", "rotate", "--help").stdout()).contains("--new-key-file", "--new-passphrase-command",
-                "LIFEBOAT_NEW_PASSPHRASE", "--key-file", "--passphrase-command");
+                "LIFEBOAT_NEW_PASSPHRASE", "--key-file", "--passphrase-command", "--lock-wait");
         assertThat(run(Map.of(), "init", "--help").stdout()).contains("--encrypt", "--key-file", "--passphrase-command");
     }
 

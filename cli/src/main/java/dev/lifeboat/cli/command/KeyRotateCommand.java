@@ -22,6 +22,9 @@ public final class KeyRotateCommand extends LifeboatSubcommand {
     @Mixin
     RepositoryOption repo;
 
+    @Mixin
+    LockWaitOption lockWait;
+
     @Option(names = "--new-key-file", paramLabel = "FILE",
             description = "The new key: a file of 32 random bytes (raw or base64), mode 0600 (env LIFEBOAT_NEW_KEY_FILE).")
     String newKeyFile;
@@ -45,7 +48,7 @@ public final class KeyRotateCommand extends LifeboatSubcommand {
         }
         KeyRotateService.Result result;
         try (BlobStore store = repo.openStore()) {
-            result = new KeyRotateService().run(store, repo.keys(), newKey);
+            result = new KeyRotateService().run(store, repo.keys(), newKey, lockWait.duration());
         }
         print(result, out -> {
             out.println("repository " + result.location() + ": data key now wrapped with the " + result.newKey());
