@@ -14,6 +14,9 @@ final class JobKeys {
     static final String KEY_FILE = "key-file";
     static final String PASSPHRASE_COMMAND = "passphrase-command";
     static final String PASSPHRASE_VARIABLE = "LIFEBOAT_PASSPHRASE";
+    static final String TO_KEY_FILE = "to-key-file";
+    static final String TO_PASSPHRASE_COMMAND = "to-passphrase-command";
+    static final String TO_PASSPHRASE_VARIABLE = "LIFEBOAT_TO_PASSPHRASE";
 
     private JobKeys() {
     }
@@ -24,10 +27,22 @@ final class JobKeys {
                 System.getenv(PASSPHRASE_VARIABLE), "'" + PASSPHRASE_COMMAND + "' of schedule job '" + job.name() + "'", PASSPHRASE_VARIABLE);
     }
 
+    /**
+     * The key of a replication job's target, as replicate's --to-key-file, --to-passphrase-command
+     * and LIFEBOAT_TO_PASSPHRASE give it; none when the target shares the repository's key.
+     */
+    static KeyEncryptionKeySource target(JobDefinition job) {
+        return KeyEncryptionKeySource.firstGiven(job.setting(TO_KEY_FILE).orElse(null), job.setting(TO_PASSPHRASE_COMMAND).orElse(null),
+                System.getenv(TO_PASSPHRASE_VARIABLE), "'" + TO_PASSPHRASE_COMMAND + "' of schedule job '" + job.name() + "'",
+                TO_PASSPHRASE_VARIABLE);
+    }
+
     /** Refuses, when the schedule is read, a key file that is missing or open to others (KEY). */
     static void check(JobDefinition job) {
-        if (of(job) instanceof KeyFile keyFile) {
-            keyFile.requireUsable();
+        for (KeyEncryptionKeySource keys : new KeyEncryptionKeySource[] {of(job), target(job)}) {
+            if (keys instanceof KeyFile keyFile) {
+                keyFile.requireUsable();
+            }
         }
     }
 }

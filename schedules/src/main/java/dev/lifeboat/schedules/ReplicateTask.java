@@ -1,5 +1,6 @@
 package dev.lifeboat.schedules;
 
+import dev.lifeboat.core.crypto.KeyEncryptionKeySource;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.replicate.ReplicateRequest;
 import dev.lifeboat.core.replicate.ReplicateResult;
@@ -8,7 +9,11 @@ import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.StoreSettings;
 
-/** A scheduled `lifeboat replicate`: the job's repository copied to the location in its `to` setting. */
+/**
+ * A scheduled `lifeboat replicate`: the job's repository copied to the location in its `to`
+ * setting, encrypted there with the job's to-key-file / to-passphrase-command when it names one,
+ * else with the repository's own key.
+ */
 final class ReplicateTask {
 
     private ReplicateTask() {
@@ -21,7 +26,7 @@ final class ReplicateTask {
                 throw TaskCatalog.badSetting(job, "no 'to' for the replication", "set 'to' to a directory or store URI");
             }
             try {
-                request(job);
+                request(job, false);
             } catch (IllegalArgumentException e) {
                 throw TaskCatalog.badSetting(job, e.getMessage(), "fix the job's settings");
             }
@@ -39,8 +44,11 @@ final class ReplicateTask {
             return repository -> {
                 String to = job.setting("to").orElseThrow();
                 ReplicateResult result;
+                KeyEncryptionKeySource ownKey = JobKeys.target(job);
+                boolean hasOwnKey = ownKey != KeyEncryptionKeySource.none();
                 try (BlobStore target = BlobStores.open(to, stores)) {
-                    result = new ReplicateService(repository, target, LockWaitSetting.of(job)).run(request(job));
+                    result = new ReplicateService(repository, target, hasOwnKey ? ownKey : repository.keys(), LockWaitSetting.of(job))
+                            .run(request(job, hasOwnKey));
                 }
                 String summary = result.walCopied() + " WAL files and " + result.backupsCopied() + " backups copied to " + result.to();
                 if (!result.complete()) {
@@ -52,9 +60,14 @@ final class ReplicateTask {
             };
         }
 
-        /** The job's copy: the command's settings from the job's keys of the same names, the request's defaults for the rest. */
-        static ReplicateRequest request(JobDefinition job) {
-            return ReplicateRequest.builder().jobs(job.setting("jobs").map(Integer::valueOf).orElse(null)).build();
+        /**
+         * The job's copy: the command's settings from the job's keys of the same names (jobs,
+         * to-data-key), the request's defaults for the rest.
+         */
+        static ReplicateRequest request(JobDefinition job, boolean targetHasItsOwnKey) {
+            return ReplicateRequest.builder().jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
+                    .newDataKey(job.setting("to-data-key").map(ReplicateRequest.NewDataKey::parse)
+                            .orElse(ReplicateRequest.NewDataKey.defaultFor(targetHasItsOwnKey))).build();
         }
     }
 }

@@ -17,7 +17,21 @@ public record ReplicateRequest(int jobs, ProgressListener progress, NewDataKey n
         /** The source's data keyset wrapped under the target's key: objects are copied as stored (ciphertext), and authenticated. */
         SAME,
         /** A new data keyset: every object is decrypted and encrypted again. */
-        NEW
+        NEW;
+
+        /** The rule for the command and the scheduled job alike: a target with a key of its own gets a data keyset of its own. */
+        public static NewDataKey defaultFor(boolean targetHasItsOwnKey) {
+            return targetHasItsOwnKey ? NEW : SAME;
+        }
+
+        /** 'same' or 'new', as --to-data-key and the job key 'to-data-key' spell it. */
+        public static NewDataKey parse(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "same" -> SAME;
+                case "new" -> NEW;
+                default -> throw new IllegalArgumentException("'" + value + "' is not 'same' or 'new'");
+            };
+        }
     }
 
     public ReplicateRequest(int jobs, ProgressListener progress) {

@@ -92,8 +92,7 @@ public final class ReplicateCommand extends LifeboatSubcommand {
                 "--to-passphrase-command", TO_PASSPHRASE_VARIABLE);
         boolean targetKeyGiven = givenTargetKeys != KeyEncryptionKeySource.none();
         KeyEncryptionKeySource targetKeys = targetKeyGiven ? givenTargetKeys : sourceKeys;
-        ReplicateRequest.NewDataKey dataKey = toDataKey != null ? toDataKey
-                : targetKeyGiven ? ReplicateRequest.NewDataKey.NEW : ReplicateRequest.NewDataKey.SAME;
+        ReplicateRequest.NewDataKey dataKey = toDataKey != null ? toDataKey : ReplicateRequest.NewDataKey.defaultFor(targetKeyGiven);
         ReplicateResult result;
         try (Repository sourceRepository = Repository.open(store.open(context, source.location()), sourceKeys);
              BlobStore targetStore = store.open(context, target.location())) {
@@ -116,11 +115,11 @@ public final class ReplicateCommand extends LifeboatSubcommand {
     static final class DataKeyChoice implements picocli.CommandLine.ITypeConverter<ReplicateRequest.NewDataKey> {
         @Override
         public ReplicateRequest.NewDataKey convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "same" -> ReplicateRequest.NewDataKey.SAME;
-                case "new" -> ReplicateRequest.NewDataKey.NEW;
-                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not 'same' or 'new'");
-            };
+            try {
+                return ReplicateRequest.NewDataKey.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
