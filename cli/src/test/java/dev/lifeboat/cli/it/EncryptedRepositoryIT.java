@@ -1,6 +1,5 @@
 package dev.lifeboat.cli.it;
 
-import com.github.luben.zstd.ZstdInputStream;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
@@ -10,10 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -157,26 +154,8 @@ class EncryptedRepositoryIT {
         }
     }
 
-    /** The marker in the bytes as stored, or in them decompressed (a plain repository's objects are zstd frames). */
     private static boolean holdsMarker(Path object) {
-        byte[] stored;
-        try {
-            stored = Files.readAllBytes(object);
-        } catch (IOException e) {
-            return false; // removed meanwhile (a temporary object)
-        }
-        if (contains(stored, MARKER)) {
-            return true;
-        }
-        try (ZstdInputStream zstd = new ZstdInputStream(new ByteArrayInputStream(stored))) {
-            return contains(zstd.readAllBytes(), MARKER);
-        } catch (IOException | RuntimeException notZstd) {
-            return false;
-        }
-    }
-
-    private static boolean contains(byte[] bytes, String text) {
-        return new String(bytes, StandardCharsets.ISO_8859_1).contains(text);
+        return StoredText.holds(object, MARKER);
     }
 
     private static String read(Path file) {
