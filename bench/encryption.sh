@@ -3,15 +3,15 @@
 # WAL segment into two directory repositories, one plain and one encrypted with a key file, and
 # each measurement is made once against each:
 #   1. a full backup of a pgbench database (lifeboat backup; best of two, in alternating order);
-#   2. a restore that replays --wal-mb of WAL written after the backup (lifeboat restore --target latest);
-#      once more for plain with --prefetch 0, since without the launcher's fast path for --key-file
-#      an encrypted restore_command starts a JVM per segment and gets no prefetching;
+#   2. a restore that replays --wal-mb of WAL written after the backup (lifeboat restore --target latest),
+#      with prefetching, then both again with --prefetch 0 (restore_command starts a JVM per segment);
 #   3. the agent draining a backlog of --backlog ready segments on its own (archive_command keeps
 #      failing meanwhile, so only the agent stores them; the launcher's no-JVM path plays no part);
 #   4. one wal-push (a JVM start) of a segment already stored: plain, key file, and passphrase
 #      (Argon2id, 64 MiB, run on every JVM start).
 # Prints a table: seconds plain, seconds encrypted, their ratio as throughput (plain time /
-# encrypted time; the goal is >= 0.9), and the peak RSS of each.
+# encrypted time; the goal is >= 0.9), and the CPU seconds and peak RSS of the Lifeboat process
+# (CPU tells encryption's cost apart from a busy machine's).
 #
 #   bench/encryption.sh [--scale 100] [--wal-mb 1024] [--backlog 64] [--keep]
 #   bench/encryption.sh --scale 1      # a smoke run: --wal-mb 64 --backlog 8 unless given
@@ -93,18 +93,18 @@ stored_segments() { find "$1/wal" -type f -name '0000*' ! -name '*.history*' ! -
 # Every lifeboat command runs as the server user, as archive_command and restore_command do, so
 # that all of them own (and can read) the repositories and the key file alike.
 lb() { as_server "$lifeboat" "$@"; }
-timed() {  # timed LABEL lifeboat-args...: wall seconds and peak RSS (KiB) of one lifeboat command, its output in $work/LABEL.out
+timed() {  # timed LABEL lifeboat-args...: wall seconds, peak RSS (KiB) and CPU seconds of one lifeboat command, its output in $work/LABEL.out
     local label=$1 start end
     shift
     start=$(now)
-    as_server /usr/bin/time -f "%M" -o "$work/$label.rss" "$lifeboat" "$@" > "$work/$label.out" 2> "$work/$label.err" \
+    as_server /usr/bin/time -f "%M %U %S" -o "$work/$label.rss" "$lifeboat" "$@" > "$work/$label.out" 2> "$work/$label.err" \
         || { echo "$label failed:" >&2; cat "$work/$label.err" >&2; return 1; }
     end=$(now)
-    echo "$(secs "$end - $start") $(tail -n 1 "$work/$label.rss")"
+    echo "$(secs "$end - $start") $(tail -n 1 "$work/$label.rss" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
 }
 measured() { [ -n "$1" ] || { echo "a measurement failed (see above)" >&2; exit 1; }; }
-rows=()  # the table: "what|plain s|encrypted s|plain KiB|encrypted KiB"
-row() { rows+=("$1|$2|$3|$4|$5"); }
+rows=()  # the table: "what|plain s|encrypted s|plain KiB|encrypted KiB|plain CPU s|encrypted CPU s"
+row() { rows+=("$1|$2|$3|$4|$5|$6|$7"); }
 
 port=$(free_port)
 push_both="$lifeboat wal-push --repo $work/repo-plain %p && $lifeboat wal-push --key-file $key --repo $work/repo-encrypted %p"
@@ -136,10 +136,10 @@ backup() {  # backup NAME [key options]
     timed "backup-$name" backup --repo "$work/repo-$name" "$@" --pgdata "$work/source" --pg-port "$port"
 }
 p1=$(backup plain); e1=$(backup encrypted --key-file "$key"); e2=$(backup encrypted --key-file "$key"); p2=$(backup plain)
-read -r s_plain rss_plain <<< "$(best "$p1" "$p2")"
-read -r s_enc rss_enc <<< "$(best "$e1" "$e2")"
+read -r s_plain rss_plain cpu_plain <<< "$(best "$p1" "$p2")"
+read -r s_enc rss_enc cpu_enc <<< "$(best "$e1" "$e2")"
 measured "$s_enc"
-row "full backup, pgbench scale $scale ($(calc "$db_bytes / 1000000") MB)" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc"
+row "full backup, pgbench scale $scale ($(calc "$db_bytes / 1000000") MB)" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc" "$cpu_plain" "$cpu_enc"
 
 # 2. WAL written after the backups, archived into both, then replayed by each restore.
 echo "2. writing $wal_mb MB of WAL (archived into both repositories) ..."
@@ -151,28 +151,29 @@ stop_load
 accounts=$(sql "SELECT sum(abalance) FROM pgbench_accounts")
 switch_and_wait_archived >/dev/null
 restore() {  # restore NAME [options]: restores the newest backup and all WAL, then checks the rows
-    local name=$1 rport s rss got
+    local name=$1 rport s rss cpu got
     shift
     rport=$(free_port)
-    read -r s rss < <(timed "restore-$name" restore --repo "$work/repo-$name" "$@" --pgdata "$work/restored-$name" \
+    read -r s rss cpu < <(timed "restore-$name" restore --repo "$work/repo-$name" "$@" --pgdata "$work/restored-$name" \
         --port "$rport" --target latest --start-timeout 1800)
     got=$("$bin/psql" -At -h 127.0.0.1 -p "$rport" -U postgres -c "SELECT sum(abalance) FROM pgbench_accounts" postgres)
     stop_cluster "$work/restored-$name" fast
     rm -rf "$work/restored-$name"
     [ "$got" = "$accounts" ] || { echo "restore-$name: sum(abalance) $got, expected $accounts" >&2; return 1; }
     [ -n "$s" ] || return 1
-    echo "$s $rss"
+    echo "$s $rss $cpu"
 }
 echo "   restoring (plain, then encrypted) ..."
-read -r s_plain rss_plain < <(restore plain)
-read -r s_enc rss_enc < <(restore encrypted --key-file "$key")
+read -r s_plain rss_plain cpu_plain < <(restore plain)
+read -r s_enc rss_enc cpu_enc < <(restore encrypted --key-file "$key")
 measured "$s_plain"; measured "$s_enc"
-row "restore with $wal_mb MB of WAL" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc"
-# The same, plain without prefetching: restore_command starts a JVM per segment for both, as it
-# does for a repository opened with --key-file while the launcher's fast path does not take one.
-read -r s_plain rss_plain < <(restore plain --prefetch 0)
-measured "$s_plain"
-row "restore, $wal_mb MB of WAL, a JVM per segment for both" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc"
+row "restore with $wal_mb MB of WAL" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc" "$cpu_plain" "$cpu_enc"
+# The same without prefetching: restore_command starts a JVM per segment, which decrypts cold
+# (CPU: the restore command's own, not its restore_commands').
+read -r s_plain rss_plain cpu_plain < <(restore plain --prefetch 0)
+read -r s_enc rss_enc cpu_enc < <(restore encrypted --key-file "$key" --prefetch 0)
+measured "$s_plain"; measured "$s_enc"
+row "restore, $wal_mb MB of WAL, --prefetch 0 (a JVM per segment)" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc" "$cpu_plain" "$cpu_enc"
 
 # 4 (measured here, while the segment is still in pg_wal). One wal-push of a stored segment, as
 # PostgreSQL runs it: a JVM start, opening the repository, finding the segment stored.
@@ -206,8 +207,8 @@ stop_load
 sql "SELECT pg_switch_wal()" >/dev/null
 sleep 1
 n=$(ready)
-drain() {  # drain NAME [key options]: seconds until the agent has stored every ready segment, and its peak RSS
-    local name=$1 repo=$work/repo-agent-$1 t0 t1 rss
+drain() {  # drain NAME [key options]: seconds until the agent has stored every ready segment, its peak RSS and CPU seconds
+    local name=$1 repo=$work/repo-agent-$1 t0 t1 rss cpu
     shift
     t0=$(now)
     if [ "$(id -u)" = 0 ]; then
@@ -224,24 +225,27 @@ drain() {  # drain NAME [key options]: seconds until the agent has stored every 
     done
     t1=$(now)
     rss=$(awk '/VmHWM/ { print $2 }' "/proc/$agent_pid/status")
+    cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$agent_pid/stat")
     kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
-    echo "$(secs "$t1 - $t0") $rss"
+    echo "$(secs "$t1 - $t0") $rss $cpu"
 }
-read -r s_plain rss_plain < <(drain plain)
-read -r s_enc rss_enc < <(drain encrypted --key-file "$key")
+read -r s_plain rss_plain cpu_plain < <(drain plain)
+read -r s_enc rss_enc cpu_enc < <(drain encrypted --key-file "$key")
 measured "$s_plain"; measured "$s_enc"
-row "agent drains $n segments (JVM start included)" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc"
+row "agent drains $n segments (JVM start included)" "$s_plain" "$s_enc" "$rss_plain" "$rss_enc" "$cpu_plain" "$cpu_enc"
 
 echo
 echo "pgbench scale $scale, $(nproc) CPUs, $(java -version 2>&1 | head -n 1)"
-printf '%-52s %10s %10s %8s %12s %12s\n' "" "plain s" "encrypted s" "ratio" "plain RSS" "encr. RSS"
+printf '%-60s %8s %8s %7s %10s %10s %10s %10s\n' "" "plain s" "encr. s" "ratio" "plain CPU" "encr. CPU" "plain RSS" "encr. RSS"
 for r in "${rows[@]}"; do
-    IFS='|' read -r what p e rp re <<< "$r"
-    printf '%-52s %10s %10s %7sx %9s MiB %9s MiB\n' "$what" "$p" "$e" "$(awk "BEGIN { printf \"%.2f\", $p / $e }")" \
-        "$((rp / 1024))" "$((re / 1024))"
+    IFS='|' read -r what p e rp re cp ce <<< "$r"
+    printf '%-60s %8s %8s %6sx %8s s %8s s %6s MiB %6s MiB\n' "$what" "$p" "$e" "$(awk "BEGIN { printf \"%.2f\", $p / $e }")" \
+        "$cp" "$ce" "$((rp / 1024))" "$((re / 1024))"
 done
 echo
 echo "one wal-push of a segment already stored, as archive_command runs it (mean of 5):"
-printf '  plain %s s (peak RSS %s MiB; the launcher answers without a JVM), key file %s s (%s MiB; a JVM start),\n  passphrase (Argon2id, 64 MiB) %s s (%s MiB; a JVM start and one key derivation)\n' \
-    "$s_plain_push" "$((rss_plain_push / 1024))" "$s_key" "$((rss_key / 1024))" "$s_pass" "$((rss_pass / 1024))"
+how() { [ "$1" -lt 20480 ] && echo "the launcher answers without a JVM" || echo "a JVM start"; }  # by peak RSS (KiB)
+printf '  plain %s s (peak RSS %s MiB; %s), key file %s s (%s MiB; %s),\n  passphrase (Argon2id, 64 MiB) %s s (%s MiB; %s and one key derivation)\n' \
+    "$s_plain_push" "$((rss_plain_push / 1024))" "$(how "$rss_plain_push")" "$s_key" "$((rss_key / 1024))" "$(how "$rss_key")" \
+    "$s_pass" "$((rss_pass / 1024))" "$(how "$rss_pass")"
 echo "ratio = plain time / encrypted time, i.e. encrypted throughput as a share of plain (goal >= 0.90)"
