@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -149,7 +149,8 @@ class PointInTimeRestoreIT {
         PgBinaries installed = TestClusters.binaries();
         assumeTrue(installed.binDirectory().equals(Path.of("/usr/lib/postgresql/" + installed.majorVersion() + "/bin")),
                 "the tests' server is not a Debian package: " + installed.binDirectory());
-        assumeFalse(Files.exists(Path.of("/usr/bin/postgres")) || Files.exists(Path.of("/bin/postgres")), "postgres is in /usr/bin");
+        List<String> path = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin"); // runuser is in sbin
+        assumeTrue(path.stream().noneMatch(dir -> Files.exists(Path.of(dir, "postgres"))), "postgres is in " + path);
         writeRows(100);
         source.switchAndWaitForArchive();
         String expected = rows();
@@ -159,7 +160,7 @@ class PointInTimeRestoreIT {
             port = reservation.port();
         }
 
-        Lifeboat.Run restore = source.restore(Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin"), pgdata, port, "--target", "latest");
+        Lifeboat.Run restore = source.restore(Map.of(PgBinaries.BIN_ENV, "", "PATH", String.join(":", path)), pgdata, port, "--target", "latest");
 
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         try {
