@@ -97,27 +97,33 @@ public final class PgInstallations {
         }
         Search search = new Search(major);
         search.look("--pg-bin and " + PgBinaries.BIN_ENV + " (not given)");
-        for (Path layout : List.of(debianBin(major), rhelBin(major))) {
-            Optional<PgBinaries> found = search.candidate(layout.toString(), layout);
-            if (found.isPresent()) {
-                return found.get();
-            }
-        }
         List<Path> path = searchPath();
+        Optional<PgBinaries> found = search.candidate(debianBin(major).toString(), debianBin(major))
+                .or(() -> search.candidate(rhelBin(major).toString(), rhelBin(major)))
+                .or(() -> fromPgConfig(search, path))
+                .or(() -> fromPath(search, path));
+        return found.orElseThrow(() -> new LifeboatException(ErrorCode.POSTGRES,
+                "no PostgreSQL " + major + " server binaries found for " + neededBy + " (looked in " + search.describe() + ")",
+                installHint(major)));
+    }
+
+    /** The installation the first pg_config on the PATH belongs to, if it is of the wanted version. */
+    private static Optional<PgBinaries> fromPgConfig(Search search, List<Path> path) {
         Optional<Path> pgConfig = path.stream().map(dir -> dir.resolve("pg_config")).filter(PgInstallations::isProgram).findFirst();
         if (pgConfig.isEmpty()) {
             search.look("pg_config (none on the PATH)");
-        } else {
-            Optional<Path> bindir = bindirOf(pgConfig.get());
-            if (bindir.isEmpty()) {
-                search.look(pgConfig.get() + " --bindir (failed)");
-            } else {
-                Optional<PgBinaries> found = search.candidate("pg_config --bindir", bindir.get());
-                if (found.isPresent()) {
-                    return found.get();
-                }
-            }
+            return Optional.empty();
         }
+        Optional<Path> bindir = bindirOf(pgConfig.get());
+        if (bindir.isEmpty()) {
+            search.look(pgConfig.get() + " --bindir (failed)");
+            return Optional.empty();
+        }
+        return search.candidate("pg_config --bindir", bindir.get());
+    }
+
+    /** The first postgres on the PATH of the wanted version, with its initdb and pg_ctl. */
+    private static Optional<PgBinaries> fromPath(Search search, List<Path> path) {
         boolean postgresOnPath = false;
         for (Path dir : path) {
             Path postgres = dir.resolve("postgres");
@@ -129,15 +135,13 @@ public final class PgInstallations {
             Path bin = PgBinaries.missingServerPrograms(dir).isEmpty() ? dir : realParent(postgres);
             Optional<PgBinaries> found = search.candidate("postgres on the PATH", bin);
             if (found.isPresent()) {
-                return found.get();
+                return found;
             }
         }
         if (!postgresOnPath) {
             search.look("the PATH (no postgres)");
         }
-        throw new LifeboatException(ErrorCode.POSTGRES,
-                "no PostgreSQL " + major + " server binaries found for " + neededBy + " (looked in " + search.describe() + ")",
-                installHint(major));
+        return Optional.empty();
     }
 
     /** What to install to get the server of {@code major}, and how to name one by hand. */
