@@ -144,6 +144,28 @@ class RefusedBeforeWritingIT extends RefusalTests {
         assertThat(RepositorySnapshot.of(repo)).isEqualTo(before);
     }
 
+    @Test
+    void promoteAndDemoCheckTheirServerBinariesBeforeStartingAnything() throws IOException {
+        PgBinaries installed = TestClusters.binaries();
+        int other = installed.majorVersion() == 18 ? 17 : 18;
+        assumeFalse(Files.exists(Path.of("/usr/lib/postgresql/" + other)) || Files.exists(Path.of("/usr/pgsql-" + other)),
+                "PostgreSQL " + other + " is installed here");
+        Path standby = Files.createDirectories(source.newDirectory("standby"));
+        Files.writeString(standby.resolve("PG_VERSION"), other + "\n");
+        Map<String, String> env = Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin");
+
+        assertFailure(Lifeboat.run(env, "promote", "--pgdata", standby.toString()), 5,
+                "no PostgreSQL " + other + " server binaries found for " + standby, "install postgresql-" + other);
+        assertFailure(Lifeboat.run(env, "promote", "--pgdata", standby.toString(), "--pg-bin", installed.binDirectory().toString()), 5,
+                standby + " is PostgreSQL " + other + " but the server binaries at " + installed.binDirectory(), "--pg-bin");
+        Path missing = source.scratch().resolve("no-such-bin");
+        assertFailure(Lifeboat.run(env, "demo", "--pg-bin", missing.toString()), 5,
+                "the server bin directory " + missing + " (--pg-bin or LIFEBOAT_PG_BIN) does not exist", "--pg-bin");
+        try (var files = Files.list(standby)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("PG_VERSION");
+        }
+    }
+
     /** Rewrites the repository's only backup as one of PostgreSQL {@code major}, as a backup made there would say; returns its id. */
     private static String claimMajorVersion(Path repo, int major) {
         try (Repository repository = Repository.open(BlobStores.openWithDefaults(repo.toString()))) {
