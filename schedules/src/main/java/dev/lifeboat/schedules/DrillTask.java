@@ -74,6 +74,7 @@ final class DrillTask {
                     .startTimeout(startTimeout)
                     .checkTimeout(job.setting("check-timeout").map(BackupTask::timeout).orElse(startTimeout))
                     .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
+                    .pgBin(job.setting("pg-bin").map(Path::of).orElse(null))
                     .build();
         }
     }

@@ -11,6 +11,7 @@ import dev.lifeboat.core.pg.EmbeddedPgBinaries;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.pg.PgInstallations;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
@@ -58,8 +59,10 @@ public final class DemoService {
      * @param lifeboatCommand how the cluster's archive_command and restore_command run Lifeboat
      * @param lifeboatJar     the jar that command runs (the launcher does not name it), or null when unknown
      * @param keep            leave the clusters and repository in place (stopped) for a look
+     * @param pgBin           the server bin directory to use (--pg-bin), or null for LIFEBOAT_PG_BIN, else this
+     *                        machine's newest server, else embedded binaries from Maven Central
      */
-    public record Request(List<String> lifeboatCommand, Path lifeboatJar, boolean keep, StepListener listener) {
+    public record Request(List<String> lifeboatCommand, Path lifeboatJar, boolean keep, StepListener listener, Path pgBin) {
     }
 
     @FunctionalInterface
@@ -76,7 +79,7 @@ public final class DemoService {
     public Result run(Request request) {
         listener = request.listener();
         stepStarted = System.nanoTime();
-        PgBinaries binaries = findBinaries();
+        PgBinaries binaries = findBinaries(request.pgBin());
         ServerUser serverUser = ServerUser.detect();
         ScratchDirectory work = ScratchDirectory.create("lifeboat-demo-");
         LocalCluster source = null;
@@ -147,7 +150,7 @@ public final class DemoService {
                 port.close();
                 restored = new RestoreService(repository).run(RestoreRequest.builder(restoredData).port(restorePort)
                         .target(new RecoveryTarget.Time(target)).lifeboat(lifeboat, List.of()).login(ConnectionSettings.local(restorePort))
-                        .startTimeout(Duration.ofMinutes(10)).jobs(2).prefetch(4).build());
+                        .startTimeout(Duration.ofMinutes(10)).jobs(2).prefetch(4).pgBin(binaries.binDirectory()).build());
             }
             done("lifeboat restore --target-time '" + RecoveryTarget.formatForPostgres(target) + "'",
                     String.format("new instance on port %d open for writes: files %.1f s, recovery %.1f s, total %.1f s",
@@ -202,7 +205,12 @@ public final class DemoService {
         }
     }
 
-    private PgBinaries findBinaries() {
+    private PgBinaries findBinaries(Path pgBin) {
+        Optional<PgBinaries> chosen = PgInstallations.onThisMachine(pgBin).explicit();
+        if (chosen.isPresent()) {
+            done("find PostgreSQL server binaries", chosen.get().binDirectory().toString());
+            return chosen.get();
+        }
         Optional<PgBinaries> local = PgBinaries.findLocal();
         if (local.isPresent()) {
             done("find PostgreSQL server binaries", local.get().binDirectory().toString());

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param login           how to log in to the scratch instance (port ignored)
  * @param settings        more settings for the scratch instance (e.g. shared_buffers)
  * @param checkTimeout    the longest a single check (a statement, pg_amcheck of one database) may run
+ * @param pgBin           the server bin directory the user named (--pg-bin), or null for LIFEBOAT_PG_BIN or the
+ *                        search for the backup's major version
  */
 public record DrillRequest(
         String backupId,
@@ -44,7 +46,8 @@ public record DrillRequest(
         Duration startTimeout,
         Duration checkTimeout,
         int jobs,
-        ProgressListener progress) {
+        ProgressListener progress,
+        Path pgBin) {
 
     /** Where a check without {@code -- database:} runs unless told otherwise, as --checks-database shows it. */
     public static final String DEFAULT_CHECKS_DATABASE = "postgres";
@@ -86,6 +89,7 @@ public record DrillRequest(
         private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
         private Integer jobs;
         private ProgressListener progress = ProgressListener.NONE;
+        private Path pgBin;
 
         private Builder() {
         }
@@ -164,9 +168,15 @@ public record DrillRequest(
             return this;
         }
 
+        /** The server bin directory to use (--pg-bin); null: LIFEBOAT_PG_BIN, else a search for the backup's version. */
+        public Builder pgBin(Path pgBin) {
+            this.pgBin = pgBin;
+            return this;
+        }
+
         public DrillRequest build() {
             return new DrillRequest(backupId, target, targetTimeline, checks, checksDatabase, keep, scratchParent, lifeboatCommand,
-                    commandOptions, login, settings, startTimeout, checkTimeout, Parallelism.jobsOrCpus(jobs), progress);
+                    commandOptions, login, settings, startTimeout, checkTimeout, Parallelism.jobsOrCpus(jobs), progress, pgBin);
         }
     }
 }

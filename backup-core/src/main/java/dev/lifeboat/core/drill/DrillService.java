@@ -96,6 +96,7 @@ public final class DrillService {
             RestoreService restore = new RestoreService(repository, walSource);
             RestoreRequest restoreRequest = restoreRequest(request, instance);
             RestorePlan plan = restore.plan(restoreRequest);
+            instance.binaries = RestoreService.serverBinaries(plan.backup(), restoreRequest);
             Duration planDuration = Duration.ofNanos(System.nanoTime() - started);
             String drillId = DrillRecord.newId(startedAt);
             DrillRecord record;
@@ -150,7 +151,8 @@ public final class DrillService {
         return RestoreRequest.builder(instance.pgdata()).port(instance.port.port()).target(request.target())
                 .backupId(request.backupId()).targetTimeline(request.targetTimeline())
                 .lifeboat(request.lifeboatCommand(), request.commandOptions()).login(request.login())
-                .startTimeout(request.startTimeout()).jobs(request.jobs()).progress(request.progress()).settings(settings).build();
+                .startTimeout(request.startTimeout()).jobs(request.jobs()).progress(request.progress()).settings(settings)
+                .pgBin(request.pgBin()).build();
     }
 
     /** The checks and timings of one drill as it goes. */
@@ -291,6 +293,8 @@ public final class DrillService {
         private final ScratchDirectory scratch;
         private final PortReservation port;
         private volatile RestoreService.Startup startup;
+        /** The binaries that run it, known once the backup is chosen. */
+        private volatile PgBinaries binaries;
         private boolean removed;
 
         ScratchInstance(ScratchDirectory scratch, PortReservation port) {
@@ -311,9 +315,9 @@ public final class DrillService {
             try {
                 if (startup != null) {
                     startup.instance().stop(ShutdownMode.IMMEDIATE);
-                } else if (Files.exists(pgdata().resolve("postmaster.pid"))) {
+                } else if (binaries != null && Files.exists(pgdata().resolve("postmaster.pid"))) {
                     // A start that failed or timed out may have left the server running.
-                    PgInstance.builder(PgBinaries.locate(), pgdata()).build().stop(ShutdownMode.IMMEDIATE);
+                    PgInstance.builder(binaries, pgdata()).build().stop(ShutdownMode.IMMEDIATE);
                 }
             } catch (RuntimeException ignored) {
                 // the directory goes anyway; a server still running on it will fail on its own

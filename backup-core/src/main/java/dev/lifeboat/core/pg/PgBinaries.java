@@ -203,7 +203,7 @@ public record PgBinaries(Path binDirectory, String version, int majorVersion) {
         return major * 1000 + minor;
     }
 
-    private static List<String> missingServerPrograms(Path dir) {
+    static List<String> missingServerPrograms(Path dir) {
         List<String> missing = new ArrayList<>();
         for (String program : SERVER_PROGRAMS) {
             if (!Files.isExecutable(dir.resolve(program))) {

@@ -1,5 +1,6 @@
 /**
  * Running PostgreSQL server processes: finding the binaries ({@link dev.lifeboat.core.pg.PgBinaries},
+ * those of one major version: {@link dev.lifeboat.core.pg.PgInstallations},
  * {@link dev.lifeboat.core.pg.EmbeddedPgBinaries}), deciding who runs them
  * ({@link dev.lifeboat.core.pg.ServerUser}), creating a throwaway cluster
  * ({@link dev.lifeboat.core.pg.LocalCluster}), starting an existing data directory and following it

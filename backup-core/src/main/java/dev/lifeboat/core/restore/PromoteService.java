@@ -5,6 +5,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.pg.PgInstallations;
 import dev.lifeboat.core.pg.PgInstance;
 import dev.lifeboat.core.pg.ServerUser;
 import dev.lifeboat.core.pg.StartupPhase;
@@ -26,8 +27,10 @@ public final class PromoteService {
      * @param pgdata  the standby's data directory
      * @param login   how to log in to it (port ignored: the running server's is used)
      * @param timeout how long to wait until it takes writes
+     * @param pgBin   the server bin directory the user named (--pg-bin), or null for LIFEBOAT_PG_BIN or the search
+     *                for the standby's major version
      */
-    public record Request(Path pgdata, ConnectionSettings login, Duration timeout, ProgressListener progress) {
+    public record Request(Path pgdata, ConnectionSettings login, Duration timeout, ProgressListener progress, Path pgBin) {
     }
 
     /**
@@ -42,7 +45,7 @@ public final class PromoteService {
 
     public Result run(Request request) {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
-        PgBinaries binaries = binariesFor(pgdata);
+        PgBinaries binaries = binariesFor(pgdata, request.pgBin());
         PgInstance instance = PgInstance.builder(binaries, pgdata)
                 .serverUser(ServerUser.detect())
                 .user(request.login().user())
@@ -63,7 +66,7 @@ public final class PromoteService {
                 finished == null ? null : finished.elapsed(), open == null ? null : open.elapsed());
     }
 
-    private static PgBinaries binariesFor(Path pgdata) {
+    private static PgBinaries binariesFor(Path pgdata, Path pgBin) {
         int major;
         try {
             major = Integer.parseInt(Files.readString(pgdata.resolve("PG_VERSION")).strip());
@@ -71,12 +74,6 @@ public final class PromoteService {
             throw new LifeboatException(ErrorCode.USAGE, pgdata + " is not a PostgreSQL data directory (no readable PG_VERSION)",
                     "pass the standby's data directory with --pgdata");
         }
-        PgBinaries binaries = PgBinaries.locate();
-        if (binaries.majorVersion() != major) {
-            throw new LifeboatException(ErrorCode.POSTGRES, pgdata + " is PostgreSQL " + major + " but the server binaries at "
-                    + binaries.binDirectory() + " are PostgreSQL " + binaries.majorVersion(),
-                    "set LIFEBOAT_PG_BIN to a PostgreSQL " + major + " bin directory");
-        }
-        return binaries;
+        return PgInstallations.onThisMachine(pgBin).forMajorVersion(major, pgdata.toString());
     }
 }

@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.pg.PgInstallations;
 import dev.lifeboat.core.pg.ServerUser;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
@@ -45,7 +46,7 @@ final class RestorePreconditions {
     /** What the chosen backup decides, for a restore that starts the instance: the binaries and what the server must reach. */
     void afterPlanning(RestorePlan plan, RestoreRequest request) {
         if (request.start()) {
-            binariesFor(plan.backup());
+            binariesFor(plan.backup(), request.pgBin());
             requireServerCanRunLifeboat(ServerUser.detect(), request.lifeboatCommand());
         }
     }
@@ -71,15 +72,9 @@ final class RestorePreconditions {
         }
     }
 
-    /** The server binaries, which must be of the backup's major version. */
-    static PgBinaries binariesFor(BackupManifest manifest) {
-        PgBinaries binaries = PgBinaries.locate();
-        if (binaries.majorVersion() != manifest.pgMajor()) {
-            throw new LifeboatException(ErrorCode.POSTGRES, "backup " + manifest.id() + " is PostgreSQL " + manifest.pgMajor()
-                    + " but the server binaries at " + binaries.binDirectory() + " are PostgreSQL " + binaries.majorVersion(),
-                    "set LIFEBOAT_PG_BIN to a PostgreSQL " + manifest.pgMajor() + " bin directory");
-        }
-        return binaries;
+    /** The server binaries of the backup's major version: those named by --pg-bin or LIFEBOAT_PG_BIN, else found. */
+    static PgBinaries binariesFor(BackupManifest manifest, Path pgBin) {
+        return PgInstallations.onThisMachine(pgBin).forMajorVersion(manifest.pgMajor(), "backup " + manifest.id());
     }
 
     private static void requirePortFree(int port) {

@@ -29,6 +29,8 @@ import java.util.Objects;
  *                        the target must be {@link RecoveryTarget.Latest}
  * @param settings        more settings for the new instance (e.g. shared_buffers), written after Lifeboat's own;
  *                        those Lifeboat decides (restore and archive commands, targets, port) are refused
+ * @param pgBin           the server bin directory the user named (--pg-bin), or null for LIFEBOAT_PG_BIN or the
+ *                        search for the backup's major version ({@link dev.lifeboat.core.pg.PgInstallations})
  */
 public record RestoreRequest(
         Path pgdata,
@@ -47,7 +49,8 @@ public record RestoreRequest(
         int prefetch,
         ProgressListener progress,
         boolean standby,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        Path pgBin) {
 
     /** Segments fetched ahead of recovery unless the operator says otherwise, as --prefetch shows it. */
     public static final String DEFAULT_PREFETCH_TEXT = "8";
@@ -87,6 +90,7 @@ public record RestoreRequest(
         private ProgressListener progress = ProgressListener.NONE;
         private boolean standby;
         private Map<String, String> settings = Map.of();
+        private Path pgBin;
 
         private Builder(Path pgdata) {
             this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
@@ -171,9 +175,15 @@ public record RestoreRequest(
             return this;
         }
 
+        /** The server bin directory to use (--pg-bin); null: LIFEBOAT_PG_BIN, else a search for the backup's version. */
+        public Builder pgBin(Path pgBin) {
+            this.pgBin = pgBin;
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand,
-                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings);
+                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings, pgBin);
         }
     }
 }

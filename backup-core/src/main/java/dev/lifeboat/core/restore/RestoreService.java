@@ -183,8 +183,8 @@ public final class RestoreService {
      */
     public Startup start(FilesWritten files, RestoreRequest request) {
         ProgressListener progress = request.progress();
-        PgBinaries binaries = RestorePreconditions.binariesFor(files.manifest());
-        progress.step("starting PostgreSQL " + binaries.version() + " on port " + request.port() + " and replaying WAL"
+        PgBinaries binaries = serverBinaries(files.manifest(), request);
+        progress.step("starting PostgreSQL " + binaries.version() + " from " + binaries.binDirectory() + " on port " + request.port() + " and replaying WAL"
                 + (request.standby() ? " as a standby" : ""));
         Path logFile = files.pgdata().resolve(LOG_FILE_NAME);
         ServerUser serverUser = ServerUser.detect();
@@ -202,6 +202,14 @@ public final class RestoreService {
             }
             return startup;
         }
+    }
+
+    /**
+     * The server binaries that run a restore of {@code backup}: of its major version, from the
+     * request's --pg-bin, LIFEBOAT_PG_BIN or the usual places.
+     */
+    public static PgBinaries serverBinaries(BackupManifest backup, RestoreRequest request) {
+        return RestorePreconditions.binariesFor(backup, request.pgBin());
     }
 
     /**

@@ -5,15 +5,19 @@ import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.core.demo.DemoService;
 import dev.lifeboat.core.error.ErrorCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"A real backup, WAL archive and point-in-time restore on a throwaway cluster, checked and cleaned up.",
-                "Uses local PostgreSQL server binaries, or downloads PostgreSQL from Maven Central when there are none."})
+                "Uses --pg-bin, else local PostgreSQL server binaries, or downloads PostgreSQL from Maven Central when there are none."})
 public final class DemoCommand extends LifeboatSubcommand {
 
     @Option(names = "--keep", description = "Keep the demo's clusters and repository (stopped) to look at afterwards.")
     boolean keep;
+
+    @Mixin
+    PgBinOption pgBin;
 
     public DemoCommand(CliContext context) {
         super(context);
@@ -33,7 +37,7 @@ public final class DemoCommand extends LifeboatSubcommand {
                 out().printf("    %s%n", step.detail());
                 out().flush();
             }
-        }));
+        }, pgBin.directory()));
         print(result, out -> {
             out.println(result.passed()
                     ? "PASS: the restored instance holds exactly the " + result.restoredRows() + " rows of " + result.targetTime()

@@ -23,6 +23,9 @@ public final class PromoteCommand extends LifeboatSubcommand {
     @Mixin
     PostgresOptions login;
 
+    @Mixin
+    PgBinOption pgBin;
+
     @Option(names = "--timeout", converter = NumberValues.PositiveLong.class, paramLabel = "SECONDS", defaultValue = "600",
             description = "How long to wait until it takes writes (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -35,7 +38,7 @@ public final class PromoteCommand extends LifeboatSubcommand {
     protected int execute() {
         required(pgdata, "--pgdata", "pass the standby's data directory");
         PromoteService.Result result = new PromoteService().run(new PromoteService.Request(pgdata, login.settings(context.env()),
-                Duration.ofSeconds(timeoutSeconds), TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)));
+                Duration.ofSeconds(timeoutSeconds), TerminalProgress.forTerminal(err(), common().output == OutputFormat.text), pgBin.directory()));
         print(result, out -> {
             out.printf("promoted %s: recovery ended after %.1f s, open for writes after %.1f s%n", result.pgdata(),
                     seconds(result.toPromoted()), seconds(result.toOpenForWrites()));

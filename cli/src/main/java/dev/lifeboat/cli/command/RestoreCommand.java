@@ -41,6 +41,9 @@ public final class RestoreCommand extends LifeboatSubcommand {
     @Mixin
     PostgresOptions login;
 
+    @Mixin
+    PgBinOption pgBin;
+
     @Option(names = "--pgdata", paramLabel = "NEWDIR", description = "New (or empty) data directory to restore into.")
     Path pgdata;
 
@@ -113,7 +116,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
                     .pauseAtTarget(pauseAtTarget).start(!noStart).login(login.settings(context.env()))
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).jobs(jobs).prefetch(prefetch)
                     .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).standby(standby)
-                    .settings(settings).build();
+                    .settings(settings).pgBin(pgBin.directory()).build();
             FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
             for (String passedOver : restored.passedOver()) {
                 err().println("lifeboat: warning: restored from repository " + restored.from() + "; passed over " + passedOver);

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,12 +100,17 @@ public final class ArchivingCluster implements AutoCloseable {
 
     /** Restores into a fresh directory and port; remembers the instance so close() stops it. */
     public Lifeboat.Run restore(Path pgdata, int port, String... targetArgs) {
+        return restore(Map.of(), pgdata, port, targetArgs);
+    }
+
+    /** As {@link #restore(Path, int, String...)}, with these environment variables set (e.g. a shorter PATH). */
+    public Lifeboat.Run restore(Map<String, String> env, Path pgdata, int port, String... targetArgs) {
         List<String> args = new ArrayList<>(List.of("restore", "--repo", repository.toString(), "--pgdata", pgdata.toString(),
                 "--port", Integer.toString(port), "--start-timeout", "120"));
         args.addAll(List.of(targetArgs));
         restoredPorts.add(port);
         restoredDirectories.add(pgdata);
-        return lifeboat(args.toArray(String[]::new));
+        return Lifeboat.run(env, args.toArray(String[]::new));
     }
 
     public Path newDirectory(String name) {

@@ -2,17 +2,24 @@ package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.pg.FreePort;
+import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.testing.TestClusters;
 import dev.lifeboat.core.pg.PortReservation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The operator's story, once per kind of recovery target: given a cluster whose WAL Lifeboat
@@ -135,6 +142,35 @@ class PointInTimeRestoreIT {
         String expected = rows();
 
         assertRestoredRows(expected, "--target", "latest");
+    }
+
+    @Test
+    void theServerOfTheBackupsVersionIsFoundWithoutLifeboatPgBinOrPostgresOnThePath() throws IOException {
+        PgBinaries installed = TestClusters.binaries();
+        assumeTrue(installed.binDirectory().equals(Path.of("/usr/lib/postgresql/" + installed.majorVersion() + "/bin")),
+                "the tests' server is not a Debian package: " + installed.binDirectory());
+        List<String> path = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin"); // runuser is in sbin
+        assumeTrue(path.stream().noneMatch(dir -> Files.exists(Path.of(dir, "postgres"))), "postgres is in " + path);
+        writeRows(100);
+        source.switchAndWaitForArchive();
+        String expected = rows();
+        Path pgdata = source.newDirectory("restored");
+        int port;
+        try (PortReservation reservation = FreePort.reserve()) {
+            port = reservation.port();
+        }
+
+        Lifeboat.Run restore = source.restore(Map.of(PgBinaries.BIN_ENV, "", "PATH", String.join(":", path)), pgdata, port, "--target", "latest");
+
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        try {
+            assertThat(ArchivingCluster.query(port, CHECKSUM)).isEqualTo(expected);
+            long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).strip());
+            assertThat(Path.of("/proc/" + pid + "/exe").toRealPath()).as("the program the restored server runs")
+                    .isEqualTo(installed.binDirectory().resolve("postgres").toRealPath());
+        } finally {
+            source.stopRestored(pgdata);
+        }
     }
 
     /** Restores with the target arguments into a new instance and compares its rows. */

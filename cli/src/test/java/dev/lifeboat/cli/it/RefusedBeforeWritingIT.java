@@ -1,13 +1,21 @@
 package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.testing.ClusterSql;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.pg.FreePort;
+import dev.lifeboat.core.pg.PgBinaries;
+import dev.lifeboat.core.repo.BackupManifest;
+import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.testing.TestClusters;
+import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ServerUser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static dev.lifeboat.cli.it.BadInputIT.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -92,6 +101,89 @@ class RefusedBeforeWritingIT extends RefusalTests {
         Path pgdata = source.repository().resolve("restored");
         assertFailure(restore(pgdata), 7, "is inside the repository " + source.repository(), "outside the repository");
         assertThat(pgdata).doesNotExist();
+    }
+
+    @Test
+    void aBackupOfAMajorVersionWithNoServerHereIsRefusedNamingWhatToInstall() throws IOException {
+        PgBinaries installed = TestClusters.binaries();
+        int other = installed.majorVersion() == 18 ? 17 : 18;
+        assumeFalse(Files.exists(Path.of("/usr/lib/postgresql/" + other)) || Files.exists(Path.of("/usr/pgsql-" + other)),
+                "PostgreSQL " + other + " is installed here");
+        Path repo = source.copyOfTheRepository("claims-pg" + other);
+        String backupId = claimMajorVersion(repo, other);
+        Map<String, String> before = RepositorySnapshot.of(repo);
+        // Only the search can find a server: no LIFEBOAT_PG_BIN, no postgres on the PATH (pg_config may be there)
+        Map<String, String> env = Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin");
+        Path pgdata = source.newDirectory("restored");
+        List<String> restore = List.of("restore", "--repo", repo.toString(), "--pgdata", pgdata.toString(),
+                "--port", Integer.toString(freePort()));
+
+        Lifeboat.Run none = Lifeboat.run(env, restore.toArray(String[]::new));
+        assertFailure(none, 5, "no PostgreSQL " + other + " server binaries found for backup " + backupId + " (looked in ",
+                "install postgresql-" + other + " (apt.postgresql.org) or postgresql" + other + "-server (PGDG yum), or give --pg-bin DIR");
+        assertThat(none.stderrLines().get(0)).contains("/usr/lib/postgresql/" + other + "/bin", "/usr/pgsql-" + other + "/bin");
+
+        Lifeboat.Run wrong = Lifeboat.run(env, with(restore, "--pg-bin", installed.binDirectory().toString()));
+        assertFailure(wrong, 5, "backup " + backupId + " is PostgreSQL " + other + " but the server binaries at "
+                + installed.binDirectory() + " are PostgreSQL " + installed.majorVersion(), "a PostgreSQL " + other + " bin directory");
+
+        Lifeboat.Run wrongByVariable = Lifeboat.run(Map.of(PgBinaries.BIN_ENV, installed.binDirectory().toString()),
+                restore.toArray(String[]::new));
+        assertFailure(wrongByVariable, 5, "are PostgreSQL " + installed.majorVersion(), "a PostgreSQL " + other + " bin directory");
+
+        Path missing = source.scratch().resolve("no-such-bin");
+        assertFailure(Lifeboat.run(env, with(restore, "--pg-bin", missing.toString())), 5,
+                "the server bin directory " + missing + " (--pg-bin or LIFEBOAT_PG_BIN) does not exist", "PostgreSQL " + other);
+
+        Path drills = Files.createDirectories(source.newDirectory("drills"));
+        Lifeboat.Run drill = Lifeboat.run(env, "drill", "--repo", repo.toString(), "--scratch", drills.toString());
+        assertFailure(drill, 5, "no PostgreSQL " + other + " server binaries found for backup " + backupId, "install postgresql-" + other);
+
+        assertThat(pgdata).doesNotExist();
+        assertThat(drills).isEmptyDirectory();
+        assertThat(RepositorySnapshot.of(repo)).isEqualTo(before);
+    }
+
+    @Test
+    void promoteAndDemoCheckTheirServerBinariesBeforeStartingAnything() throws IOException {
+        PgBinaries installed = TestClusters.binaries();
+        int other = installed.majorVersion() == 18 ? 17 : 18;
+        assumeFalse(Files.exists(Path.of("/usr/lib/postgresql/" + other)) || Files.exists(Path.of("/usr/pgsql-" + other)),
+                "PostgreSQL " + other + " is installed here");
+        Path standby = Files.createDirectories(source.newDirectory("standby"));
+        Files.writeString(standby.resolve("PG_VERSION"), other + "\n");
+        Map<String, String> env = Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin");
+
+        assertFailure(Lifeboat.run(env, "promote", "--pgdata", standby.toString()), 5,
+                "no PostgreSQL " + other + " server binaries found for " + standby, "install postgresql-" + other);
+        assertFailure(Lifeboat.run(env, "promote", "--pgdata", standby.toString(), "--pg-bin", installed.binDirectory().toString()), 5,
+                standby + " is PostgreSQL " + other + " but the server binaries at " + installed.binDirectory(), "--pg-bin");
+        Path missing = source.scratch().resolve("no-such-bin");
+        assertFailure(Lifeboat.run(env, "demo", "--pg-bin", missing.toString()), 5,
+                "the server bin directory " + missing + " (--pg-bin or LIFEBOAT_PG_BIN) does not exist", "--pg-bin");
+        try (var files = Files.list(standby)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("PG_VERSION");
+        }
+    }
+
+    /** Rewrites the repository's only backup as one of PostgreSQL {@code major}, as a backup made there would say; returns its id. */
+    private static String claimMajorVersion(Path repo, int major) {
+        try (Repository repository = Repository.open(BlobStores.openWithDefaults(repo.toString()))) {
+            String id = repository.backups().list().get(0).id();
+            ObjectNode manifest = Json.mapper().valueToTree(repository.backups().read(id));
+            manifest.put("pgMajor", major).put("pgVersion", major + ".1");
+            repository.backups().delete(id);
+            repository.backups().write(Json.mapper().treeToValue(manifest, BackupManifest.class));
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String[] with(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
