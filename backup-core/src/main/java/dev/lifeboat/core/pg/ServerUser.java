@@ -36,6 +36,13 @@ import java.util.stream.Collectors;
  */
 public final class ServerUser {
 
+    /**
+     * util-linux's runuser, by its path where it has one: root's PATH under cron or sudo may
+     * lack /usr/sbin, and the name alone then fails to start.
+     */
+    private static final String RUNUSER_PROGRAM = java.util.stream.Stream.of("/usr/sbin/runuser", "/sbin/runuser")
+            .filter(p -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(p))).findFirst().orElse("runuser");
+
     /** The user that root hands the server to, unless {@code LIFEBOAT_PG_USER} names another. */
     public static final String DEFAULT_USER = "postgres";
     /** The environment variable naming the user that root runs the server as. */
@@ -133,7 +140,7 @@ public final class ServerUser {
     public List<String> wrap(List<String> command) {
         List<String> wrapped = new ArrayList<>();
         switch (mode) {
-            case RUNUSER -> wrapped.addAll(List.of("runuser", "-u", userName, "--"));
+            case RUNUSER -> wrapped.addAll(List.of(RUNUSER_PROGRAM, "-u", userName, "--"));
             case USER_NAMESPACE -> wrapped.addAll(List.of("unshare", "-U", "--"));
             case CURRENT_USER -> { }
         }
