@@ -1,10 +1,13 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
+import dev.lifeboat.core.check.MonitorChecks;
+import dev.lifeboat.core.check.MonitoredCheck;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 @Command(name = "check", aliases = "status", mixinStandardHelpOptions = true,
         description = {"Is everything needed for a restore there, and still coming? Checks that every backup can be",
@@ -26,7 +30,11 @@ import java.time.temporal.ChronoUnit;
                 "scheduled job succeeded and, with --pgdata, that archiving keeps up (ready backlog, archiver",
                 "failures, WAL kept by replication slots). 'status' is the same command.",
                 "Exits 0 when all is well, 13 when something is wrong (one FAIL line per problem); WARN lines",
-                "(e.g. no drill ever proved a backup) do not fail it unless --max-drill-age asks."})
+                "(e.g. no drill ever proved a backup) do not fail it unless --max-drill-age asks.",
+                "--output nagios: one status line with performance data, one line per check, exit 0 OK, 1 WARNING,",
+                "2 CRITICAL, 3 UNKNOWN, judged by the --*-warning / --*-critical limits. --output prometheus: the",
+                "metrics in the text exposition format, on stdout or atomically into --prometheus-file.",
+                "--output json also gives each check's state, value and limits."})
 public final class CheckCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -64,20 +72,99 @@ public final class CheckCommand extends LifeboatSubcommand {
                     "drill ever proved is a warning; a failed newest drill is always a problem)."})
     String maxDrillAge;
 
+    @Mixin
+    MonitorThresholdOptions thresholds;
+
+    @Option(names = "--prometheus-file", paramLabel = "FILE",
+            description = {"With --output prometheus: write the metrics to this file (atomically, through a temporary file in",
+                    "its directory) instead of stdout, e.g. into node_exporter's textfile directory as lifeboat.prom."})
+    Path prometheusFile;
+
     public CheckCommand(CliContext context) {
         super(context);
     }
 
     @Override
+    protected boolean answersMonitors() {
+        return true;
+    }
+
+    @Override
     protected int execute() {
+        if (output().forMonitors()) {
+            return monitor();
+        }
+        CheckReport report = judged(run());
+        print(report, out -> printText(out, report));
+        return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();
+    }
+
+    private CheckReport run() {
         try (Repository repository = repo.open()) {
-            CheckReport report = new CheckService(repository).run(new CheckService.Request(
+            return new CheckService(repository).run(new CheckService.Request(
                     pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
                     pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
                     limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
-            print(report, out -> printText(out, report));
-            return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();
         }
+    }
+
+    private CheckReport judged(CheckReport report) {
+        return report.withChecks(new MonitorChecks(thresholds.limits(), Instant.now()).judge(report, RepositorySpace.of(report.location())));
+    }
+
+    /**
+     * Nagios and Prometheus: a repository that cannot be read is an answer (CRITICAL, repository_up 0),
+     * not a failure of the command; a check that cannot be evaluated at all (no key) is UNKNOWN.
+     */
+    private int monitor() {
+        String location;
+        CheckReport report = null;
+        List<MonitoredCheck> checks;
+        try {
+            location = repo.location();
+        } catch (LifeboatException e) {
+            return unknownMonitor("(none)", e);
+        }
+        try {
+            report = judged(run());
+            checks = report.checks();
+        } catch (LifeboatException e) {
+            if (cannotEvaluate(e.code())) {
+                return unknownMonitor(location, e);
+            }
+            checks = MonitorChecks.unreachable(location, e.getMessage());
+        }
+        if (output() == OutputFormat.prometheus) {
+            PrometheusExposition metrics = new PrometheusExposition(location, report, checks);
+            if (prometheusFile != null) {
+                metrics.writeFile(prometheusFile);
+            } else {
+                metrics.write(out());
+            }
+            return 0;
+        }
+        NagiosStatus status = new NagiosStatus(checks);
+        status.print(out());
+        out().flush();
+        return status.state().exitCode();
+    }
+
+    private int unknownMonitor(String location, LifeboatException e) {
+        List<MonitoredCheck> checks = MonitorChecks.unknown(location, e.getMessage()
+                + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+        if (output() == OutputFormat.prometheus) {
+            err().println("lifeboat: error: " + e.getMessage());
+            return e.code().exitCode();
+        }
+        NagiosStatus status = new NagiosStatus(checks);
+        status.print(out());
+        out().flush();
+        return status.state().exitCode();
+    }
+
+    /** A check that cannot even start (a missing key, a bad setting) is UNKNOWN; a store that fails is CRITICAL. */
+    private static boolean cannotEvaluate(ErrorCode code) {
+        return code == ErrorCode.KEY || code == ErrorCode.USAGE || code == ErrorCode.CONFIG || code == ErrorCode.INTERNAL;
     }
 
     private static Duration limit(String text, String option) {
