@@ -32,11 +32,11 @@ public final class MonitorChecks {
         checks.add(repository(report.location(), space));
         CheckReport.Health h = report.health();
         checks.add(h.newestBackupEnded() == null
-                ? MonitoredCheck.fixed("backup_age", CheckState.CRITICAL, null, "s", "the repository holds no backup")
+                ? MonitoredCheck.unmeasured("backup_age", CheckState.CRITICAL, "s", limits.backupAge(), "the repository holds no backup")
                 : age("backup_age", h.newestBackupEnded(), limits.backupAge(), "newest backup " + h.newestBackup() + " ended"));
         checks.add(h.lastArchived() == null
-                ? MonitoredCheck.fixed("archive_age", limits.archiveAge().critical() == null && limits.archiveAge().warning() == null
-                        ? CheckState.OK : CheckState.CRITICAL, null, "s", "no WAL has been archived")
+                ? MonitoredCheck.unmeasured("archive_age", limits.archiveAge().critical() == null && limits.archiveAge().warning() == null
+                        ? CheckState.OK : CheckState.CRITICAL, "s", limits.archiveAge(), "no WAL has been archived")
                 : age("archive_age", h.lastArchived(), limits.archiveAge(), "newest WAL archived"));
         checks.add(gaps(report));
         checks.add(MonitoredCheck.fixed("damaged_objects", report.damage().isEmpty() ? CheckState.OK : CheckState.CRITICAL,
@@ -130,7 +130,7 @@ public final class MonitorChecks {
         if (h.lastPassedDrill() == null) {
             Threshold t = limits.drillAge();
             CheckState state = t.warning() == null && t.critical() == null ? CheckState.OK : CheckState.WARNING;
-            return MonitoredCheck.fixed("drill_age", state, null, "s", "no drill has proven a backup of this repository: run lifeboat drill");
+            return MonitoredCheck.unmeasured("drill_age", state, "s", t, "no drill has proven a backup of this repository: run lifeboat drill");
         }
         return age("drill_age", h.lastPassedDrill(), limits.drillAge(), "newest passing drill finished");
     }

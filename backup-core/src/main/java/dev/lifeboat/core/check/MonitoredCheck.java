@@ -18,6 +18,11 @@ public record MonitoredCheck(String name, CheckState state, Double value, String
         return new MonitoredCheck(name, limits.judge(value), value, unit, limits.warning(), limits.critical(), limits.lowIsBad(), summary);
     }
 
+    /** A check with limits that had nothing to measure (no backup yet): its state is given, its limits still shown. */
+    static MonitoredCheck unmeasured(String name, CheckState state, String unit, Threshold limits, String summary) {
+        return new MonitoredCheck(name, state, null, unit, limits.warning(), limits.critical(), limits.lowIsBad(), summary);
+    }
+
     static MonitoredCheck fixed(String name, CheckState state, Double value, String unit, String summary) {
         return new MonitoredCheck(name, state, value, unit, null, null, false, summary);
     }
