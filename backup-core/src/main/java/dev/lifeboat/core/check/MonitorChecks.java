@@ -64,6 +64,24 @@ public final class MonitorChecks {
         return List.of(MonitoredCheck.fixed("repository", CheckState.UNKNOWN, null, "", "repository " + location + " cannot be checked: " + why));
     }
 
+    /**
+     * How far one of several repositories lags: the time between the newest WAL archived in any of
+     * them and the newest archived in this one (WAL copied late by replicate, or a region that
+     * stopped taking pushes).
+     *
+     * @param newestAnywhere the newest archive time over all repositories read
+     * @param newestHere     this repository's, or null when it holds no WAL
+     */
+    public MonitoredCheck lag(Instant newestAnywhere, Instant newestHere) {
+        if (newestHere == null) {
+            return MonitoredCheck.unmeasured("repository_lag", newestAnywhere == null ? CheckState.OK : CheckState.CRITICAL, "s",
+                    limits.repositoryLag(), "holds no WAL while another repository does");
+        }
+        long seconds = Math.max(0, Duration.between(newestHere, newestAnywhere).toSeconds());
+        return MonitoredCheck.judged("repository_lag", seconds, "s", limits.repositoryLag(),
+                seconds == 0 ? "holds the newest WAL archived" : "its newest WAL is " + seconds + " s behind the newest in another repository");
+    }
+
     /** The state of the whole: the worst of its checks. */
     public static CheckState overall(List<MonitoredCheck> checks) {
         return CheckState.worst(checks.stream().map(MonitoredCheck::state).toList());

@@ -12,8 +12,10 @@ package dev.lifeboat.core.check;
  * @param slotLag         WAL a replication slot keeps on the server
  * @param drillAge        since the newest passing drill finished
  * @param freeSpace       free space of a directory repository's file system (a lower bound)
+ * @param repositoryLag   how far a repository's newest archived WAL is behind the newest of all
+ *                        configured repositories
  */
 public record MonitorLimits(Threshold backupAge, Threshold archiveAge, Threshold readyBacklog, Threshold archiverFailures,
-                            Threshold slotLag, Threshold drillAge, Threshold freeSpace) {
+                            Threshold slotLag, Threshold drillAge, Threshold freeSpace, Threshold repositoryLag) {
 
 }

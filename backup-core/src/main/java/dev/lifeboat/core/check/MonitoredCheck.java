@@ -18,6 +18,11 @@ public record MonitoredCheck(String name, CheckState state, Double value, String
         return new MonitoredCheck(name, limits.judge(value), value, unit, limits.warning(), limits.critical(), limits.lowIsBad(), summary);
     }
 
+    /** The same check as one repository's among several: "eu/backup_age", its summary starting "eu: ". */
+    public MonitoredCheck of(String repositoryName) {
+        return new MonitoredCheck(repositoryName + "/" + name, state, value, unit, warning, critical, lowIsBad, repositoryName + ": " + summary);
+    }
+
     /** A check with limits that had nothing to measure (no backup yet): its state is given, its limits still shown. */
     static MonitoredCheck unmeasured(String name, CheckState state, String unit, Threshold limits, String summary) {
         return new MonitoredCheck(name, state, null, unit, limits.warning(), limits.critical(), limits.lowIsBad(), summary);

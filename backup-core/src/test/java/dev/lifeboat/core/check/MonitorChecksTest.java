@@ -15,7 +15,7 @@ class MonitorChecksTest {
     private static final double HOUR = 3600;
     private static final MonitorLimits LIMITS = new MonitorLimits(Threshold.above(26 * HOUR, 50 * HOUR), Threshold.above(HOUR, 4 * HOUR),
             Threshold.above(16.0, 64.0), Threshold.above(0.0, 10.0), Threshold.above(512.0 * (1 << 20), 1024.0 * (1 << 20)),
-            Threshold.above(8 * 24 * HOUR, 15 * 24 * HOUR), Threshold.below(10.0, 5.0));
+            Threshold.above(8 * 24 * HOUR, 15 * 24 * HOUR), Threshold.below(10.0, 5.0), Threshold.above(900.0, HOUR));
 
     @Test
     void aThresholdIsCrossedOnlyPastItsLimitAndCriticalWins() {
@@ -148,6 +148,20 @@ class MonitorChecksTest {
                 List.of(), List.of(), null), new StoreSpace(3L << 30, 100L << 30)), "repository_free_space");
         assertThat(space.state()).isEqualTo(CheckState.CRITICAL);
         assertThat(space.lowIsBad()).isTrue();
+    }
+
+    @Test
+    void aRepositoryBehindTheOthersLags() {
+        MonitorChecks checks = new MonitorChecks(LIMITS, NOW);
+        assertThat(checks.lag(NOW, NOW).state()).isEqualTo(CheckState.OK);
+        assertThat(checks.lag(NOW, NOW.minusSeconds(1000)).state()).isEqualTo(CheckState.WARNING);
+        MonitoredCheck far = checks.lag(NOW, NOW.minusSeconds(7200));
+        assertThat(far.state()).isEqualTo(CheckState.CRITICAL);
+        assertThat(far.value()).isEqualTo(7200.0);
+        assertThat(checks.lag(NOW, null).state()).isEqualTo(CheckState.CRITICAL);
+        assertThat(checks.lag(null, null).state()).isEqualTo(CheckState.OK);
+        assertThat(far.of("us").name()).isEqualTo("us/repository_lag");
+        assertThat(far.of("us").summary()).startsWith("us: its newest WAL is 7200 s behind");
     }
 
     private static List<MonitoredCheck> judge(CheckReport report, StoreSpace space) {

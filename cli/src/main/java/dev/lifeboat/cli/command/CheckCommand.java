@@ -1,6 +1,7 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.Failures;
 import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
@@ -11,6 +12,8 @@ import dev.lifeboat.core.check.MonitoredCheck;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.core.retention.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "check", aliases = "status", mixinStandardHelpOptions = true,
@@ -101,41 +105,49 @@ public final class CheckCommand extends LifeboatSubcommand {
 
     private CheckReport run() {
         try (Repository repository = repo.open()) {
-            return new CheckService(repository).run(new CheckService.Request(
-                    pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
-                    pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
-                    limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
+            return run(repository);
         }
+    }
+
+    private CheckReport run(Repository repository) {
+        return new CheckService(repository).run(new CheckService.Request(
+                pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
+                pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
+                limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
     }
 
     private CheckReport judged(CheckReport report) {
         return report.withChecks(new MonitorChecks(thresholds.limits(), Instant.now()).judge(report, RepositorySpace.of(report.location())));
     }
 
+    /** One repository as a monitor sees it; {@code report} is null when it could not be read. */
+    private record Checked(RepositoryConfig member, CheckReport report, List<MonitoredCheck> checks) {
+    }
+
     /**
      * Nagios and Prometheus: a repository that cannot be read is an answer (CRITICAL, repository_up 0),
-     * not a failure of the command; a check that cannot be evaluated at all (no key) is UNKNOWN.
+     * not a failure of the command; one that cannot be evaluated at all (no key) is UNKNOWN. With
+     * several configured repositories each is checked, and how far each lags behind the others.
      */
     private int monitor() {
-        String location;
-        CheckReport report = null;
-        List<MonitoredCheck> checks;
+        List<RepositoryConfig> members;
         try {
-            location = repo.location();
+            members = repo.selected();
         } catch (LifeboatException e) {
-            return unknownMonitor("(none)", e);
+            return unknownMonitor(e);
         }
-        try {
-            report = judged(run());
-            checks = report.checks();
-        } catch (LifeboatException e) {
-            if (cannotEvaluate(e.code())) {
-                return unknownMonitor(location, e);
-            }
-            checks = MonitorChecks.unreachable(location, e.getMessage());
+        List<Checked> checked = new ArrayList<>();
+        for (RepositoryConfig member : members) {
+            checked.add(check(member));
+        }
+        if (checked.size() > 1) {
+            checked = withLag(checked);
         }
         if (output() == OutputFormat.prometheus) {
-            PrometheusExposition metrics = new PrometheusExposition(location, report, checks);
+            PrometheusExposition metrics = new PrometheusExposition();
+            for (Checked c : checked) {
+                metrics.add(c.member().location(), c.report(), c.checks());
+            }
             if (prometheusFile != null) {
                 metrics.writeFile(prometheusFile);
             } else {
@@ -143,23 +155,70 @@ public final class CheckCommand extends LifeboatSubcommand {
             }
             return 0;
         }
+        List<MonitoredCheck> all = new ArrayList<>();
+        for (Checked c : checked) {
+            all.addAll(checked.size() == 1 ? c.checks() : c.checks().stream().map(m -> m.of(c.member().name())).toList());
+        }
+        return nagios(all);
+    }
+
+    private Checked check(RepositoryConfig member) {
+        String location = member.location();
+        try {
+            BlobStore store = repo.openStore(location);
+            Repository repository;
+            try {
+                repository = Repository.open(store, repo.keys());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            try (repository) {
+                CheckReport report = judged(run(repository));
+                return new Checked(member, report, report.checks());
+            }
+        } catch (RuntimeException failure) {
+            LifeboatException e = Failures.asLifeboatException(failure); // a store's own error, worded as everywhere
+            return new Checked(member, null, cannotEvaluate(e.code()) ? MonitorChecks.unknown(location, withHint(e))
+                    : MonitorChecks.unreachable(location, e.getMessage()));
+        }
+    }
+
+    /** Each readable repository gets a repository_lag check against the newest WAL in any of them. */
+    private List<Checked> withLag(List<Checked> checked) {
+        Instant newest = checked.stream().filter(c -> c.report() != null).map(c -> c.report().health().lastArchived())
+                .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+        MonitorChecks judge = new MonitorChecks(thresholds.limits(), Instant.now());
+        List<Checked> lagged = new ArrayList<>();
+        for (Checked c : checked) {
+            if (c.report() == null) {
+                lagged.add(c);
+                continue;
+            }
+            List<MonitoredCheck> checks = new ArrayList<>(c.checks());
+            checks.add(judge.lag(newest, c.report().health().lastArchived()));
+            lagged.add(new Checked(c.member(), c.report().withChecks(checks), checks));
+        }
+        return lagged;
+    }
+
+    private int nagios(List<MonitoredCheck> checks) {
         NagiosStatus status = new NagiosStatus(checks);
         status.print(out());
         out().flush();
         return status.state().exitCode();
     }
 
-    private int unknownMonitor(String location, LifeboatException e) {
-        List<MonitoredCheck> checks = MonitorChecks.unknown(location, e.getMessage()
-                + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+    /** No repository to check at all: UNKNOWN for Nagios; for Prometheus the command fails (nothing to write). */
+    private int unknownMonitor(LifeboatException e) {
         if (output() == OutputFormat.prometheus) {
-            err().println("lifeboat: error: " + e.getMessage());
-            return e.code().exitCode();
+            throw e;
         }
-        NagiosStatus status = new NagiosStatus(checks);
-        status.print(out());
-        out().flush();
-        return status.state().exitCode();
+        return nagios(MonitorChecks.unknown("(none)", withHint(e)));
+    }
+
+    private static String withHint(LifeboatException e) {
+        return e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")");
     }
 
     /** A check that cannot even start (a missing key, a bad setting) is UNKNOWN; a store that fails is CRITICAL. */

@@ -72,6 +72,15 @@ public final class MonitorThresholdOptions {
             description = "Critical when less than this is free (default: ${DEFAULT-VALUE}).")
     OptionalDouble freeSpaceCritical;
 
+    @Option(names = "--repository-lag-warning", converter = ThresholdValues.Age.class, paramLabel = "DURATION", defaultValue = "15m",
+            description = {"With several configured repositories: warn when one's newest archived WAL is this far behind the",
+                    "newest in any of them (default: ${DEFAULT-VALUE})."})
+    OptionalDouble repositoryLagWarning;
+
+    @Option(names = "--repository-lag-critical", converter = ThresholdValues.Age.class, paramLabel = "DURATION", defaultValue = "1h",
+            description = "Critical when it is this far behind (default: ${DEFAULT-VALUE}).")
+    OptionalDouble repositoryLagCritical;
+
     MonitorLimits limits() {
         return new MonitorLimits(Threshold.above(value(backupAgeWarning), value(backupAgeCritical)),
                 Threshold.above(value(archiveAgeWarning), value(archiveAgeCritical)),
@@ -79,7 +88,8 @@ public final class MonitorThresholdOptions {
                 Threshold.above(value(archiverFailuresWarning), value(archiverFailuresCritical)),
                 Threshold.above(value(slotLagWarning), value(slotLagCritical)),
                 Threshold.above(value(drillAgeWarning), value(drillAgeCritical)),
-                Threshold.below(value(freeSpaceWarning), value(freeSpaceCritical)));
+                Threshold.below(value(freeSpaceWarning), value(freeSpaceCritical)),
+                Threshold.above(value(repositoryLagWarning), value(repositoryLagCritical)));
     }
 
     private static Double value(OptionalDouble limit) {

@@ -30,8 +30,15 @@ final class NagiosStatus {
     void print(PrintStream out) {
         out.println("LIFEBOAT " + state() + " - " + summary() + perfdata());
         for (MonitoredCheck check : checks) {
-            out.println(check.state() + ": " + check.name() + ": " + oneLine(check.summary()));
+            out.println(check.state() + ": " + check.name() + ": " + oneLine(detail(check)));
         }
+    }
+
+    /** A check of one of several repositories already says which in its name ("eu/backup_age"). */
+    private static String detail(MonitoredCheck check) {
+        int slash = check.name().indexOf('/');
+        String prefix = slash > 0 ? check.name().substring(0, slash) + ": " : null;
+        return prefix != null && check.summary().startsWith(prefix) ? check.summary().substring(prefix.length()) : check.summary();
     }
 
     /** The checks that are not OK, most urgent first; else how many passed. */

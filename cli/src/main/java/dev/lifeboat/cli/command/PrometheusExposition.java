@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * `check --output prometheus`: the repository's state as metrics in the Prometheus text format,
@@ -27,20 +29,29 @@ import java.util.List;
 final class PrometheusExposition {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final String repository;
+    private final Map<String, Gauge> gauges = new HashMap<>();
+
+    PrometheusExposition() {
+    }
+
+    /** One repository's metrics; see {@link #add}. */
+    PrometheusExposition(String repository, CheckReport report, List<MonitoredCheck> checks) {
+        add(repository, report, checks);
+    }
 
     /**
+     * Adds one repository's metrics, labelled with its location.
+     *
      * @param report null when the repository could not be read
      */
-    PrometheusExposition(String repository, CheckReport report, List<MonitoredCheck> checks) {
-        this.repository = repository;
+    PrometheusExposition add(String repository, CheckReport report, List<MonitoredCheck> checks) {
         gauge("lifeboat_repository_up", "1 when the repository could be opened and read, else 0", null)
                 .labelValues(repository).set(report == null ? 0 : 1);
         if (report != null) {
             CheckReport.Health h = report.health();
-            timestamp("lifeboat_backup_last_success_timestamp_seconds", "When the newest backup ended", h.newestBackupEnded());
-            timestamp("lifeboat_archive_last_success_timestamp_seconds", "When the newest WAL file was archived", h.lastArchived());
-            timestamp("lifeboat_drill_last_success_timestamp_seconds", "When the newest passing drill finished", h.lastPassedDrill());
+            timestamp(repository, "lifeboat_backup_last_success_timestamp_seconds", "When the newest backup ended", h.newestBackupEnded());
+            timestamp(repository, "lifeboat_archive_last_success_timestamp_seconds", "When the newest WAL file was archived", h.lastArchived());
+            timestamp(repository, "lifeboat_drill_last_success_timestamp_seconds", "When the newest passing drill finished", h.lastPassedDrill());
             if (h.lastPassedDrillRtoSeconds() != null) {
                 gauge("lifeboat_drill_last_rto_seconds", "Recovery time of the newest passing drill (restore until open for writes)",
                         Unit.SECONDS).labelValues(repository).set(h.lastPassedDrillRtoSeconds());
@@ -58,25 +69,29 @@ final class PrometheusExposition {
                 }
             }
         }
-        Gauge state = Gauge.builder().name("lifeboat_check_state")
+        Gauge state = gauges.computeIfAbsent("lifeboat_check_state", name -> Gauge.builder().name(name)
                 .help("State of each monitored check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN").labelNames("repository", "check")
-                .register(registry);
+                .register(registry));
         for (MonitoredCheck check : checks) {
             state.labelValues(repository, check.name()).set(check.state().exitCode());
         }
-        Gauge.builder().name("lifeboat_check_overall_state").help("The worst state of all checks: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
-                .labelNames("repository").register(registry).labelValues(repository).set(MonitorChecks.overall(checks).exitCode());
+        gauge("lifeboat_check_overall_state", "The worst state of the repository's checks: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", null)
+                .labelValues(repository).set(MonitorChecks.overall(checks).exitCode());
+        return this;
     }
 
+    /** The gauge of this name, labelled by repository, registered on first use. */
     private Gauge gauge(String name, String help, Unit unit) {
-        Gauge.Builder builder = Gauge.builder().name(name).help(help).labelNames("repository");
-        if (unit != null) {
-            builder.unit(unit);
-        }
-        return builder.register(registry);
+        return gauges.computeIfAbsent(name, n -> {
+            Gauge.Builder builder = Gauge.builder().name(n).help(help).labelNames("repository");
+            if (unit != null) {
+                builder.unit(unit);
+            }
+            return builder.register(registry);
+        });
     }
 
-    private void timestamp(String name, String help, Instant when) {
+    private void timestamp(String repository, String name, String help, Instant when) {
         if (when != null) {
             gauge(name, help, Unit.SECONDS).labelValues(repository).set(when.toEpochMilli() / 1000.0);
         }
