@@ -1,7 +1,6 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
-import dev.lifeboat.cli.common.Failures;
 import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
@@ -117,37 +116,28 @@ public final class CheckCommand extends LifeboatSubcommand {
     }
 
     private CheckReport judged(CheckReport report) {
-        return report.withChecks(new MonitorChecks(thresholds.limits(), Instant.now()).judge(report, RepositorySpace.of(report.location())));
+        return report.withChecks(judge().judge(report, RepositorySpace.of(report.location())));
     }
 
-    /** One repository as a monitor sees it; {@code report} is null when it could not be read. */
-    private record Checked(RepositoryConfig member, CheckReport report, List<MonitoredCheck> checks) {
+    private MonitorChecks judge() {
+        return new MonitorChecks(thresholds.limits(), Instant.now());
     }
 
-    /**
-     * Nagios and Prometheus: a repository that cannot be read is an answer (CRITICAL, repository_up 0),
-     * not a failure of the command; one that cannot be evaluated at all (no key) is UNKNOWN. With
-     * several configured repositories each is checked, and how far each lags behind the others.
-     */
+    /** Nagios and Prometheus: every chosen repository, as a monitor sees it (see {@link MonitoredRepositories}). */
     private int monitor() {
         List<RepositoryConfig> members;
         try {
             members = repo.selected();
         } catch (LifeboatException e) {
-            return unknownMonitor(e);
+            if (output() == OutputFormat.prometheus) {
+                throw e; // nothing to write metrics about
+            }
+            return nagios(MonitoredRepositories.none(e));
         }
-        List<Checked> checked = new ArrayList<>();
-        for (RepositoryConfig member : members) {
-            checked.add(check(member));
-        }
-        if (checked.size() > 1) {
-            checked = withLag(checked);
-        }
+        List<MonitoredRepositories.Checked> checked = new MonitoredRepositories(this::open, r -> judged(run(r)), judge()).check(members);
         if (output() == OutputFormat.prometheus) {
             PrometheusExposition metrics = new PrometheusExposition();
-            for (Checked c : checked) {
-                metrics.add(c.member().location(), c.report(), c.checks());
-            }
+            checked.forEach(c -> metrics.add(c.member().location(), c.report(), c.checks()));
             if (prometheusFile != null) {
                 metrics.writeFile(prometheusFile);
             } else {
@@ -156,50 +146,20 @@ public final class CheckCommand extends LifeboatSubcommand {
             return 0;
         }
         List<MonitoredCheck> all = new ArrayList<>();
-        for (Checked c : checked) {
+        for (MonitoredRepositories.Checked c : checked) {
             all.addAll(checked.size() == 1 ? c.checks() : c.checks().stream().map(m -> m.of(c.member().name())).toList());
         }
         return nagios(all);
     }
 
-    private Checked check(RepositoryConfig member) {
-        String location = member.location();
+    private Repository open(String location) {
+        BlobStore store = repo.openStore(location);
         try {
-            BlobStore store = repo.openStore(location);
-            Repository repository;
-            try {
-                repository = Repository.open(store, repo.keys());
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
-            try (repository) {
-                CheckReport report = judged(run(repository));
-                return new Checked(member, report, report.checks());
-            }
-        } catch (RuntimeException failure) {
-            LifeboatException e = Failures.asLifeboatException(failure); // a store's own error, worded as everywhere
-            return new Checked(member, null, cannotEvaluate(e.code()) ? MonitorChecks.unknown(location, withHint(e))
-                    : MonitorChecks.unreachable(location, e.getMessage()));
+            return Repository.open(store, repo.keys());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
-    }
-
-    /** Each readable repository gets a repository_lag check against the newest WAL in any of them. */
-    private List<Checked> withLag(List<Checked> checked) {
-        Instant newest = checked.stream().filter(c -> c.report() != null).map(c -> c.report().health().lastArchived())
-                .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
-        MonitorChecks judge = new MonitorChecks(thresholds.limits(), Instant.now());
-        List<Checked> lagged = new ArrayList<>();
-        for (Checked c : checked) {
-            if (c.report() == null) {
-                lagged.add(c);
-                continue;
-            }
-            List<MonitoredCheck> checks = new ArrayList<>(c.checks());
-            checks.add(judge.lag(newest, c.report().health().lastArchived()));
-            lagged.add(new Checked(c.member(), c.report().withChecks(checks), checks));
-        }
-        return lagged;
     }
 
     private int nagios(List<MonitoredCheck> checks) {
@@ -207,23 +167,6 @@ public final class CheckCommand extends LifeboatSubcommand {
         status.print(out());
         out().flush();
         return status.state().exitCode();
-    }
-
-    /** No repository to check at all: UNKNOWN for Nagios; for Prometheus the command fails (nothing to write). */
-    private int unknownMonitor(LifeboatException e) {
-        if (output() == OutputFormat.prometheus) {
-            throw e;
-        }
-        return nagios(MonitorChecks.unknown("(none)", withHint(e)));
-    }
-
-    private static String withHint(LifeboatException e) {
-        return e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")");
-    }
-
-    /** A check that cannot even start (a missing key, a bad setting) is UNKNOWN; a store that fails is CRITICAL. */
-    private static boolean cannotEvaluate(ErrorCode code) {
-        return code == ErrorCode.KEY || code == ErrorCode.USAGE || code == ErrorCode.CONFIG || code == ErrorCode.INTERNAL;
     }
 
     private static Duration limit(String text, String option) {
