@@ -202,6 +202,45 @@ class ConfigurationPrecedenceTest {
                 .doesNotContain("flow sequence").doesNotContain("reader");
     }
 
+    @Test
+    void checkThresholdsComeFromTheFileThenTheEnvironmentThenTheFlag() throws IOException {
+        Path repository = Files.createDirectories(temp.resolve("repo"));
+        dev.lifeboat.core.repo.Repository.initialize(dev.lifeboat.storage.BlobStores.open(repository.toString()),
+                dev.lifeboat.core.testing.TestRepositoryDescriptor.standard()).close();
+        Path config = temp.resolve("lifeboat.yaml");
+        Files.writeString(config, "check:\n  backup-age-warning: 2h\n");
+
+        assertThat(backupAgeWarning(run(Map.of(), "check", "--repo", repository.toString(), "--output", "json"))).isEqualTo(93600);
+        assertThat(backupAgeWarning(run(Map.of(), "check", "--config", config.toString(), "--repo", repository.toString(),
+                "--output", "json"))).isEqualTo(7200);
+        assertThat(backupAgeWarning(run(Map.of("LIFEBOAT_BACKUP_AGE_WARNING", "3h"), "check", "--config", config.toString(),
+                "--repo", repository.toString(), "--output", "json"))).isEqualTo(10800);
+        assertThat(backupAgeWarning(run(Map.of("LIFEBOAT_BACKUP_AGE_WARNING", "3h"), "check", "--config", config.toString(),
+                "--repo", repository.toString(), "--output", "json", "--backup-age-warning", "4h"))).isEqualTo(14400);
+
+        Files.writeString(config, "check:\n  backup-age-warning: soon\n");
+        Result bad = run(Map.of(), "check", "--config", config.toString(), "--repo", repository.toString(), "--output", "nagios");
+        assertThat(bad.exitCode()).as(bad.stderr()).isEqualTo(3);
+        assertThat(bad.stderr()).contains(config + ": key 'check.backup-age-warning'").contains("'soon' is not a duration");
+    }
+
+    @Test
+    void onlyCheckSpeaksToMonitors() {
+        Result result = run(Map.of(), "info", "--repo", temp.resolve("none").toString(), "--output", "nagios");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--output nagios is for lifeboat check only");
+    }
+
+    private static double backupAgeWarning(Result result) throws IOException {
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(13);
+        for (com.fasterxml.jackson.databind.JsonNode check : dev.lifeboat.core.json.Json.mapper().readTree(result.stdout()).get("checks")) {
+            if (check.get("name").asText().equals("backup_age")) {
+                return check.get("warning").asDouble();
+            }
+        }
+        throw new AssertionError("no backup_age check in " + result.stdout());
+    }
+
     private static Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -10,9 +10,18 @@ import java.util.List;
  * @param health    the newest backup, archived WAL, drill and job results
  * @param cluster   the running cluster's archiving state, when it was asked for (else null)
  * @param warnings  worth reading, but not a failure
+ * @param damage    the problems with what is stored (damaged backups, wrong WAL objects, unreadable
+ *                  history), also among {@code problems}: monitors count them apart from the limits
+ * @param checks    each monitored check's state against its warning and critical thresholds
+ *                  (empty until {@link MonitorChecks} has judged the report)
  */
 public record CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
-                          List<String> warnings) {
+                          List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
+
+    /** The same report with its monitored checks. */
+    public CheckReport withChecks(List<MonitoredCheck> judged) {
+        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged));
+    }
 
     public boolean passed() {
         return problems.isEmpty();
@@ -46,9 +55,10 @@ public record CheckReport(String location, List<TimelineWal> timelines, Health h
      * @param lastFailedWal pg_stat_archiver.last_failed_wal
      * @param slots         every replication slot, with the WAL it keeps
      * @param connection    why the cluster could not be asked, or null
+     * @param failingSince  when the archiver's newest attempt failed, if nothing was archived since (else null)
      */
     public record ClusterArchiving(int ready, String oldestReady, Long failedCount, String lastFailedWal, List<Slot> slots,
-                                   String connection) {
+                                   String connection, String failingSince) {
     }
 
     public record Slot(String name, String type, boolean active, String restartLsn, Long retainedBytes, String walStatus) {
@@ -62,9 +72,11 @@ public record CheckReport(String location, List<TimelineWal> timelines, Health h
      * @param lastKnownGood the newest backup whose newest drill passed
      * @param newestDrill   the most recent drill of any backup
      * @param jobs          the last finished run of every recorded job
+     * @param lastPassedDrill when the newest passing drill finished, or null
+     * @param lastPassedDrillRtoSeconds that drill's recovery time (restore until open for writes), or null
      */
     public record Health(String newestBackup, Instant newestBackupEnded, Instant lastArchived, String lastKnownGood,
-                         DrillResult newestDrill, List<JobResult> jobs) {
+                         DrillResult newestDrill, List<JobResult> jobs, Instant lastPassedDrill, Double lastPassedDrillRtoSeconds) {
     }
 
     public record DrillResult(String id, String backupId, String verdict, Instant finishedAt, String failure) {

@@ -79,10 +79,11 @@ public final class CheckService {
 
     public CheckReport run(Request request) {
         List<String> problems = new ArrayList<>();
+        List<String> damage = new ArrayList<>();
         BackupCatalog.Listing listing = repository.backups().listing();
         List<BackupManifest> backups = listing.intact();
         for (DamagedBackup d : listing.damaged()) {
-            problems.add("backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.brokenObject() + ")");
+            damaged(problems, damage, "backup " + d.id() + " is damaged and cannot be restored: " + d.reason() + " (manifest " + d.brokenObject() + ")");
         }
         WalInventory wal = WalInventory.load(repository);
         List<StreamedWal.Streamed> streamed = StreamedWal.of(repository).list();
@@ -97,12 +98,12 @@ public final class CheckService {
             try {
                 history = wal.history(tli);
             } catch (LifeboatException e) {
-                problems.add(e.getMessage());
+                damaged(problems, damage, e.getMessage());
                 history = TimelineHistory.root(tli);
             }
             TimelineHistory path = history;
             long newest = own.lastKey();
-            checkIdentity(own.lastEntry().getValue(), identitiesChecked, problems);
+            checkIdentity(own.lastEntry().getValue(), identitiesChecked, problems, damage);
             List<BackupManifest> onPath = backups.stream().filter(b -> onPath(b, path)).toList();
             long from = onPath.stream().mapToLong(b -> wal.segmentOf(Lsn.parse(b.startLsn()))).min().orElse(own.firstKey());
             List<CheckReport.Gap> gaps = new ArrayList<>();
@@ -137,11 +138,19 @@ public final class CheckService {
         CheckReport.Health health = new RepositoryHealth(repository, clock).assess(backups, wal,
                 new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
         CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
-                : cluster(request, identitiesChecked, problems);
-        return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings));
+                : cluster(request, identitiesChecked, problems, damage);
+        return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings),
+                List.copyOf(damage), List.of());
     }
 
-    private CheckReport.ClusterArchiving cluster(Request request, Set<String> identitiesChecked, List<String> problems) {
+    /** A problem with what is stored: it fails the check, and monitors count it apart from the limits. */
+    private static void damaged(List<String> problems, List<String> damage, String problem) {
+        problems.add(problem);
+        damage.add(problem);
+    }
+
+    private CheckReport.ClusterArchiving cluster(Request request, Set<String> identitiesChecked, List<String> problems,
+                                                  List<String> damage) {
         int ready = 0;
         String oldest = null;
         if (request.pgdata() != null) {
@@ -163,11 +172,11 @@ public final class CheckService {
             }
         }
         if (request.connection() == null) {
-            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), null);
+            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), null, null);
         }
         try (ClusterSession session = ClusterSession.connect(request.connection())) {
             ClusterSession.ArchiverStatus archiver = session.archiverStatus();
-            checkIdentityOfFailed(archiver.lastFailedWal(), identitiesChecked, problems);
+            checkIdentityOfFailed(archiver.lastFailedWal(), identitiesChecked, problems, damage);
             String failingSince = session.archiverFailingSince();
             if (failingSince != null) {
                 problems.add("the archiver is failing: its last attempt, on " + archiver.lastFailedWal() + " at " + failingSince
@@ -183,34 +192,34 @@ public final class CheckService {
                             + " drop it: lifeboat agent --drop-slot --slot " + s.name());
                 }
             }
-            return new CheckReport.ClusterArchiving(ready, oldest, archiver.failedCount(), archiver.lastFailedWal(), slots, null);
+            return new CheckReport.ClusterArchiving(ready, oldest, archiver.failedCount(), archiver.lastFailedWal(), slots, null, failingSince);
         } catch (LifeboatException e) {
             problems.add("cannot ask the cluster: " + e.getMessage());
-            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), e.getMessage());
+            return new CheckReport.ClusterArchiving(ready, oldest, null, null, List.of(), e.getMessage(), null);
         }
     }
 
     /** The archiver's last failure may be a refusal because a wrong object holds that name. */
-    private void checkIdentityOfFailed(String lastFailedWal, Set<String> checked, List<String> problems) {
+    private void checkIdentityOfFailed(String lastFailedWal, Set<String> checked, List<String> problems, List<String> damage) {
         if (lastFailedWal == null || !ArchivedSegmentCheck.appliesTo(lastFailedWal) || !WalArchive.isArchivableName(lastFailedWal)) {
             return;
         }
         for (ArchivedWal stored : repository.wal().findAll(lastFailedWal)) {
-            checkIdentity(stored, checked, problems);
+            checkIdentity(stored, checked, problems, damage);
         }
     }
 
-    private void checkIdentity(ArchivedWal segment, Set<String> checked, List<String> problems) {
+    private void checkIdentity(ArchivedWal segment, Set<String> checked, List<String> problems, List<String> damage) {
         if (!checked.add(segment.key())) {
             return;
         }
         try {
             Optional<WalSegmentMismatch> mismatch = new ArchivedSegmentCheck(repository).check(segment);
-            mismatch.ifPresent(m -> problems.add("WAL object " + segment.key() + " is not segment " + segment.fileName() + ": it "
+            mismatch.ifPresent(m -> damaged(problems, damage, "WAL object " + segment.key() + " is not segment " + segment.fileName() + ": it "
                     + m.detail() + "; archiving of the real segment is refused until it is replaced: run wal-push of pg_wal/"
                     + segment.fileName() + " with --replace-invalid"));
         } catch (LifeboatException e) {
-            problems.add(e.getMessage());
+            damaged(problems, damage, e.getMessage());
         }
     }
 

@@ -100,7 +100,7 @@ final class RepositoryHealth {
                 knownGood == null ? null : knownGood.backup().id(),
                 newestDrill == null ? null : new CheckReport.DrillResult(newestDrill.id(), newestDrill.backupId(),
                         newestDrill.verdict().jsonName(), finished(newestDrill), newestDrill.failure()),
-                jobs);
+                jobs, newestPassed == null ? null : finished(newestPassed), rtoSeconds(newestPassed));
     }
 
     private static Instant lastArchived(WalInventory wal) {
@@ -113,6 +113,13 @@ final class RepositoryHealth {
             }
         }
         return last;
+    }
+
+    private static Double rtoSeconds(DrillRecord drill) {
+        if (drill == null || drill.timings() == null || drill.timings().rto() == null) {
+            return null;
+        }
+        return drill.timings().rto().toMillis() / 1000.0;
     }
 
     private static Instant finished(DrillRecord drill) {

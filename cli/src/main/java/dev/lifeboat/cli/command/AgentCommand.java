@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +65,9 @@ public final class AgentCommand extends LifeboatSubcommand {
             description = "Print a summary line this often when something was archived (default: ${DEFAULT-VALUE}).")
     long reportEverySeconds;
 
+    @Mixin
+    HeartbeatOptions heartbeat;
+
     public AgentCommand(CliContext context) {
         super(context);
     }
@@ -90,6 +94,7 @@ public final class AgentCommand extends LifeboatSubcommand {
             log.event("started", "archiving " + settings.pgdata() + " into " + repo.location() + " with " + settings.jobs()
                     + " jobs" + (stream ? ", streaming through slot " + slot : "") + " (pid " + ProcessHandle.current().pid() + ")", Map.of());
             WalAgent.Status reported = agent.status();
+            Optional<Heartbeat> beat = heartbeat.start(new FailingSinceLastPing(agent), text -> log.event("heartbeat", text, Map.of()));
             try {
                 while (!stop.await(Math.max(1, reportEverySeconds), TimeUnit.SECONDS)) {
                     reported = report(log, agent.status(), reported);
@@ -97,6 +102,7 @@ public final class AgentCommand extends LifeboatSubcommand {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            beat.ifPresent(Heartbeat::close);
             log.event("stopping", "stopping: finishing the pushes under way", Map.of());
             agent.close();
             report(log, agent.status(), reported);
@@ -136,6 +142,27 @@ public final class AgentCommand extends LifeboatSubcommand {
                     now.streamedUpTo() == null ? "" : "; streamed WAL stored up to " + now.streamedUpTo()), fields);
         }
         return now;
+    }
+
+    /** For the heartbeat: archiving failed since the last ping and stored nothing, else all is well. */
+    private static final class FailingSinceLastPing implements java.util.function.Supplier<Optional<String>> {
+        private final WalAgent agent;
+        private WalAgent.Status last;
+
+        FailingSinceLastPing(WalAgent agent) {
+            this.agent = agent;
+            this.last = agent.status();
+        }
+
+        @Override
+        public synchronized Optional<String> get() {
+            WalAgent.Status now = agent.status();
+            long failures = now.failures() - last.failures();
+            boolean stored = now.stored() > last.stored();
+            last = now;
+            return failures > 0 && !stored ? Optional.of(failures + " archive failures and nothing archived since the last ping; "
+                    + now.ready() + " WAL files ready") : Optional.empty();
+        }
     }
 
     /** One line per event: text for people and journald, a JSON object per line with --output json. */

@@ -1,13 +1,18 @@
 package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
+import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
+import dev.lifeboat.core.check.MonitorChecks;
+import dev.lifeboat.core.check.MonitoredCheck;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.core.retention.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 @Command(name = "check", aliases = "status", mixinStandardHelpOptions = true,
         description = {"Is everything needed for a restore there, and still coming? Checks that every backup can be",
@@ -26,7 +33,11 @@ import java.time.temporal.ChronoUnit;
                 "scheduled job succeeded and, with --pgdata, that archiving keeps up (ready backlog, archiver",
                 "failures, WAL kept by replication slots). 'status' is the same command.",
                 "Exits 0 when all is well, 13 when something is wrong (one FAIL line per problem); WARN lines",
-                "(e.g. no drill ever proved a backup) do not fail it unless --max-drill-age asks."})
+                "(e.g. no drill ever proved a backup) do not fail it unless --max-drill-age asks.",
+                "--output nagios: one status line with performance data, one line per check, exit 0 OK, 1 WARNING,",
+                "2 CRITICAL, 3 UNKNOWN, judged by the --*-warning / --*-critical limits. --output prometheus: the",
+                "metrics in the text exposition format, on stdout or atomically into --prometheus-file.",
+                "--output json also gives each check's state, value and limits."})
 public final class CheckCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -64,20 +75,98 @@ public final class CheckCommand extends LifeboatSubcommand {
                     "drill ever proved is a warning; a failed newest drill is always a problem)."})
     String maxDrillAge;
 
+    @Mixin
+    MonitorThresholdOptions thresholds;
+
+    @Option(names = "--prometheus-file", paramLabel = "FILE",
+            description = {"With --output prometheus: write the metrics to this file (atomically, through a temporary file in",
+                    "its directory) instead of stdout, e.g. into node_exporter's textfile directory as lifeboat.prom."})
+    Path prometheusFile;
+
     public CheckCommand(CliContext context) {
         super(context);
     }
 
     @Override
+    protected boolean answersMonitors() {
+        return true;
+    }
+
+    @Override
     protected int execute() {
-        try (Repository repository = repo.open()) {
-            CheckReport report = new CheckService(repository).run(new CheckService.Request(
-                    pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
-                    pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
-                    limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
-            print(report, out -> printText(out, report));
-            return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();
+        if (output().forMonitors()) {
+            return monitor();
         }
+        CheckReport report = judged(run());
+        print(report, out -> printText(out, report));
+        return report.passed() ? 0 : ErrorCode.CHECK_FAILED.exitCode();
+    }
+
+    private CheckReport run() {
+        try (Repository repository = repo.open()) {
+            return run(repository);
+        }
+    }
+
+    private CheckReport run(Repository repository) {
+        return new CheckService(repository).run(new CheckService.Request(
+                pgdata == null ? null : pgdata.toAbsolutePath().normalize(),
+                pgdata == null ? null : postgres.settings(context.env(), tls), maxReady, maxSlotLagMiB << 20,
+                limit(maxBackupAge, "--max-backup-age"), limit(maxArchiveAge, "--max-archive-age"), limit(maxDrillAge, "--max-drill-age")));
+    }
+
+    private CheckReport judged(CheckReport report) {
+        return report.withChecks(judge().judge(report, RepositorySpace.of(report.location())));
+    }
+
+    private MonitorChecks judge() {
+        return new MonitorChecks(thresholds.limits(), Instant.now());
+    }
+
+    /** Nagios and Prometheus: every chosen repository, as a monitor sees it (see {@link MonitoredRepositories}). */
+    private int monitor() {
+        List<RepositoryConfig> members;
+        try {
+            members = repo.selected();
+        } catch (LifeboatException e) {
+            if (output() == OutputFormat.prometheus) {
+                throw e; // nothing to write metrics about
+            }
+            return nagios(MonitoredRepositories.none(e));
+        }
+        List<MonitoredRepositories.Checked> checked = new MonitoredRepositories(this::open, r -> judged(run(r)), judge()).check(members);
+        if (output() == OutputFormat.prometheus) {
+            PrometheusExposition metrics = new PrometheusExposition();
+            checked.forEach(c -> metrics.add(c.member().location(), c.report(), c.checks()));
+            if (prometheusFile != null) {
+                metrics.writeFile(prometheusFile);
+            } else {
+                metrics.write(out());
+            }
+            return 0;
+        }
+        List<MonitoredCheck> all = new ArrayList<>();
+        for (MonitoredRepositories.Checked c : checked) {
+            all.addAll(checked.size() == 1 ? c.checks() : c.checks().stream().map(m -> m.of(c.member().name())).toList());
+        }
+        return nagios(all);
+    }
+
+    private Repository open(String location) {
+        BlobStore store = repo.openStore(location);
+        try {
+            return Repository.open(store, repo.keys());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private int nagios(List<MonitoredCheck> checks) {
+        NagiosStatus status = new NagiosStatus(checks);
+        status.print(out());
+        out().flush();
+        return status.state().exitCode();
     }
 
     private static Duration limit(String text, String option) {

@@ -43,12 +43,21 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
         try {
             context.config().check();
             context.config().checkKeys(spec.root());
+            if (common.output.forMonitors() && !answersMonitors()) {
+                throw new LifeboatException(ErrorCode.USAGE, "--output " + common.output + " is for lifeboat check only",
+                        "use --output text or json here");
+            }
             return execute();
         } catch (Error e) {
             // picocli hands only Exceptions to the failure reporter; an Error (a native library that
             // cannot load, no memory left) would end the JVM with a stack trace and exit 1.
             throw Failures.asLifeboatException(e);
         }
+    }
+
+    /** Whether --output nagios and prometheus make sense for this command (check's monitors). */
+    protected boolean answersMonitors() {
+        return false;
     }
 
     /** Does the work; returns the exit status (0 unless the command has a non-error outcome to report). */
@@ -60,6 +69,10 @@ public abstract class LifeboatSubcommand implements Callable<Integer> {
 
     protected PrintStream err() {
         return context.err();
+    }
+
+    protected OutputFormat output() {
+        return common.output;
     }
 
     protected boolean json() {

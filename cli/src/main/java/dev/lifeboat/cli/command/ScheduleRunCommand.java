@@ -8,18 +8,24 @@ import dev.lifeboat.schedules.JobEvents;
 import dev.lifeboat.schedules.ScheduleDaemon;
 import dev.lifeboat.schedules.ScheduleDefinition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the schedule in the foreground until SIGTERM or SIGINT (for systemd: Type=simple).",
                 "On SIGTERM it takes no new runs and waits for running jobs to finish, then exits (status 143).",
-                "With schedule.job-store, daemons on several hosts share the schedule: each run happens once."})
+                "With schedule.job-store, daemons on several hosts share the schedule: each run happens once.",
+                "With --heartbeat-url, an outside watcher is pinged on an interval and after every job."})
 public final class ScheduleRunCommand extends LifeboatSubcommand {
+
+    @Mixin
+    HeartbeatOptions heartbeat;
 
     public ScheduleRunCommand(CliContext context) {
         super(context);
@@ -29,7 +35,9 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
     protected int execute() {
         ScheduleDefinition schedule = ScheduleCommand.load(context);
         PrintStream log = out();
-        ScheduleDaemon daemon = ScheduleDaemon.start(schedule, ScheduleCommand.catalog(context), Clock.systemUTC(), new Log(log));
+        Optional<Heartbeat> beat = heartbeat.start(Optional::empty, text -> line(log, text));
+        JobEvents events = beat.<JobEvents>map(h -> new Both(new Log(log), h)).orElse(new Log(log));
+        ScheduleDaemon daemon = ScheduleDaemon.start(schedule, ScheduleCommand.catalog(context), Clock.systemUTC(), events);
         line(log, "schedule started: " + schedule.jobs().size() + " job(s), instance " + daemon.instanceId() + ", job store "
                 + schedule.jobStore().map(s -> s.describe() + " (clustered, check-in every " + schedule.checkinInterval().toMillis() + " ms)")
                 .orElse("in memory"));
@@ -37,6 +45,7 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             line(log, "stopping: waiting for running jobs to finish");
             daemon.close();
+            beat.ifPresent(Heartbeat::close);
             line(log, "stopped");
             stopped.countDown();
         }, "lifeboat-schedule-stop"));
@@ -52,6 +61,36 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
         synchronized (out) {
             out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + text);
             out.flush();
+        }
+    }
+
+    /** The log, then the heartbeat. */
+    private record Both(JobEvents log, JobEvents heartbeat) implements JobEvents {
+        @Override
+        public void started(JobDefinition job, String trigger, Instant scheduledFor) {
+            log.started(job, trigger, scheduledFor);
+        }
+
+        @Override
+        public void finished(JobRun run) {
+            log.finished(run);
+            heartbeat.finished(run);
+        }
+
+        @Override
+        public void refused(JobDefinition job, JobRunLog.Refused refusal) {
+            log.refused(job, refusal);
+        }
+
+        @Override
+        public void unrecorded(JobDefinition job, String error) {
+            log.unrecorded(job, error);
+            heartbeat.unrecorded(job, error);
+        }
+
+        @Override
+        public void storeRequest(JobDefinition job, String line) {
+            log.storeRequest(job, line);
         }
     }
 

@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 /** Options every command takes. */
 public final class CommonOptions {
 
-    @Option(names = "--output", paramLabel = "text|json", description = "Output format: ${COMPLETION-CANDIDATES} (default: text).")
+    @Option(names = "--output", paramLabel = "text|json", description = {"Output format: text or json (default: text); check also",
+            "takes nagios and prometheus."})
     public OutputFormat output = OutputFormat.text;
 
     @Option(names = "--debug", description = "Print stack traces and request details on failure.")
