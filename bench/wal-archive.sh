@@ -3,7 +3,7 @@
 #
 #   bench/wal-archive.sh [--backlog 50] [--load 60] [--clients 4] [--scale 100] [--wal-mb 1024]
 #                        [--compress-level 3] [--jobs N] [--sections 1234] [--rounds 1]
-#                        [--no-pgbackrest] [--nmt] [--keep]
+#                        [--no-pgbackrest] [--nmt] [--lifeboat-home DIR] [--keep]
 #
 # On a throwaway cluster (pgbench database of --scale) under a write-heavy pgbench load (the
 # built-in TPC-B-like script plus one that inserts 2,000 rows per transaction, so that WAL comes
@@ -25,6 +25,8 @@
 # peak RSS (VmHWM: the most memory it has held at once since it started, whatever the load on the
 # machine) is printed next to its throughput; with --nmt the agent runs with the JVM's native
 # memory tracking and prints where its memory went (heap, metaspace, threads, ...) before it stops.
+# --lifeboat-home runs the bin/lifeboat and cli/target/lifeboat.jar of another directory (a copy of
+# an older build) instead of this checkout's, to compare builds in the same period.
 #
 # Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
@@ -41,6 +43,7 @@ rounds=1
 level=3
 pgbackrest=auto
 nmt=no
+lifeboat_home=""
 keep=no
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
         --compress-level) level=$2; shift 2 ;;
         --no-pgbackrest) pgbackrest=no; shift ;;
         --nmt) nmt=yes; shift ;;
+        --lifeboat-home) lifeboat_home=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -81,8 +85,8 @@ trap cleanup EXIT
 
 # The launcher and jar are copied where the postgres user can read them (the checkout may be under /root).
 mkdir -p "$work/lifeboat/bin" "$work/lifeboat/cli/target" "$work/repository" "$work/plain" "$work/pgbackrest"
-cp "$root/bin/lifeboat" "$work/lifeboat/bin/lifeboat"
-cp "$root/cli/target/lifeboat.jar" "$work/lifeboat/cli/target/lifeboat.jar"
+cp "${lifeboat_home:-$root}/bin/lifeboat" "$work/lifeboat/bin/lifeboat"
+cp "${lifeboat_home:-$root}/cli/target/lifeboat.jar" "$work/lifeboat/cli/target/lifeboat.jar"
 chmod -R a+rX "$work/lifeboat"
 lifeboat="$work/lifeboat/bin/lifeboat"
 repo="$work/repository"
