@@ -3,7 +3,7 @@
 #
 #   bench/wal-archive.sh [--backlog 50] [--load 60] [--clients 4] [--scale 100] [--wal-mb 1024]
 #                        [--compress-level 3] [--jobs N] [--sections 1234] [--rounds 1]
-#                        [--no-pgbackrest] [--keep]
+#                        [--no-pgbackrest] [--nmt] [--lifeboat-home DIR] [--keep]
 #
 # On a throwaway cluster (pgbench database of --scale) under a write-heavy pgbench load (the
 # built-in TPC-B-like script plus one that inserts 2,000 rows per transaction, so that WAL comes
@@ -21,7 +21,12 @@
 # --sections picks which of the four to run; --rounds repeats the restores (in turn) to see the
 # noise. Both tools compress with zstd at --compress-level. Every figure is wall time on this
 # machine, whatever else runs on it (the load average is printed with the results); CPU per
-# segment is what archiving itself used (archive_command processes and the agent).
+# segment is what archiving itself used (archive_command processes and the agent). The agent's
+# peak RSS (VmHWM: the most memory it has held at once since it started, whatever the load on the
+# machine) is printed next to its throughput; with --nmt the agent runs with the JVM's native
+# memory tracking and prints where its memory went (heap, metaspace, threads, ...) before it stops.
+# --lifeboat-home runs the bin/lifeboat and cli/target/lifeboat.jar of another directory (a copy of
+# an older build) instead of this checkout's, to compare builds in the same period.
 #
 # Needs PostgreSQL server binaries with pgbench (LIFEBOAT_PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin). As root, the server runs as the postgres user.
@@ -37,6 +42,8 @@ sections=1234
 rounds=1
 level=3
 pgbackrest=auto
+nmt=no
+lifeboat_home=""
 keep=no
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -50,6 +57,8 @@ while [ $# -gt 0 ]; do
         --rounds) rounds=$2; shift 2 ;;
         --compress-level) level=$2; shift 2 ;;
         --no-pgbackrest) pgbackrest=no; shift ;;
+        --nmt) nmt=yes; shift ;;
+        --lifeboat-home) lifeboat_home=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -76,8 +85,8 @@ trap cleanup EXIT
 
 # The launcher and jar are copied where the postgres user can read them (the checkout may be under /root).
 mkdir -p "$work/lifeboat/bin" "$work/lifeboat/cli/target" "$work/repository" "$work/plain" "$work/pgbackrest"
-cp "$root/bin/lifeboat" "$work/lifeboat/bin/lifeboat"
-cp "$root/cli/target/lifeboat.jar" "$work/lifeboat/cli/target/lifeboat.jar"
+cp "${lifeboat_home:-$root}/bin/lifeboat" "$work/lifeboat/bin/lifeboat"
+cp "${lifeboat_home:-$root}/cli/target/lifeboat.jar" "$work/lifeboat/cli/target/lifeboat.jar"
 chmod -R a+rX "$work/lifeboat"
 lifeboat="$work/lifeboat/bin/lifeboat"
 repo="$work/repository"
@@ -162,12 +171,26 @@ start_agent() {  # start_agent [extra args]: in the background, as the postgres 
     # Not through as_server: a function run in the background is a subshell, whose pid is not the
     # agent's; and setpriv, unlike runuser, leaves no parent process in between (the launcher
     # execs the JVM, so $! is the agent itself).
+    local opts=${LIFEBOAT_JAVA_OPTS:-}
+    [ "$nmt" = yes ] && opts="$opts -XX:NativeMemoryTracking=summary"
     if [ "$(id -u)" = 0 ]; then
-        setpriv --reuid=postgres --regid=postgres --init-groups -- "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
+        LIFEBOAT_JAVA_OPTS=$opts setpriv --reuid=postgres --regid=postgres --init-groups -- "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
     else
-        "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
+        LIFEBOAT_JAVA_OPTS=$opts "$lifeboat" "${args[@]}" >> "$work/agent.log" 2>&1 &
     fi
     agent_pid=$!
+}
+agent_peak() {  # the running agent's peak RSS so far, in MiB
+    awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$agent_pid/status" 2>/dev/null || echo "?"
+}
+agent_memory() {  # with --nmt: the agent's committed memory by JVM category, in MiB
+    [ "$nmt" = yes ] || return 0
+    as_server jcmd "$agent_pid" VM.native_memory summary 2>/dev/null | awk '
+        /^Total:/ { match($0, /committed=[0-9]+KB/); printf "    JVM total committed %d MiB:", substr($0, RSTART + 10, RLENGTH - 12) / 1024 }
+        /^-/ { name = $2; for (i = 3; $i !~ /^\(reserved/; i++) name = name " " $i
+               match($0, /committed=[0-9]+KB/); c = substr($0, RSTART + 10, RLENGTH - 12) / 1024
+               if (c >= 1) printf " %s %d,", name, c }
+        END { print "" }'
 }
 agent_cpu() {  # CPU seconds the running agent has used so far
     process_cpu "$(agent_java)"
@@ -194,7 +217,7 @@ make_backlog() {  # archiving paused (a failing archive_command), pgbench until 
 }
 agent_java() { echo "$agent_pid"; }
 drain() {  # drain LABEL ARCHIVE_COMMAND [cold|warm]: seconds, segments/s and CPU per segment until nothing is ready
-    local label=$1 command=$2 agent_mode=${3:-} n t0 t1 cpu0 cpu1 agent0=0 agent1=0 cpu
+    local label=$1 command=$2 agent_mode=${3:-} n t0 t1 cpu0 cpu1 agent0=0 agent1=0 cpu peak=""
     make_backlog "$backlog"
     n=$(ready)
     cpu0=$(archiver_cpu)
@@ -214,14 +237,16 @@ drain() {  # drain LABEL ARCHIVE_COMMAND [cold|warm]: seconds, segments/s and CP
     set_archive_command "$command"
     wait_drained
     t1=$(now)
-    if [ -n "$agent_mode" ]; then agent1=$(agent_cpu); fi
+    if [ -n "$agent_mode" ]; then agent1=$(agent_cpu); peak=", agent peak RSS $(agent_peak) MiB"; agent_memory > "$work/nmt.txt"; fi
     if [ "$agent_mode" = cold ]; then kill -STOP "$(agent_java)"; fi
     if [ "$agent_mode" = warm ]; then stop_agent; fi
     cpu1=$(archiver_cpu)
     cpu=$(calc "($cpu1 - $cpu0 + $agent1 - $agent0) * 1000 / $n")
     case "$command" in *--archive-async*) cpu="n/a (detached async process)" ;; *) cpu="$cpu ms" ;; esac
-    printf '  %-40s %3d segments in %5.1f s = %5.1f segments/s, CPU per segment %s\n' "$label" "$n" "$(calc "$t1 - $t0")" \
-        "$(calc "$n / ($t1 - $t0)")" "$cpu"
+    printf '  %-40s %3d segments in %5.1f s = %5.1f segments/s, CPU per segment %s%s\n' "$label" "$n" "$(calc "$t1 - $t0")" \
+        "$(calc "$n / ($t1 - $t0)")" "$cpu" "$peak"
+    [ -s "$work/nmt.txt" ] && cat "$work/nmt.txt"
+    rm -f "$work/nmt.txt"
 }
 
 if [[ $sections == *1* ]]; then
@@ -239,7 +264,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # 2. Under load
 under_load() {  # under_load LABEL [agent]
-    local label=$1 with_agent=${2:-} start_lsn end_lsn archived0 archived1 max_ready=0 r t0 t1 t2
+    local label=$1 with_agent=${2:-} start_lsn end_lsn archived0 archived1 max_ready=0 r t0 t1 t2 peak=""
     set_archive_command "$lifeboat_push"
     while [ "$(ready)" -gt 0 ]; do sleep 0.1; done
     if [ -n "$with_agent" ]; then start_agent; sleep 2; fi
@@ -259,14 +284,16 @@ under_load() {  # under_load LABEL [agent]
     r=$(ready)
     while [ "$(ready)" -gt 0 ]; do sleep 0.1; done
     t2=$(now)
-    if [ -n "$with_agent" ]; then stop_agent; fi
+    if [ -n "$with_agent" ]; then peak=", agent peak RSS $(agent_peak) MiB"; agent_memory > "$work/nmt.txt"; stop_agent; fi
     local written archived seconds tps
     written=$(calc "($end_lsn - $start_lsn) / 16777216")
     archived=$((archived1 - archived0))
     seconds=$(calc "$t1 - $t0")
     tps=$(grep -o 'tps = [0-9.]*' "$work/pgbench.out" | head -n 1 | cut -d' ' -f3 || true)
-    printf '  %-28s %5.0f tps, wrote %5.1f segments (%4.1f/s), archived %3d (%4.1f/s), largest backlog %d, %d left at the end (drained in %.1f s)\n' \
-        "$label" "${tps:-0}" "$written" "$(calc "$written / $seconds")" "$archived" "$(calc "$archived / $seconds")" "$max_ready" "$r" "$(calc "$t2 - $t1")"
+    printf '  %-28s %5.0f tps, wrote %5.1f segments (%4.1f/s), archived %3d (%4.1f/s), largest backlog %d, %d left at the end (drained in %.1f s)%s\n' \
+        "$label" "${tps:-0}" "$written" "$(calc "$written / $seconds")" "$archived" "$(calc "$archived / $seconds")" "$max_ready" "$r" "$(calc "$t2 - $t1")" "$peak"
+    [ -s "$work/nmt.txt" ] && cat "$work/nmt.txt"
+    rm -f "$work/nmt.txt"
 }
 
 if [[ $sections == *2* ]]; then

@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.cli.common.ExitStatus;
 import dev.lifeboat.cli.common.Failures;
+import dev.lifeboat.cli.common.OutOfMemoryExit;
 import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.core.error.LifeboatException;
 
@@ -16,6 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install(System.err, args.length > 0 ? args[0] : null);
         int status = run(System.out, System.err, System.getenv(), args);
         System.out.flush();
         System.err.flush();

@@ -106,7 +106,9 @@ final class WalFanOut implements AutoCloseable {
         }
         List<Future<WalArchive.PushOutcome>> futures = new ArrayList<>();
         for (RepositoryConfig member : required) {
-            futures.add(workers.submit(() -> set.open(member.name()).pushWal(fileName, content, sha256, summary)));
+            // They compress at the same time: the frame room is the first one's alone.
+            WalContent own = futures.isEmpty() ? content : content.withoutFrameRoom();
+            futures.add(workers.submit(() -> set.open(member.name()).pushWal(fileName, own, sha256, summary)));
         }
         WalArchive.PushOutcome outcome = WalArchive.PushOutcome.ALREADY_ARCHIVED;
         RuntimeException first = null;

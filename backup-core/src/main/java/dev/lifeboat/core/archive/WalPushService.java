@@ -16,6 +16,7 @@ import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,11 +43,13 @@ public final class WalPushService {
 
     /** Larger segments (initdb --wal-segsize goes up to 1 GiB) are streamed from the file. */
     static final long IN_MEMORY_LIMIT = 64L << 20;
+    /** Bytes read from a segment at a time (and so the size of the JDK's native buffer for it). */
+    private static final int READ_CHUNK = 256 << 10;
 
     private final WalDestination repository;
     /**
-     * Segments held in memory while pushed: at most a quarter of the heap (256 MiB at most), so
-     * that with their compressed copies they fit whatever the number of jobs.
+     * Segments held in memory while pushed, with the rooms their frames are compressed into:
+     * {@link #memoryBudget(long)} of the heap, so that they fit whatever the number of jobs.
      */
     private final SegmentBuffers buffers;
     private final boolean replaceInvalid;
@@ -60,10 +63,20 @@ public final class WalPushService {
 
     /** @param replaceInvalid move aside a stored copy proven not to be the segment its name says (see the class comment) */
     public WalPushService(WalDestination repository, boolean replaceInvalid) {
-        this(repository, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4), replaceInvalid);
+        this(repository, memoryBudget(Runtime.getRuntime().maxMemory()), replaceInvalid);
     }
 
-    /** @param memoryBudget bytes of segments held in memory at most; 0 streams every segment from its file */
+    /**
+     * The bytes of segments and frame rooms held at once, for a heap of {@code maxHeap} bytes:
+     * half of it, 256 MiB at most. A 16 MiB segment in memory takes 32 MiB with its room, so
+     * wal-push's 256 MiB heap (bin/lifeboat) holds four, while the agent's 64 MiB holds none: its
+     * jobs stream each file, for the same CPU per segment (bench/wal-archive.sh) and a smaller peak RSS.
+     */
+    static long memoryBudget(long maxHeap) {
+        return Math.min(256L << 20, maxHeap / 2);
+    }
+
+    /** @param memoryBudget bytes of segments and frame rooms held in memory at most; 0 streams every segment from its file */
     WalPushService(WalDestination repository, long memoryBudget) {
         this(repository, memoryBudget, false);
     }
@@ -105,7 +118,7 @@ public final class WalPushService {
             return new Result(name, outcome, size, sha256, Duration.ofNanos(System.nanoTime() - started));
         }
         WalSegmentName segment = WalSegmentName.parse(name, new WalSegmentSize(repository.descriptor().walSegmentSize()));
-        byte[] buffer = size <= IN_MEMORY_LIMIT ? buffers.lend((int) size) : null;
+        SegmentBuffers.Lent buffer = size <= IN_MEMORY_LIMIT ? buffers.lend((int) size, ObjectCodec.frameRoom((int) size)) : null;
         if (buffer == null) {
             return pushSegment(segment, file, size, WalContent.of(file), started);
         }
@@ -186,25 +199,30 @@ public final class WalPushService {
     }
 
     /**
-     * The whole file, into {@code buffer} (exactly the size the file had). Copied from a mapping
-     * of the file: a read() goes through a native buffer, one copy more, which costs a 16 MiB
-     * segment 1.3 ms more (WalSegmentBenchmark). PostgreSQL never shortens a segment, so the
-     * mapping cannot lose pages under the copy; it is unmapped when collected.
+     * The whole file, into the lent segment array (exactly the size the file had), read in
+     * chunks. Not copied from a mapping of the file, though that is 1.3 ms cheaper per 16 MiB
+     * segment (WalSegmentBenchmark): a mapping is unmapped only when the garbage collector finds
+     * it, and until then its 16 MiB count in the process's memory, so an agent with a heap
+     * small enough to collect seldom held hundreds of MiB of mapped segments. A chunk is read
+     * through the JDK's per-thread native buffer, which is as large as the chunk.
      */
-    private static WalContent read(Path file, byte[] buffer) {
+    private static WalContent read(Path file, SegmentBuffers.Lent lent) {
+        byte[] buffer = lent.segment();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (channel.size() != buffer.length) {
                 throw new IOException("its size changed while it was read");
             }
-            try {
-                channel.map(FileChannel.MapMode.READ_ONLY, 0, buffer.length).get(buffer);
-            } catch (InternalError e) { // the JVM's report of a mapped page gone (SIGBUS): the file was shortened
-                throw new IOException("it was shortened while it was read", e);
+            ByteBuffer target = ByteBuffer.wrap(buffer);
+            while (target.position() < buffer.length) {
+                target.limit(Math.min(buffer.length, target.position() + READ_CHUNK));
+                if (channel.read(target) < 0) {
+                    throw new IOException("it was shortened while it was read");
+                }
             }
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        return WalContent.of(buffer, buffer.length);
+        return WalContent.of(buffer, buffer.length, lent.frameRoom());
     }
 
     static boolean isSegment(String name) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,13 +34,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * Copies data files into a backup's objects, several at a time. A large file becomes an
  * object of its own, streamed through the compressor; small files (most of a catalog) are
  * packed, one zstd frame each, into objects of about {@link #PACK_TARGET} bytes, so a backup
- * is a few hundred objects rather than thousands of tiny ones. Memory stays bounded: at most
- * one pack per worker is held, whatever the size of the database.
+ * is a few hundred objects rather than thousands of tiny ones. Memory stays bounded whatever
+ * the size of the database and the number of jobs: a large file streams through buffers of a
+ * fixed size, and the packs held at once are as many as half the heap holds
+ * ({@link #packsAtOnce(long)}); a worker with a pack to build beyond that waits.
  */
 final class DataObjectUploader {
 
     static final long SMALL_FILE = 1L << 20;
     static final long PACK_TARGET = 8L << 20;
+    /**
+     * The most a pack's buffer may hold: it doubles from 1 MiB, and a pack of up to
+     * {@link #PACK_TARGET} plain bytes plus one small file compresses to a little more than 9 MiB at worst.
+     */
+    static final long PACK_BUFFER_AT_MOST = 16L << 20;
 
     private final Repository repository;
     private final String backupId;
@@ -47,6 +55,7 @@ final class DataObjectUploader {
     private final ProgressListener progress;
     private final AtomicLong bytesDone = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
+    private final Semaphore packs = new Semaphore(packsAtOnce(Runtime.getRuntime().maxMemory()));
     private long totalBytes;
     private int objects;
 
@@ -164,8 +173,27 @@ final class DataObjectUploader {
                 key, 0, stored));
     }
 
+    /** Packs held in memory at once for a heap of {@code maxHeap} bytes: as many as half of it holds, at least one. */
+    static int packsAtOnce(long maxHeap) {
+        return (int) Math.max(1, Math.min(64, maxHeap / 2 / PACK_BUFFER_AT_MOST));
+    }
+
     private List<BackupManifest.File> uploadPack(String key, List<FileEntry> group) {
-        ByteArrayOutputStream pack = new ByteArrayOutputStream((int) Math.min(PACK_TARGET, 1 << 20));
+        try {
+            packs.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERNAL, "backup interrupted", null, e);
+        }
+        try {
+            return buildAndStorePack(key, group);
+        } finally {
+            packs.release();
+        }
+    }
+
+    private List<BackupManifest.File> buildAndStorePack(String key, List<FileEntry> group) {
+        PackBuffer pack = new PackBuffer();
         List<BackupManifest.File> entries = new ArrayList<>(group.size());
         for (FileEntry file : group) {
             long offset = pack.size();
@@ -191,20 +219,33 @@ final class DataObjectUploader {
         if (entries.isEmpty()) {
             return entries;
         }
-        byte[] bytes = pack.toByteArray();
-        repository.store().put(key, new BlobContent() {
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public long length() {
-                return bytes.length;
-            }
-        }, PutMode.CREATE_ONLY);
-        storedBytes.addAndGet(bytes.length);
+        repository.store().put(key, pack.content(), PutMode.CREATE_ONLY);
+        storedBytes.addAndGet(pack.size());
         return entries;
+    }
+
+    /** A pack's bytes, stored from the buffer they were written into (no copy of a whole pack). */
+    private static final class PackBuffer extends ByteArrayOutputStream {
+        PackBuffer() {
+            super(1 << 20);
+        }
+
+        /** The bytes written so far; nothing may be written while the store reads them. */
+        BlobContent content() {
+            byte[] bytes = buf;
+            int length = count;
+            return new BlobContent() {
+                @Override
+                public InputStream open() {
+                    return new ByteArrayInputStream(bytes, 0, length);
+                }
+
+                @Override
+                public long length() {
+                    return length;
+                }
+            };
+        }
     }
 
     private static LifeboatException unreadable(FileEntry file, IOException e) {

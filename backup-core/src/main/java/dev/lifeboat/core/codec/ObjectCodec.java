@@ -36,9 +36,6 @@ public final class ObjectCodec {
      */
     private static final int WAL_HASH_LOG = 12;
 
-    /** Per thread, the room a whole frame is compressed into before it is copied out. */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
-
     private final int level;
     /** 0: zstd's own choice for the level. */
     private final int hashLog;
@@ -84,22 +81,35 @@ public final class ObjectCodec {
     /**
      * Compresses content held in memory in one call: a zstd frame like {@link #encodeKnown}'s,
      * for less CPU than streaming it (zstd need not copy the input into its window), at the
-     * price of an output buffer as large as the input.
+     * price of an output buffer as large as the input. This one allocates that buffer; a caller
+     * that compresses many contents lends its own room to {@link #encodeWhole(byte[], int, byte[])}.
      */
     public Encoded encodeWhole(byte[] plain, int length) {
-        int bound = Math.toIntExact(Zstd.compressBound(length));
-        byte[] scratch = SCRATCH.get();
-        if (scratch.length < bound) {
-            scratch = new byte[bound];
-            SCRATCH.set(scratch);
+        Encoded frame = encodeWhole(plain, length, new byte[frameRoom(length)]);
+        return new Encoded(Arrays.copyOf(frame.bytes(), frame.length()), frame.length());
+    }
+
+    /**
+     * As {@link #encodeWhole(byte[], int)}, written into {@code room} (at least
+     * {@link #frameRoom(int) frameRoom(length)} bytes), which the frame returned reads from: the
+     * caller must not reuse the room while the frame is read.
+     */
+    public Encoded encodeWhole(byte[] plain, int length, byte[] room) {
+        int bound = frameRoom(length);
+        if (room.length < bound) {
+            throw new IllegalArgumentException("a frame room of " + room.length + " bytes is less than the " + bound + " zstd may need");
         }
         try (ZstdCompressCtx ctx = newContext()) {
-            int written = ctx.compressByteArray(scratch, 0, bound, plain, 0, length);
-            // A copy of the frame's size, the caller's to keep: cheaper than zeroing a fresh bound-sized array.
-            return new Encoded(Arrays.copyOf(scratch, written), written);
+            int written = ctx.compressByteArray(room, 0, bound, plain, 0, length);
+            return new Encoded(room, written);
         } catch (ZstdException e) {
             throw new IllegalStateException("zstd could not compress " + length + " bytes in memory: " + e.getMessage(), e);
         }
+    }
+
+    /** The room a frame of {@code length} plain bytes may need, compressed in one call (zstd's bound). */
+    public static int frameRoom(int length) {
+        return Math.toIntExact(Zstd.compressBound(length));
     }
 
     private ZstdCompressCtx newContext() {

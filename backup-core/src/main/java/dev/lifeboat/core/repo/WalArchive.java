@@ -134,10 +134,10 @@ public final class WalArchive {
         return PushOutcome.STORED;
     }
 
-    /** The object's bytes: the summary frame, then the content compressed (at once when it is in memory). */
+    /** The object's bytes: the summary frame, then the content compressed (at once when it is in memory with a frame room). */
     private BlobContent stored(byte[] summaryFrame, WalContent content) {
-        if (content instanceof WalContent.InMemory plain) {
-            ObjectCodec.Encoded frame = codec.encodeWhole(plain.bytes(), plain.length());
+        if (content instanceof WalContent.InMemory plain && plain.frameRoom() != null) {
+            ObjectCodec.Encoded frame = codec.encodeWhole(plain.bytes(), plain.length(), plain.frameRoom());
             return new BlobContent() {
                 @Override
                 public InputStream open() {

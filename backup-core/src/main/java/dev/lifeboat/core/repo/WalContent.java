@@ -26,13 +26,28 @@ public sealed interface WalContent {
      */
     WalContent detached();
 
+    /**
+     * The same content for a repository that pushes alongside others at the same time: it
+     * compresses without the frame room, which only one compressor may write into.
+     */
+    WalContent withoutFrameRoom();
+
     static WalContent of(Path file) {
         return new OnDisk(file);
     }
 
     /** The first {@code length} bytes of {@code bytes}, which nobody may change until the push returns. */
     static WalContent of(byte[] bytes, int length) {
-        return new InMemory(bytes, length);
+        return new InMemory(bytes, length, null);
+    }
+
+    /**
+     * As {@link #of(byte[], int)}, with {@code frameRoom} (at least
+     * {@code ObjectCodec.frameRoom(length)} bytes, the caller's until the push returns) to compress
+     * the content into in one call.
+     */
+    static WalContent of(byte[] bytes, int length, byte[] frameRoom) {
+        return new InMemory(bytes, length, frameRoom);
     }
 
     /** Read again from the file by each repository. */
@@ -50,10 +65,21 @@ public sealed interface WalContent {
         public WalContent detached() {
             return this;
         }
+
+        @Override
+        public WalContent withoutFrameRoom() {
+            return this;
+        }
     }
 
-    /** Already in memory (a segment of ordinary size): compressed in one call, without streaming. */
-    record InMemory(byte[] bytes, int length) implements WalContent {
+    /**
+     * Already in memory (a segment of ordinary size). With a frame room it is compressed in one
+     * call into that room, without streaming; without one it is streamed through the compressor,
+     * so that no push allocates a frame-sized array of its own.
+     *
+     * @param frameRoom null, or an array the compressed frame is written into (one compressor at a time)
+     */
+    record InMemory(byte[] bytes, int length, byte[] frameRoom) implements WalContent {
         public InMemory {
             Objects.checkFromIndexSize(0, length, bytes.length);
         }
@@ -65,7 +91,12 @@ public sealed interface WalContent {
 
         @Override
         public WalContent detached() {
-            return new InMemory(Arrays.copyOf(bytes, length), length);
+            return new InMemory(Arrays.copyOf(bytes, length), length, null);
+        }
+
+        @Override
+        public WalContent withoutFrameRoom() {
+            return frameRoom == null ? this : new InMemory(bytes, length, null);
         }
     }
 }

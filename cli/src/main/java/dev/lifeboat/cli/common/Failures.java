@@ -23,6 +23,10 @@ public final class Failures {
         if (nativeLibrary.isPresent()) {
             return nativeLibrary.get();
         }
+        OutOfMemoryError outOfMemory = findOutOfMemory(ex);
+        if (outOfMemory != null) {
+            return outOfMemory(outOfMemory);
+        }
         if (ex instanceof LifeboatException le) {
             return le;
         }
@@ -40,12 +44,26 @@ public final class Failures {
         if (ex instanceof java.io.UncheckedIOException uio) {
             return new LifeboatException(ErrorCode.STORAGE, String.valueOf(uio.getCause().getMessage()), null, uio);
         }
-        if (ex instanceof OutOfMemoryError) {
-            return new LifeboatException(ErrorCode.INTERNAL, "the Java runtime ran out of memory: " + ex.getMessage(),
-                    "give it more with LIFEBOAT_JAVA_OPTS=-Xmx1g (bin/lifeboat gives WAL commands 256 MB)", ex);
-        }
         return new LifeboatException(ErrorCode.INTERNAL, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
                 "this is a bug in Lifeboat: run again with --debug and report the output", ex);
+    }
+
+    /** The OutOfMemoryError in {@code ex} or its causes (a worker's failure arrives wrapped), or null. */
+    static OutOfMemoryError findOutOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    /** Running out of memory, with the heap this JVM had (bin/lifeboat chooses it per command). */
+    static LifeboatException outOfMemory(OutOfMemoryError ex) {
+        long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        return new LifeboatException(ErrorCode.INTERNAL, "the Java runtime ran out of memory: " + ex.getMessage()
+                + " (" + heapMiB + " MiB of heap)",
+                "give it more with LIFEBOAT_JAVA_OPTS=-Xmx1g (bin/lifeboat sets each command's heap), or fewer --jobs", ex);
     }
 
     static LifeboatException fromStorage(StorageException e) {

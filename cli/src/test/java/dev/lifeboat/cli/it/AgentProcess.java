@@ -63,6 +63,24 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The most memory the agent has held at once since it started (VmHWM, in bytes), as the
+     * kernel counts it: heap, the JVM's own memory, native libraries. The launcher execs the JVM,
+     * so the process started here is the agent itself.
+     */
+    public long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new AssertionError("no VmHWM in /proc/" + process.pid() + "/status");
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the agent's memory (is it running?): " + e.getMessage(), e);
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -73,6 +73,22 @@ class JavaStartFailuresIT {
     }
 
     @Test
+    void aJavaThatRunsOutOfMemoryIsOneLineAndTheDocumentedCode() {
+        // A heap too small for Lifeboat to start its work: the OutOfMemoryError comes while the command runs.
+        Map<String, String> env = Map.of("LIFEBOAT_JAVA_OPTS", "-Xmx4m");
+        Map<String, String> before = RepositorySnapshot.of(source.repository());
+
+        Lifeboat.Run push = Lifeboat.run(env, "wal-push", "--repo", source.repository().toString(), notYetArchived.toString());
+        BadInputIT.assertFailure(push, 70, "the Java runtime ran out of memory", "LIFEBOAT_JAVA_OPTS=-Xmx");
+        assertThat(RepositorySnapshot.of(source.repository())).isEqualTo(before);
+
+        Path destination = source.scratch().resolve("RECOVERYXLOG-" + System.nanoTime());
+        Lifeboat.Run fetch = Lifeboat.run(env, "wal-fetch", "--repo", source.repository().toString(), archived, destination.toString());
+        BadInputIT.assertFailure(fetch, 128, "the Java runtime ran out of memory", "LIFEBOAT_JAVA_OPTS=-Xmx");
+        assertThat(destination).doesNotExist();
+    }
+
+    @Test
     void aDamagedJarIsOneLineAndTheDocumentedCode() throws IOException {
         Path garbage = Files.writeString(source.scratch().resolve("garbage.jar"), "not a jar\n");
         // Starts like a zip, so only the JVM itself finds out (it prints its own error and exits 1).
