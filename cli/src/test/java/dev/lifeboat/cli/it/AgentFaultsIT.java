@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lost, and no WAL file ends up stored twice with different content. A restarted agent takes
  * over again, and the launcher then answers from it without starting a JVM.
  */
+@RunsAlone
 class AgentFaultsIT {
 
     private static final String MANY_SEGMENTS = "DO $$ BEGIN FOR i IN 1..%d LOOP"

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the bound Lifeboat promises, every archived segment reads back with a valid checksum and
  * without a gap, and after a clean shutdown a restore to latest holds exactly the source's rows.
  */
+@RunsAlone
 class AgentUnderLoadIT {
 
     /** Ready files allowed to wait at any moment: a few segments in flight, never a growing backlog. */

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (SIGKILL, as when its host dies), the other re-runs that backup and carries on with the
  * next triggers.
  */
+@RunsAlone
 class ClusteredScheduleIT {
 
     private static final Pattern INSTANCE = Pattern.compile("instance (\\S+),");

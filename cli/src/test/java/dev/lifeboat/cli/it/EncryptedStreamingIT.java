@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * encrypted like every other object, and a restore to latest after the primary died still
  * brings back the rows of its last second.
  */
+@RunsAlone
 class EncryptedStreamingIT {
 
     private static final String MARKER = "lifeboat-streamed-marker";

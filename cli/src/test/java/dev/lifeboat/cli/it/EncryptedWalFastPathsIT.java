@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * archive_command, a restore with prefetch brings back the source's rows, and the launcher
  * serves an agent's or a spool's answers only to the --repo and --key-file they were made for.
  */
+@RunsAlone
 class EncryptedWalFastPathsIT {
 
     private static final int BACKLOG_BOUND = 10;

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * backup's rows. Once the restore is done, the next expire removes the backup. The same for
  * the nightly drill: it proves the backup instead of recording a failure for one merely expired.
  */
+@RunsAlone
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadLeaseIT {
 

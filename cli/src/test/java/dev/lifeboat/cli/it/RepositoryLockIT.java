@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * out (another host) is taken over; an expire started during a backup cannot take away what
  * the backup needs, and the backup completes. On a directory and on S3.
  */
+@RunsAlone
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RepositoryLockIT {
 

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and `info` show their last results; SIGTERM lets the running job finish; after downtime
  * over a due time the job runs once to catch up; and what expire left still restores.
  */
+@RunsAlone
 class ScheduleIT {
 
     @Test

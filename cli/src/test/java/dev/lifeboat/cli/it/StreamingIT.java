@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to latest cannot bring back. The slot that makes this possible is reported when it keeps
  * WAL, and dropped with one command.
  */
+@RunsAlone
 class StreamingIT {
 
     @Test
