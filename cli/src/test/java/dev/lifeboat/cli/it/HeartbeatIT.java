@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pinged on the interval, told of a failed job with the reason, and hears nothing more once the
  * daemon is killed with SIGKILL.
  */
+@RunsAlone
 class HeartbeatIT {
 
     /** What the watcher received: method, path, body. */
