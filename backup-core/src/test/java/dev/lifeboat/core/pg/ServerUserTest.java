@@ -20,8 +20,11 @@ class ServerUserTest {
         if (ServerUser.isRoot()) {
             assertThat(user.mode()).isEqualTo(ServerUser.Mode.RUNUSER);
             assertThat(user.userName()).isEqualTo("postgres");
-            assertThat(user.wrap(List.of("/bin/pg_ctl", "start")))
-                    .containsExactly("runuser", "-u", "postgres", "--", "/bin/pg_ctl", "start");
+            List<String> wrapped = user.wrap(List.of("/bin/pg_ctl", "start"));
+            // runuser by its path where it has one, so that a root PATH without sbin still finds it
+            String runuser = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/runuser")) ? "/usr/sbin/runuser"
+                    : java.nio.file.Files.isExecutable(java.nio.file.Path.of("/sbin/runuser")) ? "/sbin/runuser" : "runuser";
+            assertThat(wrapped).containsExactly(runuser, "-u", "postgres", "--", "/bin/pg_ctl", "start");
         } else {
             assertThat(user.mode()).isEqualTo(ServerUser.Mode.CURRENT_USER);
             assertThat(user.wrap(List.of("/bin/pg_ctl", "start"))).containsExactly("/bin/pg_ctl", "start");
