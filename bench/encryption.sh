@@ -107,7 +107,9 @@ rows=()  # the table: "what|plain s|encrypted s|plain KiB|encrypted KiB|plain CP
 row() { rows+=("$1|$2|$3|$4|$5|$6|$7"); }
 
 port=$(free_port)
-push_both="$lifeboat wal-push --repo $work/repo-plain %p && $lifeboat wal-push --key-file $key --repo $work/repo-encrypted %p"
+# Both repositories get each segment at the same moment (two wal-push at once), so that neither
+# backup waits longer than the other for its last segment to be archived.
+push_both="$lifeboat wal-push --repo $work/repo-plain %p & p=\$!; $lifeboat wal-push --key-file $key --repo $work/repo-encrypted %p; e=\$?; wait \$p && exit \$e"
 start_cluster "$work/source" "wal_level = replica" "archive_mode = on" "archive_command = '$push_both'" \
     "max_wal_size = 8GB"
 init() { lb init --pgdata "$work/source" --pg-port "$port" "$@" >/dev/null; }
