@@ -158,6 +158,8 @@ class CheckNagiosIT {
     void aConfiguredRepositoryBehindTheOtherLags() throws IOException {
         Path copy = source.copyOfTheRepository("second-region");
         ArchivingCluster.sleep(2000);
+        // Some WAL to switch away from: without any, pg_switch_wal archives nothing new and main does not move ahead.
+        ClusterSql.execute(source.cluster(), "CREATE TABLE lag_probe AS SELECT 1 AS id");
         source.switchAndWaitForArchive();
         Path config = source.newDirectory("config").resolveSibling("two-regions-" + System.nanoTime() + ".yaml");
         Files.writeString(config, "repositories:\n  - name: main\n    uri: " + source.repository() + "\n  - name: copy\n    uri: " + copy + "\n");

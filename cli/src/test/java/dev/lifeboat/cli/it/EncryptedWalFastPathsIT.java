@@ -81,7 +81,7 @@ class EncryptedWalFastPathsIT {
         assertThat(init.exitCode()).as(init.toString()).isZero();
         Lifeboat.Run backup = lifeboat("backup", "--pgdata", source.dataDirectory().toString(), "--pg-port", port);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
-        Process load = new ProcessBuilder(pgbench.get().toString(), "-T", "30", "-c", "4", "-h", "127.0.0.1", "-p", port,
+        Process load = new ProcessBuilder(pgbench.get().toString(), "-T", "15", "-c", "4", "-h", "127.0.0.1", "-p", port,
                 "-U", "postgres", "postgres").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         int maxReady = 0;
         while (load.isAlive()) {
