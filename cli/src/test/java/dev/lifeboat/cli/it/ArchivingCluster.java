@@ -1,8 +1,10 @@
 package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.testing.ClusterSql;
+import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.LocalCluster;
 import dev.lifeboat.core.pg.PgInstance;
+import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.TestClusters;
 
@@ -38,6 +40,7 @@ public final class ArchivingCluster implements AutoCloseable {
     private final List<Integer> restoredPorts = new ArrayList<>();
     private final List<Path> restoredDirectories = new ArrayList<>();
     private final List<AgentProcess> agents = new ArrayList<>();
+    private Lifeboat.Run init;
 
     private ArchivingCluster(ScratchDirectory scratch, Path repository, LocalCluster cluster) {
         this.scratch = scratch;
@@ -52,6 +55,30 @@ public final class ArchivingCluster implements AutoCloseable {
                 "--pg-port", Integer.toString(c.port()));
         assertThat(init.exitCode()).as(init.toString()).isZero();
         return c;
+    }
+
+    /**
+     * Starts a cluster archiving with {@code key} into a new repository, and runs
+     * `lifeboat init --encrypt` for it (its run is {@link #init()}).
+     */
+    static ArchivingCluster startEncrypted(TestKeyFile key) {
+        ArchivingCluster c = startWithoutInit(List.of("--key-file", key.path().toString()));
+        c.init = key.lifeboat(c.repository, "init", "--encrypt", "--pgdata", c.dataDirectory().toString(),
+                "--pg-port", Integer.toString(c.port()));
+        assertThat(c.init.exitCode()).as(c.init.toString()).isZero();
+        return c;
+    }
+
+    /** The run of `lifeboat init` that {@link #startEncrypted} made. */
+    Lifeboat.Run init() {
+        return init;
+    }
+
+    /** A port free now, for a restored instance. */
+    static int freePort() {
+        try (PortReservation reservation = FreePort.reserve()) {
+            return reservation.port();
+        }
     }
 
     public static ArchivingCluster startWithoutInit() {

@@ -1,10 +1,6 @@
 package dev.lifeboat.cli.it;
 
-import dev.lifeboat.core.pg.FreePort;
-import dev.lifeboat.core.pg.PortReservation;
-import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.ClusterSql;
-import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,11 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,25 +32,18 @@ class EncryptedRepositoryIT {
 
     private static final String CHECKSUM = PointInTimeRestoreIT.CHECKSUM;
     /** Random per run, so that only these rows can put it into a file. */
-    private static final String MARKER = "lifeboat-secret-" + HexFormat.of().formatHex(randomBytes(12));
+    private static final String MARKER = "lifeboat-secret-" + HexFormat.of().formatHex(TestKeyFile.randomBytes(12));
 
-    private static ScratchDirectory keys;
+    private static TestKeyFile key;
     private static Path keyFile;
     private static ArchivingCluster source;
 
     @BeforeAll
-    static void encryptedRepositoryWithABackup() throws IOException {
-        keys = ScratchDirectory.create("lifeboat-keys-");
-        keyFile = keys.resolve("repo.key");
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(randomBytes(32)) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        TestClusters.serverUser().handOver(keys.path()); // archive_command runs as the server user, who must own its key
-
-        source = ArchivingCluster.startWithoutInit(List.of("--key-file", keyFile.toString()));
-        Lifeboat.Run init = lifeboat("init", "--encrypt", "--pgdata", source.dataDirectory().toString(),
-                "--pg-port", Integer.toString(source.port()));
-        assertThat(init.exitCode()).as(init.toString()).isZero();
-        assertThat(init.stdout()).contains("encrypted (aes256-gcm-hkdf-1mb), data key wrapped with a key file")
+    static void encryptedRepositoryWithABackup() {
+        key = TestKeyFile.create("lifeboat-keys-");
+        keyFile = key.path();
+        source = ArchivingCluster.startEncrypted(key);
+        assertThat(source.init().stdout()).contains("encrypted (aes256-gcm-hkdf-1mb), data key wrapped with a key file")
                 .contains("--key-file " + keyFile);
 
         ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
@@ -70,8 +57,8 @@ class EncryptedRepositoryIT {
         if (source != null) {
             source.close();
         }
-        if (keys != null) {
-            keys.close();
+        if (key != null) {
+            key.close();
         }
     }
 
@@ -86,7 +73,7 @@ class EncryptedRepositoryIT {
         source.switchAndWaitForArchive();
 
         Path pgdata = source.newDirectory("restored");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         String time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx").withZone(ZoneOffset.UTC).format(target);
         Lifeboat.Run restore = source.restore(pgdata, port, "--key-file", keyFile.toString(), "--target-time", time);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -119,16 +106,16 @@ class EncryptedRepositoryIT {
     @Test
     void aWrongKeyIsRefusedWithExit15BeforeTheDestinationIsWritten() throws IOException {
         Path pgdata = source.newDirectory("never-restored");
-        Path otherKey = keys.resolve("other.key");
-        Files.writeString(otherKey, Base64.getEncoder().encodeToString(randomBytes(32)));
+        Path otherKey = keyFile.resolveSibling("other.key");
+        Files.writeString(otherKey, Base64.getEncoder().encodeToString(TestKeyFile.randomBytes(32)));
         Files.setPosixFilePermissions(otherKey, PosixFilePermissions.fromString("rw-------"));
 
-        Lifeboat.Run wrongKey = source.restore(pgdata, freePort(), "--key-file", otherKey.toString(), "--target", "latest");
+        Lifeboat.Run wrongKey = source.restore(pgdata, ArchivingCluster.freePort(), "--key-file", otherKey.toString(), "--target", "latest");
         assertThat(wrongKey.exitCode()).as(wrongKey.toString()).isEqualTo(15);
         assertThat(wrongKey.stderr()).contains("the key file " + otherKey + " does not open repository " + source.repository());
 
         Lifeboat.Run passphrase = Lifeboat.run(Map.of("LIFEBOAT_PASSPHRASE", "not the key"), "restore", "--repo",
-                source.repository().toString(), "--pgdata", pgdata.toString(), "--port", Integer.toString(freePort()), "--target", "latest");
+                source.repository().toString(), "--pgdata", pgdata.toString(), "--port", Integer.toString(ArchivingCluster.freePort()), "--target", "latest");
         assertThat(passphrase.exitCode()).as(passphrase.toString()).isEqualTo(15);
         assertThat(passphrase.stderr()).contains("is encrypted with a key file, and a passphrase was given")
                 .doesNotContain("not the key");
@@ -140,9 +127,7 @@ class EncryptedRepositoryIT {
     }
 
     private static Lifeboat.Run lifeboat(String command, String... args) {
-        List<String> all = new ArrayList<>(List.of(command, "--repo", source.repository().toString(), "--key-file", keyFile.toString()));
-        all.addAll(List.of(args));
-        return Lifeboat.run(all.toArray(String[]::new));
+        return key.lifeboat(source.repository(), command, args);
     }
 
     /** Every stored object but the files of an upload in flight. */
@@ -164,17 +149,5 @@ class EncryptedRepositoryIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static int freePort() {
-        try (PortReservation reservation = FreePort.reserve()) {
-            return reservation.port();
-        }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 }

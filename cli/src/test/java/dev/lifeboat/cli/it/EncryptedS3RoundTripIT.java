@@ -3,11 +3,7 @@ package dev.lifeboat.cli.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.lifeboat.core.json.Json;
-import dev.lifeboat.core.pg.FreePort;
-import dev.lifeboat.core.pg.PortReservation;
-import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.ClusterSql;
-import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,12 +16,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -47,22 +40,18 @@ class EncryptedS3RoundTripIT {
     private static final String ROWS = "SELECT count(*) || ':' || md5(coalesce(string_agg(id || '=' || note, ',' ORDER BY id), '')) FROM orders";
     private static final String PREFIX = "encrypted/" + UUID.randomUUID();
     /** Random per run, so that only these rows can put it into an object. */
-    private static final String MARKER = "lifeboat-secret-" + HexFormat.of().formatHex(randomBytes(12));
+    private static final String MARKER = "lifeboat-secret-" + HexFormat.of().formatHex(TestKeyFile.randomBytes(12));
 
     private static S3Regions regions;
-    private static ScratchDirectory keys;
+    private static TestKeyFile key;
     private static ConfiguredCluster source;
     private static String fullBackup;
 
     @BeforeAll
     static void clusterArchivingIntoAnEncryptedBucket() throws IOException {
         regions = S3Regions.start();
-        keys = ScratchDirectory.create("lifeboat-keys-");
-        Path keyFile = keys.resolve("repo.key");
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(randomBytes(32)) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        TestClusters.serverUser().handOver(keys.path()); // archive_command and restore_command run as the server user
-
+        key = TestKeyFile.create("lifeboat-keys-"); // archive_command and restore_command read it as the server user
+        Path keyFile = key.path();
         String yaml = "repo: '" + regions.uri(EU_BUCKET, PREFIX) + "'\nkey-file: '" + keyFile + "'\n";
         source = ConfiguredCluster.start(yaml, regions.env(), List.of("--encrypt"));
         ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
@@ -79,8 +68,8 @@ class EncryptedS3RoundTripIT {
         if (source != null) {
             source.close();
         }
-        if (keys != null) {
-            keys.close();
+        if (key != null) {
+            key.close();
         }
         if (regions != null) {
             regions.close();
@@ -99,7 +88,7 @@ class EncryptedS3RoundTripIT {
         switchAndWaitForArchive();
 
         Path pgdata = source.newDirectory("restored");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         String time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx").withZone(ZoneOffset.UTC).format(target);
         Lifeboat.Run restore = source.restore(source.config(), pgdata, port, "--target-time", time);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -109,7 +98,7 @@ class EncryptedS3RoundTripIT {
             source.stopRestored(pgdata);
         }
         assertThat(Files.readString(pgdata.resolve("postgresql.auto.conf"))).as("the key is named, never written")
-                .doesNotContain(Files.readString(keys.resolve("repo.key")).strip());
+                .doesNotContain(Files.readString(key.path()).strip());
 
         List<String> stored = regions.objects(EU_BUCKET, PREFIX).keySet().stream().toList();
         assertThat(stored).anyMatch(k -> k.startsWith("wal/")).anyMatch(k -> k.startsWith("data/"))
@@ -130,7 +119,7 @@ class EncryptedS3RoundTripIT {
         assertThat(incr).endsWith("I");
 
         Path pgdata = source.newDirectory("restored-incr");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         Lifeboat.Run restore = source.restore(source.config(), pgdata, port, "--backup", incr, "--target", "immediate");
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         try {
@@ -164,7 +153,7 @@ class EncryptedS3RoundTripIT {
     @Order(4)
     void aWarmStandbyFollowsTheEncryptedArchiveAndIsPromoted() {
         Path pgdata = source.newDirectory("standby");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         Lifeboat.Run standby = source.restore(source.config(), pgdata, port, "--standby", "--set", "wal_retrieve_retry_interval=1s");
         assertThat(standby.exitCode()).as(standby.toString()).isZero();
         assertThat(ArchivingCluster.query(port, "SELECT pg_is_in_recovery()")).isEqualTo("t");
@@ -223,15 +212,5 @@ class EncryptedS3RoundTripIT {
         throw new AssertionError("the standby on port " + port + " has rows " + rows + ", not " + expected + ", after 90 s");
     }
 
-    private static int freePort() {
-        try (PortReservation reservation = FreePort.reserve()) {
-            return reservation.port();
-        }
-    }
 
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
 }

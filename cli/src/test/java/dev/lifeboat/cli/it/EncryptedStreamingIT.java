@@ -2,20 +2,13 @@ package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.pg.FreePort;
 import dev.lifeboat.core.pg.PortReservation;
-import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.pg.ShutdownMode;
 import dev.lifeboat.core.testing.ClusterSql;
-import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,19 +24,9 @@ class EncryptedStreamingIT {
 
     @Test
     void rowsCommittedASecondBeforeThePrimaryDiedComeBackFromAStreamedSegmentThatHoldsNoRowInTheClear() throws IOException {
-        try (ScratchDirectory keys = ScratchDirectory.create("lifeboat-keys-")) {
-            Path keyFile = keys.resolve("repo.key");
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n");
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            TestClusters.serverUser().handOver(keys.path()); // archive_command runs as the server user, who must own its key
-            List<String> withKey = List.of("--key-file", keyFile.toString());
-
-            try (ArchivingCluster source = ArchivingCluster.startWithoutInit(withKey)) {
-                Lifeboat.Run init = source.lifeboat("init", "--encrypt", "--repo", source.repository().toString(), "--key-file",
-                        keyFile.toString(), "--pgdata", source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port()));
-                assertThat(init.exitCode()).as(init.toString()).isZero();
+        try (TestKeyFile key = TestKeyFile.create("lifeboat-keys-")) {
+            Path keyFile = key.path();
+            try (ArchivingCluster source = ArchivingCluster.startEncrypted(key)) {
                 AgentProcess agent = source.startAgent("--stream", "--key-file", keyFile.toString());
                 agent.awaitLog("streaming WAL from", Duration.ofSeconds(60));
                 ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id int PRIMARY KEY, note text)");

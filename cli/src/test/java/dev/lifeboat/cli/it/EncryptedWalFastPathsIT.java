@@ -1,8 +1,5 @@
 package dev.lifeboat.cli.it;
 
-import dev.lifeboat.core.pg.FreePort;
-import dev.lifeboat.core.pg.PortReservation;
-import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,24 +30,15 @@ class EncryptedWalFastPathsIT {
 
     private static final int BACKLOG_BOUND = 10;
 
-    private static ScratchDirectory keys;
+    private static TestKeyFile key;
     private static Path keyFile;
     private static ArchivingCluster source;
 
     @BeforeAll
-    static void encryptedRepository() throws IOException {
-        keys = ScratchDirectory.create("lifeboat-keys-");
-        keyFile = keys.resolve("repo.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        TestClusters.serverUser().handOver(keys.path()); // archive_command runs as the server user, who must own its key
-
-        source = ArchivingCluster.startWithoutInit(List.of("--key-file", keyFile.toString()));
-        Lifeboat.Run init = lifeboat("init", "--encrypt", "--pgdata", source.dataDirectory().toString(),
-                "--pg-port", Integer.toString(source.port()));
-        assertThat(init.exitCode()).as(init.toString()).isZero();
+    static void encryptedRepository() {
+        key = TestKeyFile.create("lifeboat-keys-");
+        keyFile = key.path();
+        source = ArchivingCluster.startEncrypted(key);
     }
 
     @AfterAll
@@ -61,8 +46,8 @@ class EncryptedWalFastPathsIT {
         if (source != null) {
             source.close();
         }
-        if (keys != null) {
-            keys.close();
+        if (key != null) {
+            key.close();
         }
     }
 
@@ -106,14 +91,14 @@ class EncryptedWalFastPathsIT {
         assertThat(answered.exitCode()).as(answered.toString()).isZero();
         // ... but only for the key file the agent serves: another one goes to the JVM.
         Lifeboat.Run otherKey = launcherWithoutJvm(source.dataDirectory(), "wal-push", "--repo", source.repository().toString(),
-                "--key-file", keys.resolve("other.key").toString(), "pg_wal/" + marked);
+                "--key-file", keyFile.resolveSibling("other.key").toString(), "pg_wal/" + marked);
         assertThat(otherKey.exitCode()).as(otherKey.toString()).isNotZero();
         assertThat(otherKey.stderr()).contains("not a jar");
         Files.move(aside, object);
         source.cluster().stop();
         assertThat(agent.stop()).as(agent.log()).isZero();
 
-        int restoredPort = freePort();
+        int restoredPort = ArchivingCluster.freePort();
         Lifeboat.Run restore = source.restore(source.newDirectory("latest"), restoredPort, "--key-file", keyFile.toString(),
                 "--target", "latest", "--prefetch", "4");
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -136,7 +121,7 @@ class EncryptedWalFastPathsIT {
         TestClusters.serverUser().handOver(pgdata);
 
         Lifeboat.Run otherKey = launcherWithoutJvm(pgdata, "wal-fetch", "--repo", source.repository().toString(),
-                "--key-file", keys.resolve("other.key").toString(), segment, "pg_wal/RECOVERYXLOG");
+                "--key-file", keyFile.resolveSibling("other.key").toString(), segment, "pg_wal/RECOVERYXLOG");
         assertThat(otherKey.exitCode()).as("the JVM, which cannot start, must answer: " + otherKey).isEqualTo(128);
         Lifeboat.Run noKey = launcherWithoutJvm(pgdata, "wal-fetch", "--repo", source.repository().toString(), segment,
                 "pg_wal/RECOVERYXLOG");
@@ -150,9 +135,7 @@ class EncryptedWalFastPathsIT {
     }
 
     private static Lifeboat.Run lifeboat(String command, String... args) {
-        List<String> all = new ArrayList<>(List.of(command, "--repo", source.repository().toString(), "--key-file", keyFile.toString()));
-        all.addAll(List.of(args));
-        return Lifeboat.run(all.toArray(String[]::new));
+        return key.lifeboat(source.repository(), command, args);
     }
 
     /** A segment still in pg_wal whose stored marker names its current identity. */
@@ -205,9 +188,4 @@ class EncryptedWalFastPathsIT {
         }
     }
 
-    private static int freePort() {
-        try (PortReservation reservation = FreePort.reserve()) {
-            return reservation.port();
-        }
-    }
 }

@@ -1,8 +1,6 @@
 package dev.lifeboat.cli.it;
 
 import dev.lifeboat.core.crypto.Passphrase;
-import dev.lifeboat.core.pg.FreePort;
-import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.jobs.JobRun;
@@ -18,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PassphraseRestoreIT {
 
     private static final String CHECKSUM = PointInTimeRestoreIT.CHECKSUM;
-    private static final String PASSPHRASE = "correct horse " + HexFormat.of().formatHex(randomBytes(8));
+    private static final String PASSPHRASE = "correct horse " + HexFormat.of().formatHex(TestKeyFile.randomBytes(8));
 
     private static ScratchDirectory keys;
     private static ArchivingCluster source;
@@ -82,7 +79,7 @@ class PassphraseRestoreIT {
         source.switchAndWaitForArchive();
 
         Path pgdata = source.newDirectory("restored");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         String time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx").withZone(ZoneOffset.UTC).format(target);
         Lifeboat.Run restore = withPassphrase("restore", "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
                 "--start-timeout", "120", "--target-time", time);
@@ -103,7 +100,7 @@ class PassphraseRestoreIT {
     @Test
     void aStandbyKeepsTheDerivedKeyUntilItIsPromoted() throws IOException {
         Path pgdata = source.newDirectory("standby");
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         Lifeboat.Run standby = withPassphrase("restore", "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
                 "--start-timeout", "120", "--standby");
         try {
@@ -218,15 +215,5 @@ class PassphraseRestoreIT {
         return all.toString();
     }
 
-    private static int freePort() {
-        try (PortReservation reservation = FreePort.reserve()) {
-            return reservation.port();
-        }
-    }
 
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
 }

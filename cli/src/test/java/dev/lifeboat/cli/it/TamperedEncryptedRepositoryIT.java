@@ -1,8 +1,5 @@
 package dev.lifeboat.cli.it;
 
-import dev.lifeboat.core.pg.FreePort;
-import dev.lifeboat.core.pg.PortReservation;
-import dev.lifeboat.core.pg.ScratchDirectory;
 import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.testing.TestClusters;
 import org.junit.jupiter.api.AfterAll;
@@ -14,12 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +34,7 @@ class TamperedEncryptedRepositoryIT {
 
     private static final String FAILED = "failed authentication: it was tampered with";
 
-    private static ScratchDirectory keys;
+    private static TestKeyFile key;
     private static Path keyFile;
     private static ArchivingCluster source;
     private static String older;
@@ -48,17 +42,9 @@ class TamperedEncryptedRepositoryIT {
 
     @BeforeAll
     static void encryptedRepositoryWithTwoBackupsAndWal() throws IOException {
-        keys = ScratchDirectory.create("lifeboat-tamper-keys-");
-        keyFile = keys.resolve("repo.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        TestClusters.serverUser().handOver(keys.path());
-
-        source = ArchivingCluster.startWithoutInit(List.of("--key-file", keyFile.toString()));
-        ok(lifeboat("init", source.repository(), "--encrypt", "--pgdata", source.dataDirectory().toString(),
-                "--pg-port", Integer.toString(source.port())));
+        key = TestKeyFile.create("lifeboat-tamper-keys-");
+        keyFile = key.path();
+        source = ArchivingCluster.startEncrypted(key);
         ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
         ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(1, 500) g");
         ok(lifeboat("backup", source.repository(), "--pgdata", source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port())));
@@ -80,8 +66,8 @@ class TamperedEncryptedRepositoryIT {
         if (source != null) {
             source.close();
         }
-        if (keys != null) {
-            keys.close();
+        if (key != null) {
+            key.close();
         }
     }
 
@@ -170,7 +156,7 @@ class TamperedEncryptedRepositoryIT {
     void aFlippedByteInATimelineHistoryFileStopsTheRestoreThatFollowsIt() throws IOException {
         Path repo = copy("history-copy");
         Path promoted = source.newDirectory("promoted-" + repo.getFileName());
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
         // a restored instance that replaces the source as primary archives timeline 2's history into the repository
         Lifeboat.Run restore = lifeboat("restore", repo, "--pgdata", promoted.toString(), "--port", Integer.toString(port),
                 "--start-timeout", "120", "--target", "latest", "--archive-to", "same");
@@ -186,7 +172,7 @@ class TamperedEncryptedRepositoryIT {
         Map<String, String> before = snapshot(repo);
         Path pgdata = source.newDirectory("history-restore");
 
-        Lifeboat.Run again = lifeboat("restore", repo, "--pgdata", pgdata.toString(), "--port", Integer.toString(freePort()),
+        Lifeboat.Run again = lifeboat("restore", repo, "--pgdata", pgdata.toString(), "--port", Integer.toString(ArchivingCluster.freePort()),
                 "--start-timeout", "120", "--target", "latest");
         try {
             assertThat(again.exitCode()).as(again.toString()).isIn(9, 12);
@@ -221,7 +207,7 @@ class TamperedEncryptedRepositoryIT {
     private void assertRestoreRefused(Path repo, String object, String... target) {
         Map<String, String> before = snapshot(repo);
         Path pgdata = source.newDirectory("never-" + repo.getFileName());
-        List<String> args = new ArrayList<>(List.of("--pgdata", pgdata.toString(), "--port", Integer.toString(freePort())));
+        List<String> args = new ArrayList<>(List.of("--pgdata", pgdata.toString(), "--port", Integer.toString(ArchivingCluster.freePort())));
         args.addAll(List.of(target));
 
         Lifeboat.Run restore = lifeboat("restore", repo, args.toArray(String[]::new));
@@ -235,7 +221,7 @@ class TamperedEncryptedRepositoryIT {
     private void assertRecoveryStopped(Path repo, String object) throws IOException {
         Map<String, String> before = snapshot(repo);
         Path pgdata = source.newDirectory("stopped-" + repo.getFileName());
-        int port = freePort();
+        int port = ArchivingCluster.freePort();
 
         Lifeboat.Run restore = lifeboat("restore", repo, "--pgdata", pgdata.toString(), "--port", Integer.toString(port),
                 "--start-timeout", "120", "--target", "latest");
@@ -252,9 +238,7 @@ class TamperedEncryptedRepositoryIT {
     }
 
     private static Lifeboat.Run lifeboat(String command, Path repo, String... args) {
-        List<String> all = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--key-file", keyFile.toString()));
-        all.addAll(List.of(args));
-        return Lifeboat.run(all.toArray(String[]::new));
+        return key.lifeboat(repo, command, args);
     }
 
     private static void ok(Lifeboat.Run run) {
@@ -305,9 +289,4 @@ class TamperedEncryptedRepositoryIT {
         return files;
     }
 
-    private static int freePort() {
-        try (PortReservation reservation = FreePort.reserve()) {
-            return reservation.port();
-        }
-    }
 }
