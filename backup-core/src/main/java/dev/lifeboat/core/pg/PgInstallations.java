@@ -23,22 +23,30 @@ import java.util.Optional;
  * Debian's {@code /usr/lib/postgresql/N/bin}; RHEL's {@code /usr/pgsql-N/bin};
  * {@code pg_config --bindir} of the first {@code pg_config} on the {@code PATH}; a directory
  * on the {@code PATH} holding {@code postgres} (or the one its symbolic link points into).
- * A candidate's version is what its {@code postgres --version} prints, never its directory's
- * name.
+ * Lifeboat's cache of embedded bundles ({@link EmbeddedPgBinaries}), last. A candidate's
+ * version is what its {@code postgres --version} prints, never its directory's name. When
+ * nothing is found and the user opted in ({@code --download-pg}), the pinned bundle of that
+ * major version is downloaded from Maven Central into the cache.
  */
 public final class PgInstallations {
 
     private final Path explicitDirectory;
     private final Map<String, String> env;
     private final Path root;
+    private final EmbeddedPgBinaries embedded;
+    private final boolean download;
 
     /**
      * @param explicitDirectory the bin directory the user named ({@code --pg-bin}), or null to
      *     take {@code LIFEBOAT_PG_BIN} from {@code env}, else search
      * @param root the file system root the fixed layouts are looked up under ({@code /} but in
      *     tests, which build fake layouts)
+     * @param embedded the cache of embedded bundles, searched last
+     * @param download whether a search that finds nothing may download the bundle into {@code embedded}
      */
-    PgInstallations(Path explicitDirectory, Map<String, String> env, Path root) {
+    PgInstallations(Path explicitDirectory, Map<String, String> env, Path root, EmbeddedPgBinaries embedded, boolean download) {
+        this.embedded = embedded;
+        this.download = download;
         String fromEnv = env.get(PgBinaries.BIN_ENV);
         this.explicitDirectory = explicitDirectory != null ? explicitDirectory
                 : fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
@@ -48,7 +56,14 @@ public final class PgInstallations {
 
     /** This machine's installations; {@code pgBin} is the {@code --pg-bin} directory, or null. */
     public static PgInstallations onThisMachine(Path pgBin) {
-        return new PgInstallations(pgBin, System.getenv(), Path.of("/"));
+        return onThisMachine(PgBinChoice.of(pgBin));
+    }
+
+    /** This machine's installations, searched (and downloaded into the cache) as {@code choice} says. */
+    public static PgInstallations onThisMachine(PgBinChoice choice) {
+        Map<String, String> env = System.getenv();
+        return new PgInstallations(choice.directory(), env, Path.of("/"),
+                EmbeddedPgBinaries.inCache(EmbeddedPgBinaries.defaultCacheDirectory(env)), choice.download());
     }
 
     /**
@@ -101,10 +116,48 @@ public final class PgInstallations {
         Optional<PgBinaries> found = search.candidate(debianBin(major).toString(), debianBin(major))
                 .or(() -> search.candidate(rhelBin(major).toString(), rhelBin(major)))
                 .or(() -> fromPgConfig(search, path))
-                .or(() -> fromPath(search, path));
-        return found.orElseThrow(() -> new LifeboatException(ErrorCode.POSTGRES,
+                .or(() -> fromPath(search, path))
+                .or(() -> fromCache(search, major));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (download) {
+            return downloaded(major, neededBy);
+        }
+        throw new LifeboatException(ErrorCode.POSTGRES,
                 "no PostgreSQL " + major + " server binaries found for " + neededBy + " (looked in " + search.describe() + ")",
-                installHint(major)));
+                installHint(major));
+    }
+
+    /** A bundle of {@code major} an earlier download left in Lifeboat's cache. */
+    private Optional<PgBinaries> fromCache(Search search, int major) {
+        Optional<Path> cached;
+        try {
+            cached = embedded.cachedBinDirectory(major);
+        } catch (LifeboatException unsupportedPlatform) {
+            return Optional.empty();
+        }
+        if (cached.isEmpty()) {
+            search.look("Lifeboat's cache " + embedded.cacheDirectory() + " (none)");
+            return Optional.empty();
+        }
+        return search.candidate("Lifeboat's cache", cached.get());
+    }
+
+    /** The pinned embedded bundle of {@code major}, downloaded from Maven Central into the cache. */
+    private PgBinaries downloaded(int major, String neededBy) {
+        String version = EmbeddedPgBinaries.PINNED.get(major);
+        if (version == null) {
+            throw new LifeboatException(ErrorCode.POSTGRES, neededBy + " is PostgreSQL " + major
+                    + ", and --download-pg knows only PostgreSQL " + EmbeddedPgBinaries.PINNED.keySet().stream().sorted().toList(),
+                    installHint(major));
+        }
+        PgBinaries fetched = embedded.obtain(version);
+        if (fetched.majorVersion() != major) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "the downloaded bundle " + version + " at " + fetched.binDirectory()
+                    + " runs PostgreSQL " + fetched.majorVersion() + ", not " + major, installHint(major));
+        }
+        return fetched;
     }
 
     /** The installation the first pg_config on the PATH belongs to, if it is of the wanted version. */
@@ -147,7 +200,8 @@ public final class PgInstallations {
     /** What to install to get the server of {@code major}, and how to name one by hand. */
     static String installHint(int major) {
         return "install postgresql-" + major + " (apt.postgresql.org) or postgresql" + major + "-server (PGDG yum), or give --pg-bin DIR"
-                + " (or " + PgBinaries.BIN_ENV + ") naming a PostgreSQL " + major + " bin directory";
+                + " (or " + PgBinaries.BIN_ENV + ") naming a PostgreSQL " + major + " bin directory, or pass --download-pg to fetch"
+                + " its server binaries from Maven Central into Lifeboat's cache";
     }
 
     private Path debianBin(int major) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.pg.PgBinChoice;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.FreePort;
@@ -73,7 +74,7 @@ final class RestorePreconditions {
     }
 
     /** The server binaries of the backup's major version: those named by --pg-bin or LIFEBOAT_PG_BIN, else found. */
-    static PgBinaries binariesFor(BackupManifest manifest, Path pgBin) {
+    static PgBinaries binariesFor(BackupManifest manifest, PgBinChoice pgBin) {
         return PgInstallations.onThisMachine(pgBin).forMajorVersion(manifest.pgMajor(), "backup " + manifest.id());
     }
 

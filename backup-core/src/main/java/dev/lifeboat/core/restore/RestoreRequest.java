@@ -1,5 +1,6 @@
 package dev.lifeboat.core.restore;
 
+import dev.lifeboat.core.pg.PgBinChoice;
 import dev.lifeboat.core.Parallelism;
 import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.pg.ConnectionSettings;
@@ -29,8 +30,8 @@ import java.util.Objects;
  *                        the target must be {@link RecoveryTarget.Latest}
  * @param settings        more settings for the new instance (e.g. shared_buffers), written after Lifeboat's own;
  *                        those Lifeboat decides (restore and archive commands, targets, port) are refused
- * @param pgBin           the server bin directory the user named (--pg-bin), or null for LIFEBOAT_PG_BIN or the
- *                        search for the backup's major version ({@link dev.lifeboat.core.pg.PgInstallations})
+ * @param pgBin           the server bin directory the user named (--pg-bin), or the search for the backup's major version
+ *                        (LIFEBOAT_PG_BIN first), and whether it may download that version (--download-pg)
  */
 public record RestoreRequest(
         Path pgdata,
@@ -50,7 +51,7 @@ public record RestoreRequest(
         ProgressListener progress,
         boolean standby,
         Map<String, String> settings,
-        Path pgBin) {
+        PgBinChoice pgBin) {
 
     /** Segments fetched ahead of recovery unless the operator says otherwise, as --prefetch shows it. */
     public static final String DEFAULT_PREFETCH_TEXT = "8";
@@ -91,6 +92,7 @@ public record RestoreRequest(
         private boolean standby;
         private Map<String, String> settings = Map.of();
         private Path pgBin;
+        private boolean downloadPg;
 
         private Builder(Path pgdata) {
             this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
@@ -181,9 +183,21 @@ public record RestoreRequest(
             return this;
         }
 
+        /** Whether a search that finds no server of the backup's version downloads its embedded binaries (--download-pg). */
+        public Builder downloadPg(boolean downloadPg) {
+            this.downloadPg = downloadPg;
+            return this;
+        }
+
+        public Builder pgBin(PgBinChoice choice) {
+            this.pgBin = choice.directory();
+            this.downloadPg = choice.download();
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand,
-                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings, pgBin);
+                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings, new PgBinChoice(pgBin, downloadPg));
         }
     }
 }

@@ -182,10 +182,14 @@ class EmbeddedPgBinariesTest {
         }
     }
 
-    /** A jar shaped like zonky's: one .txz holding bin/postgres, bin/initdb, bin/pg_ctl. */
     private byte[] fakeBundle() throws Exception {
+        return fakeBundle(dir, "17.11");
+    }
+
+    /** A jar shaped like zonky's: one .txz holding bin/postgres (saying {@code version}), bin/initdb, bin/pg_ctl. */
+    static byte[] fakeBundle(Path dir, String version) throws Exception {
         Path tree = Files.createDirectories(dir.resolve("tree"));
-        PgBinariesTest.fakeServer(tree.resolve("bin"), "17.11");
+        PgBinariesTest.fakeServer(tree.resolve("bin"), version);
         Files.createDirectories(tree.resolve("lib"));
         Path txz = dir.resolve("postgres-linux.txz");
         Process tar = new ProcessBuilder(List.of("tar", "-cJf", txz.toString(), "-C", tree.toString(), "."))
@@ -201,7 +205,7 @@ class EmbeddedPgBinariesTest {
         return Files.readAllBytes(jar);
     }
 
-    private static String hex(String algorithm, byte[] bytes) throws Exception {
+    static String hex(String algorithm, byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
     }
 }

@@ -103,7 +103,7 @@ public final class DrillCommand extends LifeboatSubcommand {
                     .scratchParent(scratch).lifeboat(LifeboatInvocation.command(context), LifeboatInvocation.options(context))
                     .login(login.settings(context.env())).settings(settings)
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).checkTimeout(Duration.ofSeconds(checkTimeoutSeconds))
-                    .jobs(jobs).pgBin(pgBin.directory()).progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
+                    .jobs(jobs).pgBin(pgBin.choice()).progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
             // restore_command names the repository as given (--repo or configured) and its key file
             List<String> walSource = repo.arguments(repo.selected().stream().map(RepositoryConfig::name).toList());
             DrillResult result = new DrillService(repository, walSource).run(request);

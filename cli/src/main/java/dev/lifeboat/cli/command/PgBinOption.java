@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.command;
 
+import dev.lifeboat.core.pg.PgBinChoice;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,8 +18,18 @@ public final class PgBinOption {
                     "then the PATH, each checked with postgres --version."})
     Path pgBin;
 
+    @Option(names = "--download-pg",
+            description = {"When no server of the backup's major version is found, download its embedded binaries from Maven Central",
+                    "(io.zonky.test.postgres, checksum-verified) into Lifeboat's cache (env LIFEBOAT_CACHE_DIR) and use them."})
+    boolean downloadPg;
+
     /** The directory given, or null to let the core search. */
     Path directory() {
         return pgBin;
+    }
+
+    /** The directory given (or the search), and whether the search may end in a download. */
+    PgBinChoice choice() {
+        return new PgBinChoice(pgBin, downloadPg);
     }
 }

@@ -116,7 +116,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
                     .pauseAtTarget(pauseAtTarget).start(!noStart).login(login.settings(context.env()))
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).jobs(jobs).prefetch(prefetch)
                     .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).standby(standby)
-                    .settings(settings).pgBin(pgBin.directory()).build();
+                    .settings(settings).pgBin(pgBin.choice()).build();
             FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
             for (String passedOver : restored.passedOver()) {
                 err().println("lifeboat: warning: restored from repository " + restored.from() + "; passed over " + passedOver);
