@@ -133,15 +133,20 @@ public final class BackupService {
         }
     }
 
-    /** The server must be the repository's cluster, running on the data directory we read. */
+    /**
+     * The server must be the repository's cluster, running on the data directory we read. The
+     * version is compared first: pg_upgrade makes a new cluster (a new system identifier), and
+     * its user needs to hear about the upgrade, not about a wrong --repo.
+     */
     private void checkCluster(ClusterSession session, Path pgdata) {
-        repository.requireCluster(session.systemIdentifier(), "the server at " + session.settings().describe());
         if (session.majorVersion() != repository.descriptor().pgMajor()) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
-                    "the server runs PostgreSQL " + session.majorVersion() + " but repository " + repository.location()
-                            + " holds PostgreSQL " + repository.descriptor().pgMajor() + " backups",
-                    "after a major upgrade, start a new repository with 'lifeboat init'");
+                    "the server at " + session.settings().describe() + " runs PostgreSQL " + session.majorVersion() + " but repository "
+                            + repository.location() + " holds PostgreSQL " + repository.descriptor().pgMajor() + " backups",
+                    "after a major upgrade (pg_upgrade), start a new repository for the new cluster with 'lifeboat init'; the old"
+                            + " repository's backups stay listed by 'lifeboat info' and restorable with 'restore --backup ID' until they expire");
         }
+        repository.requireCluster(session.systemIdentifier(), "the server at " + session.settings().describe());
         if (session.isInRecovery()) {
             throw new LifeboatException(ErrorCode.POSTGRES, "the server at " + session.settings().describe()
                     + " is a standby; backups from a standby are not supported yet", "back up the primary");

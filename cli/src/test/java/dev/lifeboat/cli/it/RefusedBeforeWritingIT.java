@@ -4,9 +4,11 @@ import dev.lifeboat.core.testing.ClusterSql;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.pg.FreePort;
+import dev.lifeboat.core.pg.EmbeddedPgBinaries;
 import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.testing.TestClusters;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.core.pg.PortReservation;
@@ -112,8 +114,10 @@ class RefusedBeforeWritingIT extends RefusalTests {
         Path repo = source.copyOfTheRepository("claims-pg" + other);
         String backupId = claimMajorVersion(repo, other);
         Map<String, String> before = RepositorySnapshot.of(repo);
-        // Only the search can find a server: no LIFEBOAT_PG_BIN, no postgres on the PATH (pg_config may be there)
-        Map<String, String> env = Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin");
+        // Only the search can find a server: no LIFEBOAT_PG_BIN, no postgres on the PATH (pg_config may be there),
+        // an empty cache of downloaded servers
+        Map<String, String> env = Map.of(PgBinaries.BIN_ENV, "", "PATH", "/usr/bin:/bin",
+                EmbeddedPgBinaries.CACHE_ENV, source.newDirectory("no-downloads").toString());
         Path pgdata = source.newDirectory("restored");
         List<String> restore = List.of("restore", "--repo", repo.toString(), "--pgdata", pgdata.toString(),
                 "--port", Integer.toString(freePort()));
@@ -167,6 +171,29 @@ class RefusedBeforeWritingIT extends RefusalTests {
     }
 
     /** Rewrites the repository's only backup as one of PostgreSQL {@code major}, as a backup made there would say; returns its id. */
+    @Test
+    void aBackupOfAClusterUpgradedToAnotherMajorVersionIsRefusedAndTheOldBackupsStayListed() throws IOException {
+        int installed = TestClusters.binaries().majorVersion();
+        int older = installed - 1;
+        Path repo = source.copyOfTheRepository("before-upgrade");
+        // What the repository of the cluster before pg_upgrade looks like: another version, another system identifier
+        Path descriptor = repo.resolve(RepositoryLayout.DESCRIPTOR);
+        ObjectNode claimed = (ObjectNode) Json.mapper().readTree(Files.readString(descriptor));
+        claimed.put("pgMajor", older).put("pgVersion", older + ".9").put("systemIdentifier", "7000000000000000001");
+        Files.writeString(descriptor, Json.mapper().writeValueAsString(claimed));
+        Map<String, String> before = RepositorySnapshot.of(repo);
+
+        Lifeboat.Run backup = Lifeboat.run("backup", "--repo", repo.toString(), "--pgdata", source.dataDirectory().toString(),
+                "--pg-port", Integer.toString(source.port()));
+
+        assertFailure(backup, 4, "runs PostgreSQL " + installed + " but repository " + repo + " holds PostgreSQL " + older + " backups",
+                "start a new repository for the new cluster with 'lifeboat init'");
+        assertThat(RepositorySnapshot.of(repo)).isEqualTo(before);
+        Lifeboat.Run info = Lifeboat.run("info", "--repo", repo.toString());
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+        assertThat(info.stdout()).contains("PostgreSQL " + older);
+    }
+
     private static String claimMajorVersion(Path repo, int major) {
         try (Repository repository = Repository.open(BlobStores.openWithDefaults(repo.toString()))) {
             String id = repository.backups().list().get(0).id();
