@@ -26,7 +26,8 @@ public final class TablespaceRemap {
     public static Map<String, Path> parse(List<String> specs) {
         Map<String, Path> remap = new LinkedHashMap<>();
         for (String spec : specs == null ? List.<String>of() : specs) {
-            int eq = spec.indexOf('=');
+            // Split where the absolute path starts: names and paths may both hold '='.
+            int eq = spec.indexOf("=/") >= 0 ? spec.indexOf("=/") : spec.indexOf('=');
             String key = eq < 0 ? "" : spec.substring(0, eq).strip();
             String value = eq < 0 ? "" : spec.substring(eq + 1).strip();
             if (key.isEmpty() || value.isEmpty()) {

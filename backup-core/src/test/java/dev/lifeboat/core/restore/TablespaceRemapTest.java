@@ -19,7 +19,7 @@ class TablespaceRemapTest {
                 .containsExactly(
                         java.util.Map.entry("fast", Path.of("/srv/pg/fast")),
                         java.util.Map.entry("16390", Path.of("/srv/pg/slow")),
-                        java.util.Map.entry("odd", Path.of("/srv/odd=name")));
+                        java.util.Map.entry("odd=name", Path.of("/srv/odd=name")));
         assertThat(TablespaceRemap.parse(List.of())).isEmpty();
         assertThat(TablespaceRemap.parse(null)).isEmpty();
     }
