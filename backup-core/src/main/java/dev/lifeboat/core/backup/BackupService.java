@@ -89,6 +89,7 @@ public final class BackupService {
             ClusterSession.BackupStop stop = session.stopBackup();
             Instant stopTime = clock.instant();
             long nextXid = session.nextXid();
+            java.util.Map<Long, String> tablespaceNames = session.tablespaceNames();
             int timeline = parseTimeline(stop.backupLabel());
             String startWalFile = match(START_WAL, stop.backupLabel(), "START WAL LOCATION");
 
@@ -114,7 +115,7 @@ public final class BackupService {
                     LifeboatVersion.version(), LifeboatVersion.host(),
                     inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
-                    files);
+                    files, BackupTablespaces.of(inventory.links(), tablespaceNames));
             requireDataObjectsPresent(backupId, files);
             try {
                 lock.requireHeld();

@@ -152,7 +152,9 @@ public final class DrillService {
                 .backupId(request.backupId()).targetTimeline(request.targetTimeline())
                 .lifeboat(request.lifeboatCommand(), request.commandOptions()).login(request.login())
                 .startTimeout(request.startTimeout()).jobs(request.jobs()).progress(request.progress()).settings(settings)
-                .pgBin(request.pgBin()).build();
+                .pgBin(request.pgBin())
+                // never the source's tablespace directories: the drill's own, removed with it
+                .tablespaceHome(instance.pgdata().resolveSibling("tablespaces")).build();
     }
 
     /** The checks and timings of one drill as it goes. */

@@ -1,5 +1,7 @@
 package dev.lifeboat.core.info;
 
+import dev.lifeboat.core.repo.BackupManifest;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +27,24 @@ public record RepositoryInfo(
      *                and the fields its manifest would have told are empty when it is unreadable)
      * @param problem why a damaged backup cannot be restored, or null
      * @param drill   the backup's newest drill, or null when it was never drilled
+     * @param tablespaces the cluster's tablespaces it holds (empty without any, or when its manifest is unreadable)
      */
     public record Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
                          Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
-                         long bytes, long storedBytes, Drill drill) {
+                         long bytes, long storedBytes, Drill drill, List<BackupManifest.Tablespace> tablespaces) {
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Backup {
+            tablespaces = tablespaces == null ? List.of() : List.copyOf(tablespaces);
+        }
+
+        /** A backup without tablespaces. */
+        public Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
+                      Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
+                      long bytes, long storedBytes, Drill drill) {
+            this(id, status, problem, type, timeline, startTime, stopTime, startLsn, stopLsn, startWalFile, stopWalFile, files,
+                    bytes, storedBytes, drill, List.of());
+        }
 
         public static final String OK = "OK";
         public static final String DAMAGED = "DAMAGED";

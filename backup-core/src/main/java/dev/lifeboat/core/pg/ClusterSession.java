@@ -207,6 +207,20 @@ public final class ClusterSession implements AutoCloseable {
         }
     }
 
+    /** The names of the cluster's own tablespaces (not pg_default or pg_global), by oid. */
+    public java.util.Map<Long, String> tablespaceNames() {
+        java.util.Map<Long, String> names = new java.util.TreeMap<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT oid::bigint, spcname FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')")) {
+            while (rs.next()) {
+                names.put(rs.getLong(1), rs.getString(2));
+            }
+            return names;
+        } catch (SQLException e) {
+            throw failure("reading the tablespaces", e);
+        }
+    }
+
     /** Forces a switch to a new WAL segment so that the current one gets archived. */
     public void switchWal() {
         queryString("SELECT pg_switch_wal()::text");

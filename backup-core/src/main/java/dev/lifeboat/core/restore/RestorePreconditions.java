@@ -46,10 +46,24 @@ final class RestorePreconditions {
 
     /** What the chosen backup decides, for a restore that starts the instance: the binaries and what the server must reach. */
     void afterPlanning(RestorePlan plan, RestoreRequest request) {
+        tablespacePlacements(plan.backup(), request);
         if (request.start()) {
             binariesFor(plan.backup(), request.pgBin());
             requireServerCanRunLifeboat(ServerUser.detect(), request.lifeboatCommand());
         }
+    }
+
+    /**
+     * Where the backup's tablespaces go, each directory checked: refused (before anything is
+     * written) when a remap names no tablespace of the backup, or a directory is not free or
+     * not usable by the server.
+     */
+    List<TablespacePlacement> tablespacePlacements(BackupManifest backup, RestoreRequest request) {
+        List<TablespacePlacement> placements = TablespacePlacement.plan(backup.id(), backup.tablespaceList(),
+                request.tablespaceMap(), request.effectiveTablespaceHome());
+        TablespaceDestinations.require(placements, request.pgdata().toAbsolutePath().normalize(), localRepositoryDirectory(),
+                request.start() ? ServerUser.detect() : null);
+        return placements;
     }
 
     /** Refuses a destination that is a file, not empty, or left by an interrupted restore; a missing one is fine. */

@@ -32,6 +32,9 @@ import java.util.Objects;
  *                        those Lifeboat decides (restore and archive commands, targets, port) are refused
  * @param pgBin           the server bin directory the user named (--pg-bin), or the search for the backup's major version
  *                        (LIFEBOAT_PG_BIN first), and whether it may download that version (--download-pg)
+ * @param tablespaceMap   new directories for tablespaces, by name or oid ({@link TablespaceRemap})
+ * @param tablespaceHome  where tablespaces not in the map go (as HOME/OID), or null: their original directories
+ *                        (a standby's default is {@link #standbyTablespaceHome})
  */
 public record RestoreRequest(
         Path pgdata,
@@ -51,7 +54,9 @@ public record RestoreRequest(
         ProgressListener progress,
         boolean standby,
         Map<String, String> settings,
-        PgBinChoice pgBin) {
+        PgBinChoice pgBin,
+        Map<String, Path> tablespaceMap,
+        Path tablespaceHome) {
 
     /** Segments fetched ahead of recovery unless the operator says otherwise, as --prefetch shows it. */
     public static final String DEFAULT_PREFETCH_TEXT = "8";
@@ -62,6 +67,21 @@ public record RestoreRequest(
 
     public RestoreRequest {
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        tablespaceMap = tablespaceMap == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tablespaceMap));
+    }
+
+    /**
+     * Where a standby's tablespaces go unless remapped: beside its data directory, never at the
+     * original paths, which belong to the primary it follows when both run on one machine.
+     */
+    public static Path standbyTablespaceHome(Path pgdata) {
+        Path absolute = pgdata.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + "-tablespaces");
+    }
+
+    /** Where tablespaces that are not remapped go (HOME/OID), or null for their original directories. */
+    public Path effectiveTablespaceHome() {
+        return tablespaceHome != null ? tablespaceHome : standby ? standbyTablespaceHome(pgdata) : null;
     }
 
     public static Builder builder(Path pgdata) {
@@ -93,6 +113,8 @@ public record RestoreRequest(
         private Map<String, String> settings = Map.of();
         private Path pgBin;
         private boolean downloadPg;
+        private Map<String, Path> tablespaceMap = Map.of();
+        private Path tablespaceHome;
 
         private Builder(Path pgdata) {
             this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
@@ -195,9 +217,22 @@ public record RestoreRequest(
             return this;
         }
 
+        /** New directories for tablespaces, by name or oid ({@link TablespaceRemap#parse}). */
+        public Builder tablespaceMap(Map<String, Path> map) {
+            this.tablespaceMap = map == null ? Map.of() : map;
+            return this;
+        }
+
+        /** Where tablespaces not in the map go (HOME/OID); null: their original directories (a standby: beside its data directory). */
+        public Builder tablespaceHome(Path home) {
+            this.tablespaceHome = home;
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(pgdata, port, target, backupId, targetTimeline, lifeboatCommand, commandOptions, archiveCommand,
-                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings, new PgBinChoice(pgBin, downloadPg));
+                    pauseAtTarget, start, login, startTimeout, Parallelism.jobsOrCpus(jobs), prefetch, progress, standby, settings,
+                    new PgBinChoice(pgBin, downloadPg), tablespaceMap, tablespaceHome);
         }
     }
 }

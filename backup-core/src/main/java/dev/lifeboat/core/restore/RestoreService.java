@@ -100,9 +100,11 @@ public final class RestoreService {
     /**
      * The backup's files, written and checked.
      *
-     * @param notes things the operator should read before trusting the result
+     * @param notes       things the operator should read before trusting the result
+     * @param tablespaces where the backup's tablespaces were written
      */
-    public record FilesWritten(RestorePlan plan, BackupManifest manifest, Path pgdata, long bytes, Duration duration, List<String> notes) {
+    public record FilesWritten(RestorePlan plan, BackupManifest manifest, Path pgdata, long bytes, Duration duration, List<String> notes,
+                               List<TablespacePlacement> tablespaces) {
     }
 
     /**
@@ -115,18 +117,24 @@ public final class RestoreService {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
         RestorePreconditions.requireEmptyDestination(pgdata);
         BackupManifest manifest = repository.backups().read(plan.backup().id());
+        List<TablespacePlacement> tablespaces = new RestorePreconditions(repository).tablespacePlacements(manifest, request);
         boolean created = DestinationClaim.claim(pgdata, manifest.id());
+        TablespaceDestinations.Claim tablespaceClaim = null;
         progress.step("restoring backup " + manifest.id() + " (" + manifest.totals().files() + " files, "
                 + String.format("%.1f MB", manifest.totals().bytes() / 1e6) + ") into " + pgdata);
         long filesStarted = System.nanoTime();
         long bytes;
         List<String> notes = new ArrayList<>(plan.notes());
         try {
+            tablespaceClaim = TablespaceDestinations.claim(tablespaces);
+            // The links first: the tablespaces' files are written through them.
+            TablespaceLinks.write(pgdata, tablespaces);
             bytes = new DataFileRestorer(repository, request.jobs(), progress).restore(manifest, pgdata);
             Files.writeString(pgdata.resolve("backup_label"), manifest.backupLabel());
-            if (manifest.links() != null && !manifest.links().isEmpty()) {
-                // Without tablespace_map PostgreSQL uses the directories restored in pg_tblspc as they are.
-                notes.add("tablespaces were restored inside the data directory (pg_tblspc/<oid>), not at their original paths");
+            for (TablespacePlacement t : tablespaces) {
+                if (!t.original()) {
+                    notes.add(t.tablespace().describe() + " was restored to " + t.target() + " (it was at " + t.tablespace().location() + ")");
+                }
             }
             List<String> source = walSource;
             if (repository.descriptor().encrypted() && repository.keys() instanceof KeyFile keyFile && !walSource.contains("--key-file")) {
@@ -149,12 +157,15 @@ public final class RestoreService {
             IncompleteRestoreMarker.remove(pgdata);
         } catch (IOException | RuntimeException e) {
             DestinationClaim.release(pgdata, created);
+            if (tablespaceClaim != null) {
+                TablespaceDestinations.release(tablespaceClaim);
+            }
             if (e instanceof RuntimeException re) {
                 throw re;
             }
             throw new LifeboatException(ErrorCode.DESTINATION, "cannot write " + pgdata + ": " + e.getMessage(), null, e);
         }
-        return new FilesWritten(plan, manifest, pgdata, bytes, Duration.ofNanos(System.nanoTime() - filesStarted), notes);
+        return new FilesWritten(plan, manifest, pgdata, bytes, Duration.ofNanos(System.nanoTime() - filesStarted), notes, tablespaces);
     }
 
     /**
@@ -194,6 +205,13 @@ public final class RestoreService {
                 .password(request.login().password())
                 .build();
         serverUser.handOver(files.pgdata()); // before the spool is made, so that its files are the server's too
+        Path tablespaceHome = request.effectiveTablespaceHome();
+        if (tablespaceHome != null && Files.isDirectory(tablespaceHome)) {
+            serverUser.handOver(tablespaceHome); // made by the restore: the server must enter it
+        }
+        for (TablespacePlacement t : files.tablespaces()) {
+            serverUser.handOver(t.target()); // the links in pg_tblspc are not followed by the hand-over above
+        }
         try (WalPrefetcher prefetcher = startPrefetcher(request, files)) {
             instance.start(request.port(), logFile);
             Startup startup = RestoredInstanceWait.await(instance, binaries, logFile, request);

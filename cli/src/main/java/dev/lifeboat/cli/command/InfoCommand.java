@@ -92,6 +92,11 @@ public final class InfoCommand extends LifeboatSubcommand {
                     out.println("  " + b.id() + " is DAMAGED and cannot be restored: " + b.problem());
                 }
             }
+            for (RepositoryInfo.Backup b : info.backups()) {
+                for (var t : b.tablespaces()) {
+                    out.println("  " + b.id() + " tablespace " + (t.name() == null ? "-" : t.name()) + " (oid " + t.oid() + ") at " + t.location());
+                }
+            }
             out.println("last known-good: " + (info.lastKnownGood() == null ? "none (no backup has passed a drill)" : info.lastKnownGood()));
             for (RepositoryInfo.Backup b : info.backups()) {
                 if (b.drill() != null && b.drill().failure() != null) {

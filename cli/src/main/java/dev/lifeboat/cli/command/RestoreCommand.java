@@ -14,6 +14,7 @@ import dev.lifeboat.core.restore.FallThroughRestore;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
+import dev.lifeboat.core.restore.TablespaceRemap;
 import dev.lifeboat.core.restore.WalCommandLine;
 import dev.lifeboat.storage.BlobStores;
 import picocli.CommandLine.Command;
@@ -75,6 +76,12 @@ public final class RestoreCommand extends LifeboatSubcommand {
             description = "A setting for the new instance (repeatable), e.g. --set shared_buffers=256MB.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = TablespaceRemap.OPTION, paramLabel = "NAME_OR_OID=/new/path",
+            description = {"Restore a tablespace (by name or oid) into this directory instead of its original one (repeatable).",
+                    "Without it a tablespace goes back to its original directory, which must be absent or empty;",
+                    "with --standby, beside NEWDIR in NEWDIR-tablespaces/OID."})
+    List<String> tablespaceMap = new java.util.ArrayList<>();
+
     @Option(names = "--jobs", converter = NumberValues.PositiveInt.class, paramLabel = "N", description = "Objects fetched and written at once (default: number of CPUs).")
     Integer jobs;
 
@@ -103,6 +110,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
             throw new LifeboatException(ErrorCode.USAGE, "--standby takes no target, --backup or --pause-at-target",
                     "a standby starts from the newest backup and replays all archived WAL until it is promoted");
         }
+        Map<String, Path> tablespaces = TablespaceRemap.parse(tablespaceMap);
         RecoveryTarget recoveryTarget = targetOptions.target();
         Integer timeline = targetOptions.timeline();
         Thread interrupted = interruptedNotice(pgdata.toAbsolutePath().normalize());
@@ -116,7 +124,7 @@ public final class RestoreCommand extends LifeboatSubcommand {
                     .pauseAtTarget(pauseAtTarget).start(!noStart).login(login.settings(context.env()))
                     .startTimeout(Duration.ofSeconds(startTimeoutSeconds)).jobs(jobs).prefetch(prefetch)
                     .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).standby(standby)
-                    .settings(settings).pgBin(pgBin.choice()).build();
+                    .settings(settings).pgBin(pgBin.choice()).tablespaceMap(tablespaces).build();
             FallThroughRestore.Restored restored = new FallThroughRestore(repositories, repo::arguments).run(request);
             for (String passedOver : restored.passedOver()) {
                 err().println("lifeboat: warning: restored from repository " + restored.from() + "; passed over " + passedOver);
