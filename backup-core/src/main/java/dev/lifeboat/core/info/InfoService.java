@@ -46,7 +46,7 @@ public final class InfoService {
                     m.startTime(), m.stopTime(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
                     t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(),
                     drill == null ? null : new RepositoryInfo.Drill(drill.id(), drill.verdict().jsonName(), drill.startedAt(),
-                            drill.timings() == null ? null : drill.timings().rto(), drill.failure())));
+                            drill.timings() == null ? null : drill.timings().rto(), drill.failure()), m.pageChecksums()));
         }
         for (DamagedBackup damaged : listing.damaged()) {
             backups.add(positionByStart(backups, damaged.id()), damaged(damaged));

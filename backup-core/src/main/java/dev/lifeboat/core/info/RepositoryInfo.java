@@ -1,5 +1,7 @@
 package dev.lifeboat.core.info;
 
+import dev.lifeboat.core.repo.BackupManifest;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +27,25 @@ public record RepositoryInfo(
      *                and the fields its manifest would have told are empty when it is unreadable)
      * @param problem why a damaged backup cannot be restored, or null
      * @param drill   the backup's newest drill, or null when it was never drilled
+     * @param pageChecksums whether its data pages were checked as they were read and the corrupt
+     *                      ones found (null for backups taken before Lifeboat checked pages)
      */
     public record Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
                          Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
-                         long bytes, long storedBytes, Drill drill) {
+                         long bytes, long storedBytes, Drill drill, BackupManifest.PageChecksums pageChecksums) {
+
+        /** A backup whose pages were not checked (or whose manifest cannot tell). */
+        public Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
+                      Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
+                      long bytes, long storedBytes, Drill drill) {
+            this(id, status, problem, type, timeline, startTime, stopTime, startLsn, stopLsn, startWalFile, stopWalFile, files,
+                    bytes, storedBytes, drill, null);
+        }
+
+        /** The relation files with corrupt pages the backup holds (empty when none or not checked). */
+        public List<BackupManifest.CorruptPages> corruptPages() {
+            return pageChecksums == null || pageChecksums.corrupt() == null ? List.of() : pageChecksums.corrupt();
+        }
 
         public static final String OK = "OK";
         public static final String DAMAGED = "DAMAGED";
