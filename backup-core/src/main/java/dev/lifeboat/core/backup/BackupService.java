@@ -140,8 +140,8 @@ public final class BackupService {
      * The corrupt pages found in the files read, and those the parent found in files reused from
      * it unchanged (the stored copy holds them still), by path.
      */
-    private static List<BackupManifest.CorruptPages> corruptPages(List<BackupManifest.CorruptPages> found, BackupManifest parent,
-                                                                  List<BackupManifest.File> reused) {
+    static List<BackupManifest.CorruptPages> corruptPages(List<BackupManifest.CorruptPages> found, BackupManifest parent,
+                                                          List<BackupManifest.File> reused) {
         if (parent == null || parent.corruptPages().isEmpty()) {
             return found;
         }
