@@ -112,6 +112,15 @@ class PageChecksumsIT {
         assertThat(report.get("corruptPages").get(0).get("backupId").asText()).isEqualTo(damagedId);
     }
 
+    @Test
+    void theCheckCanBeSkipped() throws IOException {
+        Lifeboat.Run unchecked = source.lifeboat("backup", "--repo", source.repository().toString(), "--pgdata",
+                source.dataDirectory().toString(), "--pg-port", Integer.toString(source.port()), "--no-page-checksums");
+        assertThat(unchecked.exitCode()).as(unchecked.toString()).isZero();
+        assertThat(unchecked.stderr()).doesNotContain("corrupt");
+        assertThat(infoOf(unchecked.stdout().strip()).get("pageChecksums").get("checked").asBoolean()).isFalse();
+    }
+
     private static String damagedId() throws IOException {
         return Json.mapper().readTree(damagedBackup.stdout()).get("backupId").asText();
     }
