@@ -41,7 +41,9 @@ final class BackupTask {
                 return result.backupId() + " (" + result.type().jsonName()
                         + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
                         + ", " + result.files() + " files, "
-                        + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)";
+                        + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)"
+                        + (result.corruptPages().isEmpty() ? "" : "; holds corrupt pages: " + result.corruptPages().get(0).describe()
+                        + (result.corruptPages().size() > 1 ? " and " + (result.corruptPages().size() - 1) + " more files" : ""));
             };
         }
     }

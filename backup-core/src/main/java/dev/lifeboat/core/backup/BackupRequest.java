@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param pgdata         the data directory of the server that {@code connection} reaches
  * @param jobs           files compressed and stored at once
  * @param archiveTimeout how long to wait for the WAL the backup needs to reach the repository
+ * @param checkPages     whether data page checksums are checked while files are read (when the
+ *                       cluster has them on)
  */
 public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupType type, int jobs,
-                            Duration archiveTimeout, ProgressListener progress) {
+                            Duration archiveTimeout, ProgressListener progress, boolean checkPages) {
+
+    /** A request that checks pages (the default). */
+    public BackupRequest(Path pgdata, ConnectionSettings connection, BackupType type, int jobs, Duration archiveTimeout,
+                         ProgressListener progress) {
+        this(pgdata, connection, type, jobs, archiveTimeout, progress, true);
+    }
 
     /** The backup type unless one is chosen, as the command's --type help shows it. */
     public static final String DEFAULT_TYPE = "full";
@@ -38,6 +46,7 @@ public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupTy
         private Integer jobs;
         private Duration archiveTimeout = DEFAULT_ARCHIVE_TIMEOUT;
         private ProgressListener progress = ProgressListener.NONE;
+        private boolean checkPages = true;
 
         private Builder(Path pgdata, ConnectionSettings connection) {
             this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
@@ -65,8 +74,14 @@ public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupTy
             return this;
         }
 
+        /** Whether to check data page checksums while reading (default true; they cost little CPU). */
+        public Builder checkPages(boolean checkPages) {
+            this.checkPages = checkPages;
+            return this;
+        }
+
         public BackupRequest build() {
-            return new BackupRequest(pgdata, connection, type, Parallelism.jobsOrCpus(jobs), archiveTimeout, progress);
+            return new BackupRequest(pgdata, connection, type, Parallelism.jobsOrCpus(jobs), archiveTimeout, progress, checkPages);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.backup;
 
+import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.time.Instant;
  *
  * @param parent      the backup a diff or incr builds on (null for a full backup)
  * @param reusedFiles files unchanged since the parent, whose stored copies are reused
+ * @param pageChecksums whether data pages were checked, and the corrupt ones found (also those
+ *                      of files reused unchanged from the parent); the backup is complete either way
  */
 public record BackupResult(
         String backupId,
@@ -29,11 +32,17 @@ public record BackupResult(
         long objects,
         Duration copyDuration,
         Duration archiveWaitDuration,
-        Duration totalDuration) {
+        Duration totalDuration,
+        BackupManifest.PageChecksums pageChecksums) {
 
     /** Data read from the cluster per second of the whole backup, in MB (10^6 bytes). */
     public double megabytesPerSecond() {
         double seconds = Math.max(0.001, totalDuration.toMillis() / 1000.0);
         return bytes / 1e6 / seconds;
+    }
+
+    /** The corrupt pages the backup holds, by relation file (empty when none, or not checked). */
+    public java.util.List<BackupManifest.CorruptPages> corruptPages() {
+        return pageChecksums == null ? java.util.List.of() : pageChecksums.corrupt();
     }
 }

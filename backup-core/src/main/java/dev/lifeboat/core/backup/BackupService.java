@@ -71,7 +71,8 @@ public final class BackupService {
             progress.step("copying files");
             long copyStarted = System.nanoTime();
             DataDirectoryInventory.Inventory inventory = DataDirectoryInventory.of(request.pgdata());
-            DataObjectUploader uploader = new DataObjectUploader(repository, backupId, request.jobs(), progress);
+            PageChecks pageChecks = request.checkPages() ? PageChecks.forCluster(session, startLsn) : PageChecks.off();
+            DataObjectUploader uploader = new DataObjectUploader(repository, backupId, request.jobs(), progress, pageChecks);
             UnchangedFiles.Split split = parent == null ? new UnchangedFiles.Split(inventory.files(), List.of())
                     : UnchangedFiles.split(inventory.files(), parent);
             List<BackupManifest.File> files;
@@ -84,6 +85,8 @@ public final class BackupService {
                 throw e;
             }
             Duration copyDuration = Duration.ofNanos(System.nanoTime() - copyStarted);
+            BackupManifest.PageChecksums pageChecksums = new BackupManifest.PageChecksums(pageChecks.enabled(),
+                    corruptPages(pageChecks.corrupt(session), parent, split.reused()));
 
             progress.step("stopping backup");
             ClusterSession.BackupStop stop = session.stopBackup();
@@ -112,7 +115,7 @@ public final class BackupService {
                     startLsn, stop.lsn(), startWalFile, stop.walFileName(), startTime, stopTime, nextXid,
                     stop.backupLabel(), stop.tablespaceMap(),
                     new BackupManifest.Totals(files.size(), bytes, uploader.storedBytes(), uploader.objectCount()),
-                    LifeboatVersion.version(), LifeboatVersion.host(),
+                    LifeboatVersion.version(), LifeboatVersion.host(), pageChecksums,
                     inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
                     files, BackupTablespaces.of(inventory.links(), tablespaceNames));
@@ -130,8 +133,25 @@ public final class BackupService {
             }
             return new BackupResult(backupId, type, parent == null ? null : parent.id(), split.reused().size(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
                     startTime, stopTime, files.size(), bytes, uploader.storedBytes(), uploader.objectCount(),
-                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started));
+                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started), pageChecksums);
         }
+    }
+
+    /**
+     * The corrupt pages found in the files read, and those the parent found in files reused from
+     * it unchanged (the stored copy holds them still), by path.
+     */
+    static List<BackupManifest.CorruptPages> corruptPages(List<BackupManifest.CorruptPages> found, BackupManifest parent,
+                                                          List<BackupManifest.File> reused) {
+        if (parent == null || parent.corruptPages().isEmpty()) {
+            return found;
+        }
+        java.util.Set<String> reusedPaths = new java.util.HashSet<>();
+        reused.forEach(f -> reusedPaths.add(f.path()));
+        List<BackupManifest.CorruptPages> all = new java.util.ArrayList<>(found);
+        parent.corruptPages().stream().filter(c -> reusedPaths.contains(c.path())).forEach(all::add);
+        all.sort(java.util.Comparator.comparing(BackupManifest.CorruptPages::path));
+        return all;
     }
 
     /**

@@ -53,6 +53,7 @@ final class DataObjectUploader {
     private final String backupId;
     private final int jobs;
     private final ProgressListener progress;
+    private final PageChecks pageChecks;
     private final AtomicLong bytesDone = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
     private final Semaphore packs = new Semaphore(packsAtOnce(Runtime.getRuntime().maxMemory()));
@@ -60,7 +61,13 @@ final class DataObjectUploader {
     private int objects;
 
     DataObjectUploader(Repository repository, String backupId, int jobs, ProgressListener progress) {
+        this(repository, backupId, jobs, progress, PageChecks.off());
+    }
+
+    /** @param pageChecks checks the pages of relation files as they are read */
+    DataObjectUploader(Repository repository, String backupId, int jobs, ProgressListener progress, PageChecks pageChecks) {
         this.repository = repository;
+        this.pageChecks = pageChecks;
         this.backupId = backupId;
         this.jobs = Math.max(1, jobs);
         this.progress = progress;
@@ -154,7 +161,7 @@ final class DataObjectUploader {
     private List<BackupManifest.File> uploadSingle(String key, FileEntry file) {
         AtomicReference<EncodingStream> last = new AtomicReference<>();
         BlobContent content = () -> {
-            EncodingStream stream = repository.codec().encode(new ProgressInputStream(Files.newInputStream(file.source())));
+            EncodingStream stream = repository.codec().encode(new ProgressInputStream(pageChecks.open(file)));
             last.set(stream);
             return stream;
         };
@@ -199,7 +206,7 @@ final class DataObjectUploader {
             long offset = pack.size();
             EncodingStream encoded;
             try {
-                encoded = repository.codec().encode(new ProgressInputStream(Files.newInputStream(file.source())));
+                encoded = repository.codec().encode(new ProgressInputStream(pageChecks.open(file)));
             } catch (NoSuchFileException e) {
                 continue;
             } catch (IOException e) {

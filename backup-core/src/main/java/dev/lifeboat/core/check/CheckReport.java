@@ -1,5 +1,7 @@
 package dev.lifeboat.core.check;
 
+import dev.lifeboat.core.repo.BackupManifest;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -14,13 +16,31 @@ import java.util.List;
  *                  history), also among {@code problems}: monitors count them apart from the limits
  * @param checks    each monitored check's state against its warning and critical thresholds
  *                  (empty until {@link MonitorChecks} has judged the report)
+ * @param corruptPages the backups still held that hold pages whose checksum failed in the cluster
+ *                     when they were read, newest first (also among {@code warnings})
  */
 public record CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
-                          List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
+                          List<String> warnings, List<String> damage, List<MonitoredCheck> checks,
+                          List<BackupCorruptPages> corruptPages) {
+
+    /** A report with no backup holding corrupt pages. */
+    public CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
+                       List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
+        this(location, timelines, health, cluster, problems, warnings, damage, checks, List.of());
+    }
 
     /** The same report with its monitored checks. */
     public CheckReport withChecks(List<MonitoredCheck> judged) {
-        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged));
+        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged), corruptPages);
+    }
+
+    /**
+     * A backup holding corrupt pages: its copy of them is as corrupt as the cluster's was.
+     *
+     * @param pages how many pages, over all its files
+     * @param files the relation files, each with its blocks
+     */
+    public record BackupCorruptPages(String backupId, long pages, List<BackupManifest.CorruptPages> files) {
     }
 
     public boolean passed() {

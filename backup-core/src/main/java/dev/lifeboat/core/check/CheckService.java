@@ -135,12 +135,35 @@ public final class CheckService {
                     gaps, newestStreamed == null ? null : newestStreamed.segment(), newestStreamed == null ? null : newestStreamed.storedAt()));
         }
         List<String> warnings = new ArrayList<>();
+        List<CheckReport.BackupCorruptPages> corruptPages = corruptPages(backups, warnings);
         CheckReport.Health health = new RepositoryHealth(repository, clock).assess(backups, wal,
                 new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
         CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
                 : cluster(request, identitiesChecked, problems, damage);
         return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings),
-                List.copyOf(damage), List.of());
+                List.copyOf(damage), List.of(), corruptPages);
+    }
+
+    /**
+     * The backups still held whose pages failed their checksum as they were read, newest first:
+     * each a warning, since the backup is whole but its copy of those pages is as bad as the cluster's.
+     */
+    private static List<CheckReport.BackupCorruptPages> corruptPages(List<BackupManifest> backups, List<String> warnings) {
+        List<CheckReport.BackupCorruptPages> found = new ArrayList<>();
+        for (int i = backups.size() - 1; i >= 0; i--) {
+            BackupManifest b = backups.get(i);
+            List<BackupManifest.CorruptPages> files = b.corruptPages();
+            if (files.isEmpty()) {
+                continue;
+            }
+            long pages = files.stream().mapToLong(BackupManifest.CorruptPages::pages).sum();
+            found.add(new CheckReport.BackupCorruptPages(b.id(), pages, files));
+            warnings.add("backup " + b.id() + " holds " + pages + (pages == 1 ? " corrupt page" : " corrupt pages")
+                    + " (checksum failed in the cluster as it was read): " + files.get(0).describe()
+                    + (files.size() > 1 ? " and " + (files.size() - 1) + " more files" : "")
+                    + "; check the cluster's data (pg_amcheck) and its storage; an older backup may hold good copies");
+        }
+        return List.copyOf(found);
     }
 
     /** A problem with what is stored: it fails the check, and monitors count it apart from the limits. */

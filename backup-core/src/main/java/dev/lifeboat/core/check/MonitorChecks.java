@@ -42,6 +42,7 @@ public final class MonitorChecks {
         checks.add(MonitoredCheck.fixed("damaged_objects", report.damage().isEmpty() ? CheckState.OK : CheckState.CRITICAL,
                 (double) report.damage().size(), "", report.damage().isEmpty() ? "no damaged backup or WAL object"
                         : report.damage().size() + " damaged: " + report.damage().get(0)));
+        checks.add(corruptPages(report.corruptPages()));
         CheckReport.ClusterArchiving cluster = report.cluster();
         if (cluster != null) {
             checks.add(MonitoredCheck.judged("ready_backlog", cluster.ready(), "", limits.readyBacklog(),
@@ -115,6 +116,21 @@ public final class MonitorChecks {
         }
         return MonitoredCheck.fixed("wal_gaps", missing == 0 ? CheckState.OK : CheckState.CRITICAL, (double) missing, "",
                 missing == 0 ? "the archived WAL is continuous" : missing + " WAL segments missing (" + first + "): restores stop there");
+    }
+
+    /**
+     * A warning, not critical: the backups are whole and restore what the cluster held, but that
+     * includes pages the cluster itself has damaged (its storage or a bug): someone must look.
+     */
+    private static MonitoredCheck corruptPages(List<CheckReport.BackupCorruptPages> found) {
+        if (found.isEmpty()) {
+            return MonitoredCheck.fixed("corrupt_pages", CheckState.OK, 0.0, "", "no backup holds a page whose checksum failed");
+        }
+        long pages = found.stream().mapToLong(CheckReport.BackupCorruptPages::pages).sum();
+        CheckReport.BackupCorruptPages newest = found.get(0);
+        return MonitoredCheck.fixed("corrupt_pages", CheckState.WARNING, (double) pages, "",
+                found.size() + (found.size() == 1 ? " backup holds " : " backups hold ") + "corrupt pages; " + newest.backupId()
+                        + ": " + newest.files().get(0).describe() + (newest.files().size() > 1 ? " and more" : ""));
     }
 
     private List<MonitoredCheck> archiver(CheckReport.ClusterArchiving cluster) {

@@ -47,7 +47,7 @@ public final class InfoService {
                     t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(),
                     drill == null ? null : new RepositoryInfo.Drill(drill.id(), drill.verdict().jsonName(), drill.startedAt(),
                             drill.timings() == null ? null : drill.timings().rto(), drill.failure()),
-                    m.tablespaceList()));
+                    m.pageChecksums(), m.tablespaceList()));
         }
         for (DamagedBackup damaged : listing.damaged()) {
             backups.add(positionByStart(backups, damaged.id()), damaged(damaged));
@@ -108,7 +108,7 @@ public final class InfoService {
         BackupManifest.Totals t = m.totals();
         return new RepositoryInfo.Backup(m.id(), RepositoryInfo.Backup.DAMAGED, d.reason(), m.type().jsonName(), m.timeline(),
                 m.startTime(), m.stopTime(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
-                t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(), null, m.tablespaceList());
+                t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(), null, m.pageChecksums(), m.tablespaceList());
     }
 
     /** Before the first backup with a later id: ids start with the start time, so the list stays in time order. */

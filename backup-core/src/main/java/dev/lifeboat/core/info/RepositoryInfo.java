@@ -27,23 +27,31 @@ public record RepositoryInfo(
      *                and the fields its manifest would have told are empty when it is unreadable)
      * @param problem why a damaged backup cannot be restored, or null
      * @param drill   the backup's newest drill, or null when it was never drilled
+     * @param pageChecksums whether its data pages were checked as they were read and the corrupt
+     *                      ones found (null for backups taken before Lifeboat checked pages)
      * @param tablespaces the cluster's tablespaces it holds (empty without any, or when its manifest is unreadable)
      */
     public record Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
                          Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
-                         long bytes, long storedBytes, Drill drill, List<BackupManifest.Tablespace> tablespaces) {
+                         long bytes, long storedBytes, Drill drill, BackupManifest.PageChecksums pageChecksums,
+                         List<BackupManifest.Tablespace> tablespaces) {
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public Backup {
             tablespaces = tablespaces == null ? List.of() : List.copyOf(tablespaces);
         }
 
-        /** A backup without tablespaces. */
+        /** A backup without tablespaces whose pages were not checked (or whose manifest cannot tell). */
         public Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
                       Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
                       long bytes, long storedBytes, Drill drill) {
             this(id, status, problem, type, timeline, startTime, stopTime, startLsn, stopLsn, startWalFile, stopWalFile, files,
-                    bytes, storedBytes, drill, List.of());
+                    bytes, storedBytes, drill, null, List.of());
+        }
+
+        /** The relation files with corrupt pages the backup holds (empty when none or not checked). */
+        public List<BackupManifest.CorruptPages> corruptPages() {
+            return pageChecksums == null || pageChecksums.corrupt() == null ? List.of() : pageChecksums.corrupt();
         }
 
         public static final String OK = "OK";

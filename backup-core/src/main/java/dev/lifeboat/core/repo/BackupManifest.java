@@ -16,6 +16,9 @@ import java.util.List;
  * @param tablespaceMap the tablespace_map text, or null without tablespaces
  * @param tablespaces   the cluster's tablespaces when it was backed up (oid, name, location);
  *                      null in manifests written before Lifeboat recorded them (see {@link #tablespaceList()})
+ * @param pageChecksums what checking the data pages found while they were copied; null in
+ *                      manifests written before Lifeboat checked pages (readers that do not know
+ *                      the field ignore it, so the format number stays 1)
  */
 public record BackupManifest(
         int format,
@@ -39,6 +42,7 @@ public record BackupManifest(
         Totals totals,
         String lifeboatVersion,
         String host,
+        PageChecksums pageChecksums,
         List<Link> links,
         List<Directory> directories,
         List<File> files,
@@ -50,7 +54,7 @@ public record BackupManifest(
     public BackupManifest {
     }
 
-    /** A manifest without tablespaces (as written before they were recorded). */
+    /** A manifest without tablespaces or a page check result (as written before either was recorded). */
     public BackupManifest(int format, String id, BackupType type, String parent, String systemIdentifier, int pgMajor,
                           String pgVersion, int walSegmentSize, int timeline, String startLsn, String stopLsn,
                           String startWalFile, String stopWalFile, Instant startTime, Instant stopTime, long stopNextXid,
@@ -58,7 +62,12 @@ public record BackupManifest(
                           List<Link> links, List<Directory> directories, List<File> files) {
         this(format, id, type, parent, systemIdentifier, pgMajor, pgVersion, walSegmentSize, timeline, startLsn, stopLsn,
                 startWalFile, stopWalFile, startTime, stopTime, stopNextXid, backupLabel, tablespaceMap, totals,
-                lifeboatVersion, host, links, directories, files, null);
+                lifeboatVersion, host, null, links, directories, files, null);
+    }
+
+    /** The corrupt pages this backup holds (none when pages were not checked). */
+    public List<CorruptPages> corruptPages() {
+        return pageChecksums == null || pageChecksums.corrupt() == null ? List.of() : pageChecksums.corrupt();
     }
 
     /**
@@ -81,7 +90,7 @@ public record BackupManifest(
     public BackupManifest withoutLists() {
         return new BackupManifest(format, id, type, parent, systemIdentifier, pgMajor, pgVersion, walSegmentSize,
                 timeline, startLsn, stopLsn, startWalFile, stopWalFile, startTime, stopTime, stopNextXid,
-                backupLabel, tablespaceMap, totals, lifeboatVersion, host, null, null, null, tablespaces);
+                backupLabel, tablespaceMap, totals, lifeboatVersion, host, pageChecksums, null, null, null, tablespaces);
     }
 
     /**
@@ -114,5 +123,50 @@ public record BackupManifest(
     }
 
     public record Totals(long files, long bytes, long storedBytes, long objects) {
+    }
+
+    /**
+     * The result of checking data page checksums while the files were read.
+     *
+     * @param checked false when the cluster has data checksums off (nothing to check)
+     * @param corrupt the relation files with pages that failed the check, by path; empty when none
+     */
+    public record PageChecksums(boolean checked, List<CorruptPages> corrupt) {
+    }
+
+    /**
+     * Pages of one relation file whose checksum failed even when read again, and whose LSN is
+     * older than the backup's start (so WAL replay would not rewrite them): the backup holds the
+     * same corrupt pages the cluster does.
+     *
+     * @param path         the file, relative to the data directory (base/5/16384.1)
+     * @param database     the database's oid (0 for the shared catalogs under global/)
+     * @param databaseName its name, or null if it could not be looked up
+     * @param relfilenode  the relation's file node
+     * @param relation     the relation's name as regclass prints it, or null when not cheap to look up
+     *                     (a database other than the one the backup connected to)
+     * @param fork         main, fsm, vm or init
+     * @param pages        how many pages failed
+     * @param blocks       the block numbers within the relation (segment * blocks per segment + block
+     *                     in the file), as "N" or ranges "N-M"; at most {@value #MAX_BLOCK_RANGES} ranges
+     */
+    public record CorruptPages(String path, long database, String databaseName, long relfilenode, String relation,
+                               String fork, long pages, List<String> blocks) {
+
+        public static final int MAX_BLOCK_RANGES = 1000;
+
+        /** One line for people: "relation public.t (database app, base/16384/16385), fork main: block 0". */
+        public String describe() {
+            String name = relation != null ? "relation " + relation : "relation with file node " + relfilenode;
+            String where = (databaseName != null ? "database " + databaseName : database == 0 ? "shared" : "database oid " + database)
+                    + ", " + path;
+            String list = String.join(", ", blocks) + (pages > blocks.stream().mapToLong(CorruptPages::count).sum() ? ", ..." : "");
+            return name + " (" + where + "), fork " + fork + ": " + (pages == 1 ? "block " : pages + " blocks ") + list;
+        }
+
+        private static long count(String range) {
+            int dash = range.indexOf('-');
+            return dash < 0 ? 1 : Long.parseLong(range.substring(dash + 1)) - Long.parseLong(range.substring(0, dash)) + 1;
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.lifeboat.core.check;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeboat.core.repo.BackupManifest;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +54,7 @@ class MonitorChecksTest {
 
         assertThat(checks).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(CheckState.OK));
         assertThat(checks).extracting(MonitoredCheck::name).containsExactly("repository_free_space", "backup_age", "archive_age",
-                "wal_gaps", "damaged_objects", "ready_backlog", "archiver_failures", "slot_lag", "drill_age", "drill_verdict", "jobs");
+                "wal_gaps", "damaged_objects", "corrupt_pages", "ready_backlog", "archiver_failures", "slot_lag", "drill_age", "drill_verdict", "jobs");
         assertThat(check(checks, "backup_age").value()).isEqualTo(7200.0);
         assertThat(check(checks, "backup_age").warning()).isEqualTo(26 * HOUR);
         assertThat(check(checks, "repository_free_space").value()).isEqualTo(50.0);
@@ -87,6 +89,23 @@ class MonitorChecksTest {
         assertThat(check(checks, "wal_gaps").summary()).contains("000000010000000000000006");
         assertThat(check(checks, "damaged_objects").state()).isEqualTo(CheckState.CRITICAL);
         assertThat(MonitorChecks.overall(checks)).isEqualTo(CheckState.CRITICAL);
+    }
+
+    @Test
+    void aBackupHoldingCorruptPagesIsAWarningNamingTheRelationAndBlock() {
+        BackupManifest.CorruptPages pages = new BackupManifest.CorruptPages("base/5/16384", 5, "app", 16384, "public.accounts", "main",
+                3, List.of("0", "7-8"));
+        CheckReport clean = report(health(Duration.ofHours(1), Duration.ofMinutes(1), passedDrill(Duration.ofDays(1))),
+                List.of(), List.of(), null);
+        CheckReport corrupt = new CheckReport(clean.location(), clean.timelines(), clean.health(), null, List.of(), List.of("w"),
+                List.of(), List.of(), List.of(new CheckReport.BackupCorruptPages("20261203-120000F", 3, List.of(pages))));
+
+        assertThat(check(judge(clean, null), "corrupt_pages").state()).isEqualTo(CheckState.OK);
+        MonitoredCheck warning = check(judge(corrupt, null), "corrupt_pages");
+        assertThat(warning.state()).isEqualTo(CheckState.WARNING);
+        assertThat(warning.value()).isEqualTo(3.0);
+        assertThat(warning.summary()).contains("20261203-120000F", "relation public.accounts", "database app", "base/5/16384",
+                "fork main", "3 blocks 0, 7-8");
     }
 
     @Test

@@ -44,6 +44,25 @@ class BackupCatalogTest {
     }
 
     @Test
+    void corruptPagesAreInTheManifestHeadAndAManifestWithoutThemStillReads() {
+        BackupManifest m = manifest("20261120-140000F", "0/3000100", 2);
+        BackupManifest.PageChecksums found = new BackupManifest.PageChecksums(true, List.of(new BackupManifest.CorruptPages(
+                "base/5/16384", 5, "postgres", 16384, "public.t", "main", 1, List.of("3"))));
+        repository.backups().write(new BackupManifest(m.format(), m.id(), m.type(), m.parent(), m.systemIdentifier(), m.pgMajor(),
+                m.pgVersion(), m.walSegmentSize(), m.timeline(), m.startLsn(), m.stopLsn(), m.startWalFile(), m.stopWalFile(),
+                m.startTime(), m.stopTime(), m.stopNextXid(), m.backupLabel(), m.tablespaceMap(), m.totals(), m.lifeboatVersion(),
+                m.host(), found, m.links(), m.directories(), m.files(), m.tablespaces()));
+        repository.backups().write(manifest("20261120-150000F", "0/9000100", 2));
+
+        List<BackupManifest> listed = repository.backups().list();
+        assertThat(listed.get(0).pageChecksums()).isEqualTo(found);
+        assertThat(listed.get(0).corruptPages().get(0).describe())
+                .isEqualTo("relation public.t (database postgres, base/5/16384), fork main: block 3");
+        assertThat(listed.get(1).pageChecksums()).as("written as before pages were checked").isNull();
+        assertThat(listed.get(1).corruptPages()).isEmpty();
+    }
+
+    @Test
     void aManifestIsNeverOverwritten() {
         repository.backups().write(manifest("20261120-140000F", "0/3000100", 1));
         assertThatThrownBy(() -> repository.backups().write(manifest("20261120-140000F", "0/3000100", 2)))

@@ -11,6 +11,7 @@ import dev.lifeboat.core.backup.BackupResult;
 import dev.lifeboat.core.backup.BackupService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.ForEachRepository;
 import picocli.CommandLine.Command;
@@ -51,6 +52,11 @@ public final class BackupCommand extends LifeboatSubcommand {
             defaultValue = BackupRequest.DEFAULT_ARCHIVE_TIMEOUT_SECONDS)
     long archiveTimeoutSeconds;
 
+    @Option(names = "--page-checksums", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Check data page checksums while reading (when the cluster has data checksums on); a corrupt page",
+                    "is reported as a warning and the backup completes. --no-page-checksums skips the check."})
+    boolean pageChecksums;
+
     public BackupCommand(CliContext context) {
         super(context);
     }
@@ -60,11 +66,12 @@ public final class BackupCommand extends LifeboatSubcommand {
         Duration wait = lockWait.duration();
         BackupRequest request = BackupRequest.builder(cluster.pgdata(), cluster.connection(context.env()))
                 .type(backupType()).jobs(jobs).archiveTimeout(Duration.ofSeconds(archiveTimeoutSeconds))
-                .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).build();
+                .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).checkPages(pageChecksums).build();
         try (RepositorySet repositories = repo.openSet()) {
             if (repositories.isSingle()) {
                 BackupResult result = new BackupService(repositories.open(repositories.members().get(0).name()), Clock.systemUTC(), wait)
                         .run(request);
+                warnCorruptPages(result, "");
                 print(result, out -> printText(out, result, ""));
                 return 0;
             }
@@ -91,8 +98,11 @@ public final class BackupCommand extends LifeboatSubcommand {
                     if (!outcome.succeeded()) {
                         err().println("lifeboat: backup into repository " + outcome.repository().name() + " failed: "
                                 + outcome.failure().getMessage());
-                    } else if (!json()) {
-                        printText(out(), outcome.result(), outcome.repository().name() + " ");
+                    } else {
+                        warnCorruptPages(outcome.result(), "repository " + outcome.repository().name() + ": ");
+                        if (!json()) {
+                            printText(out(), outcome.result(), outcome.repository().name() + " ");
+                        }
                     }
                 });
         repositories.warnings().forEach(w -> err().println("lifeboat: warning: " + w));
@@ -107,6 +117,14 @@ public final class BackupCommand extends LifeboatSubcommand {
 
     /** One repository's backup, or why it failed. */
     public record RepositoryBackup(String repository, BackupResult backup, String error) {
+    }
+
+    /** A warning line per relation file with corrupt pages: the backup is complete, the cluster is not well. */
+    private void warnCorruptPages(BackupResult result, String prefix) {
+        for (BackupManifest.CorruptPages c : result.corruptPages()) {
+            err().println("lifeboat: warning: " + prefix + "backup " + result.backupId() + " holds corrupt pages (checksum failed): "
+                    + c.describe());
+        }
     }
 
     private static void printText(PrintStream out, BackupResult result, String prefix) {

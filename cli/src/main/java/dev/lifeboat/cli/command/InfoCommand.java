@@ -91,6 +91,9 @@ public final class InfoCommand extends LifeboatSubcommand {
                 if (b.problem() != null) {
                     out.println("  " + b.id() + " is DAMAGED and cannot be restored: " + b.problem());
                 }
+                for (var c : b.corruptPages()) {
+                    out.println("  " + b.id() + " holds CORRUPT PAGES (checksum failed in the cluster): " + c.describe());
+                }
             }
             for (RepositoryInfo.Backup b : info.backups()) {
                 for (var t : b.tablespaces()) {

@@ -85,16 +85,31 @@ public final class ArchivingCluster implements AutoCloseable {
         return startWithoutInit(List.of());
     }
 
+    /** As {@link #start()}, for a cluster initialised with data checksums (initdb --data-checksums). */
+    public static ArchivingCluster startWithDataChecksums() {
+        ArchivingCluster c = startWithoutInit(List.of(), builder -> builder.dataChecksums(true));
+        Lifeboat.Run init = c.lifeboat("init", "--repo", c.repository.toString(), "--pgdata", c.dataDirectory().toString(),
+                "--pg-port", Integer.toString(c.port()));
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        return c;
+    }
+
     /** As {@link #startWithoutInit()}, with more options for wal-push in archive_command (e.g. --key-file FILE). */
     public static ArchivingCluster startWithoutInit(List<String> walPushOptions) {
+        return startWithoutInit(walPushOptions, builder -> { });
+    }
+
+    private static ArchivingCluster startWithoutInit(List<String> walPushOptions, java.util.function.Consumer<LocalCluster.Builder> more) {
         ScratchDirectory scratch = ScratchDirectory.create("lifeboat-story-");
         try {
             Path repository = Files.createDirectories(scratch.resolve("repository"));
             TestClusters.serverUser().handOver(repository);
             String options = walPushOptions.isEmpty() ? "" : String.join(" ", walPushOptions) + " ";
             String archiveCommand = Lifeboat.launcher() + " wal-push " + options + "--repo " + repository + " %p";
-            LocalCluster cluster = TestClusters.builder().baseDirectory(scratch.resolve("source"))
-                    .archiveCommand(archiveCommand).start();
+            LocalCluster.Builder builder = TestClusters.builder().baseDirectory(scratch.resolve("source"))
+                    .archiveCommand(archiveCommand);
+            more.accept(builder);
+            LocalCluster cluster = builder.start();
             return new ArchivingCluster(scratch, repository, cluster);
         } catch (IOException | RuntimeException e) {
             scratch.close();
