@@ -1,5 +1,6 @@
 package dev.lifeboat.schedules;
 
+import dev.lifeboat.core.pg.PgBinChoice;
 import dev.lifeboat.core.drill.DrillRequest;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DrillTaskRequestTest {
 
@@ -21,7 +23,17 @@ class DrillTaskRequestTest {
         DrillRequest withBin = drills.request(named, List.of());
         DrillRequest withoutBin = drills.request(searched, List.of());
 
-        assertThat(withBin.pgBin()).isEqualTo(Path.of("/usr/lib/postgresql/17/bin"));
-        assertThat(withoutBin.pgBin()).as("LIFEBOAT_PG_BIN, else the search for the backup's major version").isNull();
+        assertThat(withBin.pgBin()).isEqualTo(new PgBinChoice(Path.of("/usr/lib/postgresql/17/bin"), false));
+        assertThat(withoutBin.pgBin()).as("LIFEBOAT_PG_BIN, else the search for the backup's major version")
+                .isEqualTo(PgBinChoice.search());
+    }
+
+    @Test
+    void aScheduledDrillMayDownloadTheServerOfTheBackupsVersionAndABadValueIsRefused() {
+        JobDefinition downloading = new JobDefinition("weekly", JobKind.DRILL, null, Map.of("download-pg", "true"));
+        JobDefinition bad = new JobDefinition("weekly", JobKind.DRILL, null, Map.of("download-pg", "yes please"));
+
+        assertThat(drills.request(downloading, List.of()).pgBin()).isEqualTo(new PgBinChoice(null, true));
+        assertThatThrownBy(() -> drills.check(bad)).hasMessageContaining("download-pg must be true or false, not 'yes please'");
     }
 }
