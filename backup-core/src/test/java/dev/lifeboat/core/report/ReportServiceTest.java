@@ -1,12 +1,16 @@
 package dev.lifeboat.core.report;
 
 import dev.lifeboat.core.codec.ObjectCodec;
+import dev.lifeboat.core.crypto.DataKeyset;
+import dev.lifeboat.core.crypto.Passphrase;
+import dev.lifeboat.core.crypto.WrappedKeyset;
 import dev.lifeboat.core.jobs.JobRun;
 import dev.lifeboat.core.jobs.JobRunLog;
 import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.repo.DrillRecord;
 import dev.lifeboat.core.repo.Repository;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.repo.WalSummary;
 import dev.lifeboat.core.report.RepositoryReport.RecoverableWindow;
 import dev.lifeboat.core.testing.TestRepositoryDescriptor;
@@ -82,6 +86,28 @@ class ReportServiceTest {
         assertThat(report.backups().get(0).storedBytes()).isEqualTo(700);
         assertThat(report.wal().segments()).isEqualTo(7);
         assertThat(report.wal().hours()).isNotEmpty();
+    }
+
+    @Test
+    void anEncryptedRepositoryIsReadThroughItsKeyAndShowsTheSame() throws IOException {
+        Passphrase key = Passphrase.of("correct horse battery staple", "test passphrase");
+        InMemoryBlobStore raw = new InMemoryBlobStore("encrypted");
+        RepositoryDescriptor plain = TestRepositoryDescriptor.standard();
+        Repository.initialize(raw, new RepositoryDescriptor(RepositoryDescriptor.ENCRYPTED_FORMAT, plain.systemIdentifier(),
+                plain.pgMajor(), plain.pgVersion(), plain.walSegmentSize(), plain.compression(), DataKeyset.ALGORITHM,
+                plain.created(), plain.createdBy(), WrappedKeyset.create(key, plain.systemIdentifier(), raw.location())), key).close();
+        store = raw;
+        repository = Repository.open(raw, key);
+        backup("20261120-140000F", "0/2000028", 2, T0, 10);
+        segment(2, null);
+        segment(3, T0.plusSeconds(900));
+        repository.drills().record(drill("20261120-140000F", T0.plusSeconds(100), true));
+
+        RepositoryReport report = report();
+
+        assertThat(report.windows()).singleElement().satisfies(w -> assertThat(w.until()).isEqualTo(T0.plusSeconds(900)));
+        assertThat(report.drills()).extracting(RepositoryReport.DrillRun::verdict).containsExactly("passed");
+        assertThat(report.backups()).extracting(RepositoryReport.BackupRun::storedBytes).containsExactly(700L);
     }
 
     @Test
