@@ -97,9 +97,10 @@ public final class ReportPage {
                     lane++;
                 }
             }
-            html.append(chart.render(v -> "")).append('\n');
+            html.append("<figure>").append(chart.render(v -> "")).append("<figcaption>Recoverable (green), missing WAL (red)"
+                    + "</figcaption></figure>\n");
         }
-        html.append("<table id=\"windows\"><caption>Recoverable windows and gaps</caption>\n<thead><tr><th>Repository</th><th>TL</th>"
+        html.append("<div class=\"scroll\"><table id=\"windows\"><caption>Recoverable windows and gaps</caption>\n<thead><tr><th>Repository</th><th>TL</th>"
                 + "<th>From</th><th>Until</th><th>Ends at</th><th>From backup</th></tr></thead>\n<tbody>\n");
         for (RepositoryReport r : report.repositories()) {
             for (RecoverableWindow w : r.windows()) {
@@ -116,7 +117,7 @@ public final class ReportPage {
                         .append("</td></tr>\n");
             }
         }
-        html.append("</tbody></table>\n</div>\n</section>\n");
+        html.append("</tbody></table></div>\n</div>\n</section>\n");
     }
 
     private static List<Integer> timelinesOf(RepositoryReport r) {
@@ -152,7 +153,7 @@ public final class ReportPage {
         html.append("<h3>Backups</h3>\n");
         List<BackupRun> timed = backups.stream().filter(b -> b.stop() != null).toList();
         if (timed.isEmpty()) {
-            html.append("<p class=\"empty\">No backups.</p>\n");
+            html.append("<p class=\"empty\">No backups.</p>\n<div class=\"pair\">\n");
         } else {
             List<Instant> at = timed.stream().map(BackupRun::stop).toList();
             double longest = timed.stream().filter(b -> b.duration() != null).mapToDouble(b -> seconds(b.duration())).max().orElse(0);
@@ -174,7 +175,7 @@ public final class ReportPage {
             html.append("<div class=\"pair\">\n<figure>").append(duration.render(v -> Quantities.number(v) + " s"))
                     .append("<figcaption>Duration (start to stop)</figcaption></figure>\n<figure>")
                     .append(size.render(v -> Quantities.number(v) + " " + unit))
-                    .append("<figcaption>Stored size (full and incremental)</figcaption></figure>\n</div>\n");
+                    .append("<figcaption>Stored size (full and incremental)</figcaption></figure>\n");
         }
         html.append("<div class=\"scroll\"><table id=\"backups-").append(index).append("\"><caption>Backups</caption>\n<thead><tr>"
                 + "<th>Backup</th><th>Type</th><th>Status</th><th>Started</th><th>Duration</th><th>Size</th><th>Stored</th></tr>"
@@ -188,7 +189,7 @@ public final class ReportPage {
                     .append(b.bytes()).append("\">").append(Quantities.bytes(b.bytes())).append("</td><td data-bytes=\"")
                     .append(b.storedBytes()).append("\">").append(Quantities.bytes(b.storedBytes())).append("</td></tr>\n");
         }
-        html.append("</tbody></table></div>\n");
+        html.append("</tbody></table></div>\n</div>\n");
     }
 
     private void wal(int index, WalArrivals wal) {
@@ -202,8 +203,8 @@ public final class ReportPage {
             html.append(" Only the newest ").append(wal.summariesRead()).append(" segments were timed; ").append(wal.summariesSkipped())
                     .append(" older ones count in the bars only.");
         }
-        html.append("</p>\n<p class=\"headline\">").append(wal.segments()).append(" segments; largest backlog ")
-                .append(wal.largestBacklog() == 0 ? "unknown" : wal.largestBacklog() + " segments at " + time(wal.largestBacklogAt()))
+        html.append("</p>\n<p class=\"headline\">").append(segments(wal.segments())).append("; largest backlog ")
+                .append(wal.largestBacklog() == 0 ? "unknown" : segments(wal.largestBacklog()) + " at " + time(wal.largestBacklogAt()))
                 .append("; largest delay ").append(wal.largestDelay() == null ? "unknown"
                         : Quantities.duration(wal.largestDelay()) + " (" + Markup.escape(wal.largestDelaySegment()) + ")")
                 .append("</p>\n");
@@ -212,7 +213,12 @@ public final class ReportPage {
         } else {
             List<Instant> at = new ArrayList<>(wal.hours().stream().map(h -> h.hour().plus(HOUR.dividedBy(2))).toList());
             double most = wal.hours().stream().mapToDouble(h -> Math.max(h.segments(), h.largestBacklog())).max().orElse(0);
-            SvgChart chart = SvgChart.values("WAL segments archived per hour, and the largest backlog", at, most);
+            List<Instant> hourEdges = new ArrayList<>();
+            wal.hours().forEach(h -> {
+                hourEdges.add(h.hour());
+                hourEdges.add(h.hour().plus(HOUR));
+            });
+            SvgChart chart = SvgChart.values("WAL segments archived per hour, and the largest backlog", hourEdges, most);
             for (WalHour h : wal.hours()) {
                 chart.bar(h.hour().plus(HOUR.dividedBy(2)), h.segments(), HOUR, "bar",
                         time(h.hour()) + ": " + h.segments() + " segments, " + Quantities.bytes(h.storedBytes()));
@@ -305,6 +311,10 @@ public final class ReportPage {
         html.append("</tbody></table></div>\n</div>\n");
     }
 
+    private static String segments(long n) {
+        return n + (n == 1 ? " segment" : " segments");
+    }
+
     private static long count(JobTrack job, String outcome) {
         return job.runs().stream().filter(r -> outcome.equals(r.outcome())).count();
     }
@@ -331,7 +341,7 @@ public final class ReportPage {
             .pair{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             figure{margin:0;background:#fff;border:1px solid #e1e5ea;border-radius:6px;padding:6px}
             figcaption{font-size:12px;color:#5a6472;padding:2px 6px}
-            .scroll{max-height:300px;overflow:auto;border:1px solid #e1e5ea;border-radius:6px;background:#fff}
+            .scroll{max-height:330px;overflow:auto;border:1px solid #e1e5ea;border-radius:6px;background:#fff;max-width:100%}
             table{border-collapse:collapse;font-size:12.5px;background:#fff}
             caption{text-align:left;font-weight:600;padding:4px 8px}
             th,td{padding:3px 8px;border-bottom:1px solid #eef0f3;text-align:left;white-space:nowrap}

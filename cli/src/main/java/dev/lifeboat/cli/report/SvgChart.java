@@ -14,7 +14,7 @@ import java.util.function.DoubleFunction;
  */
 final class SvgChart {
 
-    static final int WIDTH = 640;
+    static final int WIDTH = 560;
     private static final int LEFT = 70;
     private static final int RIGHT = 20;
     private static final int TOP = 12;
@@ -53,9 +53,9 @@ final class SvgChart {
         return height;
     }
 
-    /** A bar from zero to {@code value}, centred on {@code at}, at least a few pixels wide. */
+    /** A bar from zero to {@code value}, centred on {@code at}: 80% of {@code width}, but between 4 and 48 pixels. */
     SvgChart bar(Instant at, double value, Duration width, String cssClass, String title) {
-        double w = Math.max(4, width == null ? 8 : x.width(width) * 0.8);
+        double w = Math.min(48, Math.max(4, width == null ? 8 : x.width(width) * 0.8));
         double top = y.map(value);
         element("rect", cssClass, title, "x", x.map(at) - w / 2, "y", top, "width", w, "height", Math.max(0, y.map(0) - top));
         return this;

@@ -8,15 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps instants onto pixels, with ticks on round UTC times (minutes, hours or days, as the
- * span needs). An empty or one-instant span is widened to an hour around it so that a single
- * backup still lands in the middle of the plot.
+ * Maps instants onto pixels, with ticks on round UTC times (seconds, minutes, hours or days,
+ * as the span needs). A span shorter than two minutes (one backup, a test's few seconds) is
+ * widened to two minutes around it, so that a single backup lands in the middle of the plot.
  */
 final class TimeScale {
 
-    private static final Duration[] STEPS = {Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+    private static final Duration[] STEPS = {Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12),
             Duration.ofDays(1), Duration.ofDays(2), Duration.ofDays(7), Duration.ofDays(14), Duration.ofDays(30)};
+    private static final Duration SHORTEST = Duration.ofMinutes(2);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -36,8 +38,9 @@ final class TimeScale {
             last = first;
         }
         Duration span = Duration.between(first, last);
-        if (span.compareTo(Duration.ofMinutes(1)) < 0) {
-            return new TimeScale(first.minus(Duration.ofMinutes(30)), last.plus(Duration.ofMinutes(30)), from, to);
+        if (span.compareTo(SHORTEST) < 0) {
+            Duration half = SHORTEST.minus(span).dividedBy(2);
+            return new TimeScale(first.minus(half), last.plus(half), from, to);
         }
         Duration pad = span.dividedBy(20);
         return new TimeScale(first.minus(pad), last.plus(pad), from, to);
@@ -84,6 +87,9 @@ final class TimeScale {
     String label(Instant tick, boolean first) {
         if (step.compareTo(Duration.ofDays(1)) >= 0) {
             return DAY.format(tick);
+        }
+        if (step.compareTo(Duration.ofMinutes(1)) < 0) {
+            return first ? DAY.format(tick) + " " + SECONDS.format(tick) : SECONDS.format(tick);
         }
         return first || tick.atOffset(ZoneOffset.UTC).toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
                 ? DAY_AND_CLOCK.format(tick) : CLOCK.format(tick);

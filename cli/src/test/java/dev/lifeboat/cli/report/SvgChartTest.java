@@ -65,10 +65,12 @@ class SvgChartTest {
     }
 
     @Test
-    void oneInstantIsWidenedToAnHourAndLandsInTheMiddle() {
+    void oneInstantIsWidenedToTwoMinutesAndLandsInTheMiddle() {
         TimeScale one = TimeScale.covering(List.of(T0), 0, 600);
         assertThat(one.map(T0)).isCloseTo(300, within(1e-9));
-        assertThat(one.ticks()).isNotEmpty();
+        assertThat(one.map(T0.plusSeconds(60))).isCloseTo(600, within(1e-9));
+        assertThat(one.ticks()).hasSizeBetween(4, 9);
+        assertThat(one.label(one.ticks().get(1), false)).matches("\\d\\d:\\d\\d:\\d\\d");
     }
 
     @Test
