@@ -176,6 +176,9 @@ public final class DrillCommand extends LifeboatSubcommand {
         if (junit != null) {
             out.println("JUnit report: " + junit);
         }
+        if (reportHtml != null) {
+            out.println("HTML report: " + reportHtml);
+        }
         if (result.keptDataDirectory() != null) {
             out.printf("kept running on port %d: %s (stop it with pg_ctl -D %s stop, then remove the directory)%n",
                     result.keptPort(), result.keptDataDirectory(), result.keptDataDirectory());

@@ -76,6 +76,8 @@ class HtmlReportIT {
                 "--junit", reports.resolve("drill.xml").toString(), "--report-html", reports.resolve("report.html").toString());
 
         BadInputIT.assertFailure(drill, 13, "drill of backup " + incr + " failed: a million orders", "not known-good");
+        assertThat(drill.stdout()).contains("JUnit report: " + reports.resolve("drill.xml"))
+                .contains("HTML report: " + reports.resolve("report.html"));
         assertThat(reports.resolve("drill.xml")).exists();
         String page = Files.readString(reports.resolve("report.html"));
         assertThat(page).contains("<tr data-backup=\"" + incr + "\" data-verdict=\"failed\">")

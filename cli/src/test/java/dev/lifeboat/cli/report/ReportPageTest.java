@@ -100,6 +100,41 @@ class ReportPageTest {
                 .isInstanceOf(LifeboatException.class).hasMessageStartingWith("cannot write the HTML report ");
     }
 
+    @Test
+    void everyElementIsClosedWhetherTheRepositoryIsFullEmptyOrUnavailable() {
+        RepositoryReport empty = new RepositoryReport("empty", "/srv/empty", null, List.of(),
+                new WalArrivals(T0, List.of(), 0, 0, 0, null, null, 0, null), List.of(), List.of(), List.of(), List.of());
+        List<JobTrack> jobs = List.of(new JobTrack("nightly <backup>", "backup", List.of(
+                new JobRunPoint(T0, Duration.ofSeconds(30), "succeeded", null),
+                new JobRunPoint(T0.plusSeconds(86400), null, "failed", "connection refused"))));
+        RepositoryReport withJobs = new RepositoryReport("jobs", "/srv/jobs", null, List.of(),
+                new WalArrivals(T0, List.of(), 0, 0, 0, null, null, 0, null), List.of(), List.of(), List.of(), jobs);
+
+        for (Report report : List.of(report("main"), new Report(T0, "1.0", List.of(empty, withJobs,
+                RepositoryReport.unavailable("dr", "s3://b/dr", "timed out"))))) {
+            assertBalanced(ReportPage.render(report));
+        }
+    }
+
+    /** Opening and closing tags pair up (void and self-closed elements aside). */
+    private static void assertBalanced(String html) {
+        java.util.Deque<String> open = new java.util.ArrayDeque<>();
+        Matcher tag = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>").matcher(html);
+        while (tag.find()) {
+            String name = tag.group(2).toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("meta") || !tag.group(3).isEmpty()) {
+                continue;
+            }
+            if (tag.group(1).isEmpty()) {
+                open.push(name);
+            } else {
+                assertThat(open).as("closing </" + name + "> at " + tag.start()).isNotEmpty();
+                assertThat(open.pop()).as("closing </" + name + "> at " + tag.start()).isEqualTo(name);
+            }
+        }
+        assertThat(open).as("left open").isEmpty();
+    }
+
     private static int count(String text, String part) {
         return text.split(Pattern.quote(part), -1).length - 1;
     }
