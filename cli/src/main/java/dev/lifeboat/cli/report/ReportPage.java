@@ -11,6 +11,10 @@ import dev.lifeboat.core.report.RepositoryReport.RecoverableWindow;
 import dev.lifeboat.core.report.RepositoryReport.WalArrivals;
 import dev.lifeboat.core.report.RepositoryReport.WalHour;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +33,8 @@ public final class ReportPage {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final Duration HOUR = Duration.ofHours(1);
+    /** Inlined into every page: the page must open offline and from a CI artifact, with nothing fetched. */
+    private static final String STYLE = style();
 
     private final Report report;
     private final StringBuilder html = new StringBuilder(64 * 1024);
@@ -327,35 +333,18 @@ public final class ReportPage {
         return t == null ? "-" : TIME.format(t);
     }
 
+    private static String style() {
+        try (InputStream css = ReportPage.class.getResourceAsStream("report.css")) {
+            if (css == null) {
+                throw new IllegalStateException("report.css is missing from the build");
+            }
+            return new String(css.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String dash(String s) {
         return s == null ? "-" : s;
     }
-
-    private static final String STYLE = """
-            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;margin:0 auto;padding:16px 24px;max-width:1400px;background:#fafbfc}
-            h1{font-size:22px;margin:0 0 4px} h2{font-size:18px;margin:28px 0 6px;border-bottom:1px solid #d5dae1;padding-bottom:4px}
-            h2 small{font-weight:normal;color:#5a6472;font-size:13px} h3{font-size:15px;margin:18px 0 6px}
-            header p,.note{color:#5a6472;margin:2px 0 8px;max-width:1000px}
-            .headline{font-weight:600;margin:4px 0 8px} .empty{color:#5a6472;font-style:italic}
-            .error{color:#b71c1c;font-weight:600}
-            .pair{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-            figure{margin:0;background:#fff;border:1px solid #e1e5ea;border-radius:6px;padding:6px}
-            figcaption{font-size:12px;color:#5a6472;padding:2px 6px}
-            .scroll{max-height:330px;overflow:auto;border:1px solid #e1e5ea;border-radius:6px;background:#fff;max-width:100%}
-            table{border-collapse:collapse;font-size:12.5px;background:#fff}
-            caption{text-align:left;font-weight:600;padding:4px 8px}
-            th,td{padding:3px 8px;border-bottom:1px solid #eef0f3;text-align:left;white-space:nowrap}
-            td[data-bytes],td[data-seconds]{text-align:right;font-variant-numeric:tabular-nums}
-            th{background:#f3f5f8;position:sticky;top:0} td.ok{color:#1b5e20;font-weight:600} td.bad{color:#b71c1c;font-weight:600}
-            tr.gap-row td{color:#b71c1c}
-            svg.chart{display:block;font:11px system-ui,sans-serif}
-            .grid{stroke:#eceef1} .axis{stroke:#6b7480} .tick{fill:#4a5260} .lane{fill:#1d2430;font-size:12px}
-            .trend{fill:none;stroke:#9db4e0;stroke-width:1.5} .duration{fill:#2f6fdb} .damaged{fill:#b71c1c}
-            .size{fill:#7e57c2} .size.incr{fill:#b39ddb} .bar{fill:#5b8def}
-            .backlog{fill:none;stroke:#e65100;stroke-width:2} .backlog-point{fill:#e65100}
-            .pass{fill:#2e7d32} .fail{fill:none;stroke:#c62828;stroke-width:3}
-            .window{fill:#81c784;stroke:#2e7d32} .gap-span{fill:#ef9a9a} .gap{fill:none;stroke:#c62828;stroke-width:2.5}
-            .succeeded{fill:#2e7d32} .running{fill:#1e88e5} .interrupted{fill:#f9a825}
-            .failed{fill:none;stroke:#c62828;stroke-width:2.5} .abandoned{fill:none;stroke:#6d4c41;stroke-width:2.5}
-            """;
 }

@@ -38,7 +38,7 @@ class ReportPageTest {
         String html = ReportPage.render(report("main"));
 
         assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("<link").doesNotContain("@import")
-                .doesNotContain("url(").doesNotContain("src=");
+                .doesNotContain("url(").doesNotContain("src=").contains("<style>\n/* The report page's style").contains("svg.chart{");
         Matcher urls = Pattern.compile("https?://[^\"' <]+").matcher(html);
         while (urls.find()) {
             assertThat(urls.group()).as("only the SVG namespace, which is a name, not a fetch").isEqualTo("http://www.w3.org/2000/svg");
