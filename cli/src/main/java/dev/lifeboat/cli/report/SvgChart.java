@@ -139,8 +139,10 @@ final class SvgChart {
             double tx = x.map(tick);
             svg.append("<line class=\"grid\" x1=\"").append(n(tx)).append("\" y1=\"").append(TOP).append("\" x2=\"").append(n(tx))
                     .append("\" y2=\"").append(n(bottom)).append("\"/>\n");
+            // A label centred on a tick near the right edge would be cut off: end it at the tick instead.
+            String anchor = tx > WIDTH - RIGHT - 25 ? "end" : "middle";
             svg.append("<text class=\"tick\" x=\"").append(n(tx)).append("\" y=\"").append(n(bottom + 16))
-                    .append("\" text-anchor=\"middle\">").append(Markup.escape(x.label(tick, first))).append("</text>\n");
+                    .append("\" text-anchor=\"").append(anchor).append("\">").append(Markup.escape(x.label(tick, first))).append("</text>\n");
             first = false;
         }
         if (y != null) {
