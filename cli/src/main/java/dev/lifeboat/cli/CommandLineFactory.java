@@ -14,6 +14,7 @@ import dev.lifeboat.cli.command.InitCommand;
 import dev.lifeboat.cli.command.KeyCommand;
 import dev.lifeboat.cli.command.PromoteCommand;
 import dev.lifeboat.cli.command.ReplicateCommand;
+import dev.lifeboat.cli.command.ReportCommand;
 import dev.lifeboat.cli.command.RestoreCommand;
 import dev.lifeboat.cli.command.VerifyCommand;
 import dev.lifeboat.cli.command.ScheduleCommand;
@@ -37,7 +38,7 @@ final class CommandLineFactory {
             description = "Backup, WAL archiving, point-in-time restore and restore drills for PostgreSQL.",
             subcommands = {InitCommand.class, BackupCommand.class, WalPushCommand.class, WalFetchCommand.class,
                     RestoreCommand.class, DrillCommand.class, VerifyCommand.class, PromoteCommand.class, ReplicateCommand.class,
-                    InfoCommand.class, CheckCommand.class, AgentCommand.class, ExpireCommand.class, ScheduleCommand.class, KeyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                    InfoCommand.class, CheckCommand.class, ReportCommand.class, AgentCommand.class, ExpireCommand.class, ScheduleCommand.class, KeyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

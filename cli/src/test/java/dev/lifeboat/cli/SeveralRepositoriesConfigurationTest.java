@@ -131,6 +131,22 @@ class SeveralRepositoriesConfigurationTest {
         assertThat(run("replicate", "--help").stdout()).contains("Usage: lifeboat replicate").contains("--max-rate").contains("--output");
     }
 
+    @Test
+    void theReportShowsEveryConfiguredRepositoryAndOneThatCannotBeReadAsUnavailable() throws IOException {
+        initialize("eu");
+        Path page = temp.resolve("report.html");
+
+        Result report = run("report", "--config", config(TWO).toString(), "--html", page.toString());
+
+        assertThat(report.exitCode()).as(report.stderr()).isEqualTo(4);
+        assertThat(report.stderr()).startsWith("lifeboat: error: repository us: no Lifeboat repository at mem://us");
+        String html = Files.readString(page);
+        assertThat(html).contains("<section class=\"repository\" id=\"repository-0\" data-name=\"eu\">")
+                .contains("<table id=\"backups-0\"")
+                .contains("<section class=\"repository\" id=\"repository-1\" data-name=\"us\">")
+                .contains("<p class=\"error\">Unavailable: no Lifeboat repository at mem://us</p>");
+    }
+
     private Repository initialize(String name) {
         return Repository.initialize(InMemoryBlobStore.named(name), TestRepositoryDescriptor.standard());
     }

@@ -5,6 +5,7 @@ import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.common.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.report.ReportFile;
 import dev.lifeboat.core.drill.CheckFile;
 import dev.lifeboat.core.drill.DrillRequest;
 import dev.lifeboat.core.drill.DrillResult;
@@ -66,6 +67,10 @@ public final class DrillCommand extends LifeboatSubcommand {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report (one test case per check) for CI.")
     Path junit;
 
+    @Option(names = "--report-html", paramLabel = "FILE",
+            description = "Also write the HTML report of this repository (as lifeboat report --html), with this drill in it, for CI.")
+    Path reportHtml;
+
     @Option(names = "--keep", description = "Leave the scratch instance running (and its directory) to look at.")
     boolean keep;
 
@@ -109,6 +114,9 @@ public final class DrillCommand extends LifeboatSubcommand {
             DrillResult result = new DrillService(repository, walSource).run(request);
             if (junit != null) {
                 JunitReport.write(result.drill(), junit);
+            }
+            if (reportHtml != null) {
+                ReportFile.write(ReportCommand.reportOf(repository, repo.selected().get(0).name(), ReportCommand.DEFAULT_WAL_PERIOD), reportHtml);
             }
             print(result, out -> printText(out, result));
             if (result.recordFailure() != null) {
@@ -167,6 +175,9 @@ public final class DrillCommand extends LifeboatSubcommand {
         }
         if (junit != null) {
             out.println("JUnit report: " + junit);
+        }
+        if (reportHtml != null) {
+            out.println("HTML report: " + reportHtml);
         }
         if (result.keptDataDirectory() != null) {
             out.printf("kept running on port %d: %s (stop it with pg_ctl -D %s stop, then remove the directory)%n",
