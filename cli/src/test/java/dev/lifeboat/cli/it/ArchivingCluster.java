@@ -50,7 +50,12 @@ public final class ArchivingCluster implements AutoCloseable {
 
     /** Starts a cluster archiving into a new repository, and runs `lifeboat init` for it. */
     public static ArchivingCluster start() {
-        ArchivingCluster c = startWithoutInit();
+        return start(builder -> { });
+    }
+
+    /** As {@link #start()}, for a cluster the test's settings change (other binaries, data checksums). */
+    static ArchivingCluster start(java.util.function.Consumer<LocalCluster.Builder> more) {
+        ArchivingCluster c = startWithoutInit(List.of(), more);
         Lifeboat.Run init = c.lifeboat("init", "--repo", c.repository.toString(), "--pgdata", c.dataDirectory().toString(),
                 "--pg-port", Integer.toString(c.port()));
         assertThat(init.exitCode()).as(init.toString()).isZero();
@@ -87,11 +92,7 @@ public final class ArchivingCluster implements AutoCloseable {
 
     /** As {@link #start()}, for a cluster initialised with data checksums (initdb --data-checksums). */
     public static ArchivingCluster startWithDataChecksums() {
-        ArchivingCluster c = startWithoutInit(List.of(), builder -> builder.dataChecksums(true));
-        Lifeboat.Run init = c.lifeboat("init", "--repo", c.repository.toString(), "--pgdata", c.dataDirectory().toString(),
-                "--pg-port", Integer.toString(c.port()));
-        assertThat(init.exitCode()).as(init.toString()).isZero();
-        return c;
+        return start(builder -> builder.dataChecksums(true));
     }
 
     /** As {@link #startWithoutInit()}, with more options for wal-push in archive_command (e.g. --key-file FILE). */
@@ -256,7 +257,7 @@ public final class ArchivingCluster implements AutoCloseable {
 
     /** Stops a restored instance (and forgets it). */
     public void stopRestored(Path pgdata) {
-        PgInstance.builder(TestClusters.binaries(), pgdata).serverUser(TestClusters.serverUser()).build().stop();
+        PgInstance.builder(cluster.binaries(), pgdata).serverUser(TestClusters.serverUser()).build().stop();
     }
 
     static void sleep(long millis) {

@@ -4,8 +4,7 @@ import dev.lifeboat.core.pg.EmbeddedPgBinaries;
 import dev.lifeboat.core.pg.PgBinaries;
 import dev.lifeboat.core.testing.ClusterSql;
 import dev.lifeboat.core.testing.TestClusters;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -19,36 +18,28 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The core story on whichever PostgreSQL the suite runs: a full backup with the agent
- * archiving, an incremental, restores to a restore point and to a time, a drill, and a standby
- * that follows the archive and is promoted. CI runs it on the installed server and, through
- * {@code -Dlifeboat.test.pgVersion}, on the embedded servers of the oldest and newest supported
- * major versions. Restores, the drill and the promotion are never told where the server is:
- * they find the one of the backup's major version by themselves, here in Lifeboat's cache of
- * downloaded servers (what {@code --download-pg} fills).
+ * The core story on one PostgreSQL major version: a full backup with the agent archiving, an
+ * incremental, restores to a restore point and to a time, a drill, and a standby that follows
+ * the archive and is promoted. The suite runs it on the oldest and the newest supported
+ * versions ({@link CoreScenarioOnPostgres13IT}, {@link CoreScenarioOnPostgres18IT}): their
+ * embedded servers, pinned in the parent pom as pg13.bundle and pg18.bundle, are those that
+ * {@code --download-pg} fetches. The installed server runs every other integration test, each
+ * step of this story included. Restores, the drill and the promotion are never told where the
+ * server is: they find the one of the backup's major version by themselves, in Lifeboat's cache
+ * of downloaded servers.
  */
-class CoreScenarioIT {
+abstract class CoreScenario {
 
     private static final String ROWS = "SELECT count(*) || ':' || coalesce(sum(id), 0) || ':' || md5(coalesce(string_agg(note, ',' ORDER BY id), ''))"
             + " FROM orders";
 
-    private static ArchivingCluster source;
-    private static Map<String, String> env;
+    private ArchivingCluster source;
 
-    @BeforeAll
-    static void start() {
-        PgBinaries binaries = TestClusters.binaries();
-        String bundle = System.getProperty(TestClusters.VERSION_PROPERTY, "");
-        if (!bundle.isBlank()) {
-            assertThat(bundle).as("the bundle CI tests is the one --download-pg fetches for PostgreSQL " + binaries.majorVersion())
-                    .isEqualTo(EmbeddedPgBinaries.PINNED.get(binaries.majorVersion()));
-        }
-        source = ArchivingCluster.start();
-        env = Map.of(EmbeddedPgBinaries.CACHE_ENV, TestClusters.cacheDirectory().toString());
-    }
+    /** The major version this story runs on. */
+    abstract int major();
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (source != null) {
             source.close();
         }
@@ -56,7 +47,14 @@ class CoreScenarioIT {
 
     @Test
     void backupsWithTheAgentRestoreToAPointAndATimeADrillPassesAndAStandbyIsPromoted() {
-        int major = TestClusters.binaries().majorVersion();
+        int major = major();
+        String bundle = System.getProperty("pg" + major + ".bundle", EmbeddedPgBinaries.PINNED.get(major));
+        assertThat(bundle).as("the bundle the pom pins for PostgreSQL " + major + " is the one --download-pg fetches")
+                .isEqualTo(EmbeddedPgBinaries.PINNED.get(major));
+        PgBinaries binaries = EmbeddedPgBinaries.inCache(TestClusters.cacheDirectory()).obtain(bundle);
+        assertThat(binaries.majorVersion()).isEqualTo(major);
+        source = ArchivingCluster.start(builder -> builder.binaries(binaries));
+        Map<String, String> env = Map.of(EmbeddedPgBinaries.CACHE_ENV, TestClusters.cacheDirectory().toString());
         source.startAgent();
         ClusterSql.execute(source.cluster(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL)");
         insert(1, 500, "first");
@@ -107,7 +105,7 @@ class CoreScenarioIT {
         assertThat(ArchivingCluster.query(port, "SELECT pg_is_in_recovery()")).isEqualTo("f");
     }
 
-    private static void insert(int from, int to, String word) {
+    private void insert(int from, int to, String word) {
         ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g, '" + word + " ' || g FROM generate_series(" + from + ", " + to + ") g");
     }
 
