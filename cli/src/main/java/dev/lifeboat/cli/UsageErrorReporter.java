@@ -28,6 +28,9 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         PrintWriter err = cmd.getErr();
         Optional<ConfiguredDefaults.Supplied> configured = ex.getArgSpec() == null || givenAsFlag(ex.getArgSpec(), ex.getValue(), args)
                 ? Optional.empty() : defaults.supplied(ex.getArgSpec(), ex.getValue());
+        if (forNagios(cmd, args)) {
+            return NagiosUsageError.report(cmd, configured.map(c -> c.where() + ": bad value: " + ex.getMessage()).orElse(ex.getMessage()));
+        }
         ErrorCode code;
         if (configured.isPresent()) {
             String reason = ex.getCause() instanceof CommandLine.TypeConversionException conversion ? conversion.getMessage() : ex.getMessage();
@@ -42,6 +45,29 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         }
         err.flush();
         return ExitStatus.ofFailure(cmd.getCommandName(), code);
+    }
+
+    /**
+     * Whether the command that failed to parse is `check --output nagios` (from the flag, a
+     * LIFEBOAT_OUTPUT variable or the configuration file): a monitor reads its answer.
+     */
+    private boolean forNagios(CommandLine cmd, String[] args) {
+        if (!"check".equals(cmd.getCommandSpec().name())) {
+            return false;
+        }
+        String output = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--output") && i + 1 < args.length) {
+                output = args[i + 1];
+            } else if (args[i].startsWith("--output=")) {
+                output = args[i].substring("--output=".length());
+            }
+        }
+        if (output == null) {
+            OptionSpec option = cmd.getCommandSpec().findOption("--output");
+            output = option == null ? null : defaults.defaultValue(option);
+        }
+        return "nagios".equalsIgnoreCase(output == null ? null : output.strip());
     }
 
     private static String optionName(ArgSpec spec) {

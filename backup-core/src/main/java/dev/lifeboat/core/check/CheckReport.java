@@ -14,13 +14,20 @@ import java.util.List;
  *                  history), also among {@code problems}: monitors count them apart from the limits
  * @param checks    each monitored check's state against its warning and critical thresholds
  *                  (empty until {@link MonitorChecks} has judged the report)
+ * @param rpo       the measured RPO and the newest restorable commit, or null when not measured
  */
 public record CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
-                          List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
+                          List<String> warnings, List<String> damage, List<MonitoredCheck> checks, RecoveryPointObjective rpo) {
+
+    /** A report without an RPO. */
+    public CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
+                       List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
+        this(location, timelines, health, cluster, problems, warnings, damage, checks, null);
+    }
 
     /** The same report with its monitored checks. */
     public CheckReport withChecks(List<MonitoredCheck> judged) {
-        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged));
+        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged), rpo);
     }
 
     public boolean passed() {
