@@ -143,7 +143,8 @@ public final class CheckService {
         CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
                 : cluster(request, identitiesChecked, problems, damage);
         RecoveryPointObjective rpo = RecoveryPointObjective.measure(RestorableEnd.find(repository, wal, backups).orElse(null), commits,
-                new WalSegmentSize(repository.descriptor().walSegmentSize()), clock.instant());
+                new WalSegmentSize(repository.descriptor().walSegmentSize()), clock.instant(), request.connection() == null
+                        ? "the cluster was not asked (give --pgdata and a connection)" : "the cluster could not be asked");
         return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings),
                 List.copyOf(damage), List.of(), rpo);
     }

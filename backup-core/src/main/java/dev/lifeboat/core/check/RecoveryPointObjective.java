@@ -31,13 +31,23 @@ public record RecoveryPointObjective(Double seconds, Instant newestRestorable, L
      * @param cluster the cluster's newest WAL position and commit, or null when it was not asked
      */
     public static RecoveryPointObjective measure(RestorableEnd end, ClusterCommits cluster, WalSegmentSize segmentSize, Instant now) {
+        return measure(end, cluster, segmentSize, now, "the cluster was not asked (give --pgdata and a connection)");
+    }
+
+    /**
+     * As {@link #measure(RestorableEnd, ClusterCommits, WalSegmentSize, Instant)}.
+     *
+     * @param notAsked why {@code cluster} is null, for the basis
+     */
+    public static RecoveryPointObjective measure(RestorableEnd end, ClusterCommits cluster, WalSegmentSize segmentSize, Instant now,
+                                                 String notAsked) {
         Instant restorable = end == null ? null : end.newestCommit();
         Long age = restorable == null ? null : Math.max(0, Duration.between(restorable, now).toSeconds());
         if (end == null) {
             return new RecoveryPointObjective(null, null, null, "the repository holds no WAL");
         }
         if (cluster == null) {
-            return new RecoveryPointObjective(null, restorable, age, "the cluster was not asked (give --pgdata and a connection)");
+            return new RecoveryPointObjective(null, restorable, age, notAsked);
         }
         if (!recordStart(cluster.walPosition(), segmentSize).isAfter(end.lsn())) {
             return new RecoveryPointObjective(0.0, restorable, age, "the repository holds all the cluster's WAL (up to " + end.lsn() + ")");

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The few numbers a long-running process exports about its repository on every refresh of its
@@ -30,13 +31,18 @@ public record RecoveryStatus(Instant newestBackupEnded, Double lastDrillRtoSecon
     public static RecoveryStatus read(Repository repository, ClusterCommits cluster, Clock clock) {
         List<BackupManifest> backups = repository.backups().listing().intact();
         Instant newestBackup = backups.stream().map(BackupManifest::stopTime).filter(t -> t != null).max(Comparator.naturalOrder()).orElse(null);
-        DrillRecord passed = repository.drills().latestVerdicts().values().stream().filter(DrillRecord::passed)
-                .max(Comparator.comparing(DrillRecord::startedAt)).orElse(null);
-        Double rto = passed == null || passed.timings() == null || passed.timings().rto() == null ? null
-                : passed.timings().rto().toMillis() / 1000.0;
+        Double rto = lastPassedDrillRtoSeconds(repository.drills().latestVerdicts());
         WalInventory wal = WalInventory.load(repository);
         RecoveryPointObjective rpo = RecoveryPointObjective.measure(RestorableEnd.find(repository, wal, backups).orElse(null), cluster,
                 new WalSegmentSize(repository.descriptor().walSegmentSize()), clock.instant());
         return new RecoveryStatus(newestBackup, rto, rpo);
+    }
+
+    /** The recovery time of the newest drill that passed, among each backup's newest verdict; null when none did or it was not timed. */
+    public static Double lastPassedDrillRtoSeconds(Map<String, DrillRecord> latestVerdicts) {
+        DrillRecord passed = latestVerdicts.values().stream().filter(DrillRecord::passed)
+                .max(Comparator.comparing(DrillRecord::startedAt)).orElse(null);
+        return passed == null || passed.timings() == null || passed.timings().rto() == null ? null
+                : passed.timings().rto().toMillis() / 1000.0;
     }
 }

@@ -28,7 +28,8 @@ import java.util.Optional;
  * @param timeline     the timeline a restore would follow
  * @param lsn          where the restorable WAL ends
  * @param newestCommit the newest commit (or abort) in it, by the WAL summaries and a scan of the
- *                     streamed part; null when no summary tells
+ *                     streamed part, or the end of a backup it replays past when that is later (every
+ *                     commit before that end is restorable); null when neither tells
  * @param lastSegment  the last segment a restore replays (the streamed one, if any)
  * @param streamed     whether that segment is a streamed part
  */
@@ -63,7 +64,10 @@ public record RestorableEnd(int timeline, Lsn lsn, Instant newestCommit, String 
         ArchivedWal last = wal.segmentOnPath(history, reach.endSegment() - 1).orElseThrow();
         Optional<WalSummary> lastSummary = repository.wal().summary(last);
         Lsn end = lastSummary.map(WalSummary::endLsn).filter(s -> !s.isEmpty()).map(Lsn::parse).orElse(wal.startOf(reach.endSegment()));
-        Instant newest = newestCommit(repository, wal, history, reach);
+        Lsn restorableEnd = end;
+        Instant backupEnd = backups.stream().filter(b -> path.includes(b.timeline()) && b.stopTime() != null
+                        && !Lsn.parse(b.stopLsn()).isAfter(restorableEnd)).map(BackupManifest::stopTime).max(Instant::compareTo).orElse(null);
+        Instant newest = later(newestCommit(repository, wal, history, reach), backupEnd);
 
         String next = wal.segmentName(timeline, reach.endSegment());
         StreamedWal streamedWal = StreamedWal.of(repository);

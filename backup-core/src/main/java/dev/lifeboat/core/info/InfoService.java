@@ -1,6 +1,7 @@
 package dev.lifeboat.core.info;
 
 import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.check.RecoveryStatus;
 import dev.lifeboat.core.check.RestorableEnd;
 import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.repo.ArchivedWal;
@@ -100,10 +101,7 @@ public final class InfoService {
 
     private RepositoryInfo.RecoveryPoint recoveryPoint(WalInventory wal, List<BackupManifest> manifests, Map<String, DrillRecord> verdicts) {
         Instant now = Instant.now();
-        DrillRecord passed = verdicts.values().stream().filter(DrillRecord::passed)
-                .max(java.util.Comparator.comparing(DrillRecord::startedAt)).orElse(null);
-        Double rto = passed == null || passed.timings() == null || passed.timings().rto() == null ? null
-                : passed.timings().rto().toMillis() / 1000.0;
+        Double rto = RecoveryStatus.lastPassedDrillRtoSeconds(verdicts);
         return RestorableEnd.find(repository, wal, manifests).map(end -> new RepositoryInfo.RecoveryPoint(end.timeline(), end.lsn().toString(),
                 end.lastSegment(), end.streamed(), end.newestCommit(),
                 end.newestCommit() == null ? null : Math.max(0, java.time.Duration.between(end.newestCommit(), now).toSeconds()), rto))

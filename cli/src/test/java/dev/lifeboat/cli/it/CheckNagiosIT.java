@@ -84,6 +84,7 @@ class CheckNagiosIT {
         assertThat(checks.get("backup_age").get("warning").asDouble()).isEqualTo(93600);
         assertThat(checks.get("backup_age").get("critical").asDouble()).isEqualTo(180000);
         assertThat(checks.get("drill_verdict").get("summary").asText()).contains("passed");
+        assertThat(checks.get("rpo").get("summary").asText()).contains("last drill's RTO");
 
         Path file = source.newDirectory("textfile");
         Files.createDirectories(file);
@@ -287,7 +288,7 @@ class CheckNagiosIT {
             assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(2);
             assertThat(nagios.stdout().lines().findFirst().orElseThrow()).containsPattern("'rpo'=[3-9](\\.\\d+)?s;1;2;0; ");
             assertThat(nagios.stdout().lines()).anySatisfy(l -> assertThat(l).startsWith("CRITICAL: rpo: RPO ")
-                    .contains("is not restorable").contains("last drill's RTO"));
+                    .contains("is not restorable"));
             JsonNode behind = checks(check("--output", "json", "--rpo-critical", "2s")).get("rpo");
             assertThat(behind.get("state").asText()).isEqualTo("CRITICAL");
             assertThat(behind.get("value").asDouble()).isBetween(3.0, 60.0);
@@ -311,7 +312,7 @@ class CheckNagiosIT {
         JsonNode point = Json.mapper().readTree(info.stdout()).get("recoveryPoint");
         assertThat(point).as(info.toString()).isNotNull();
         assertThat(point.get("streamed").asBoolean()).isFalse();
-        assertThat(point.get("lastDrillRtoSeconds").asDouble()).isGreaterThan(0);
+        assertThat(point.get("lastDrillRtoSeconds")).as("the newest drill of the only backup failed: no RTO").isNull();
         assertThat(point.get("restorableAgeSeconds").asLong()).isBetween(0L, 120L);
     }
 
@@ -328,7 +329,8 @@ class CheckNagiosIT {
                 waitUntil(() -> MetricsScrape.of(port).value("lifeboat_rpo_seconds", repo).isPresent(), "the agent's first RPO");
                 MetricsScrape first = MetricsScrape.of(port);
                 assertThat(first.valueOf("lifeboat_repository_up", repo)).isEqualTo(1);
-                assertThat(first.valueOf("lifeboat_drill_last_rto_seconds", repo)).isGreaterThan(0);
+                assertThat(first.value("lifeboat_drill_last_rto_seconds", repo)).as("no backup's newest drill passed").isEmpty();
+                assertThat(first.valueOf("lifeboat_backup_last_success_timestamp_seconds", repo)).isGreaterThan(0);
                 assertThat(first.valueOf("lifeboat_archive_ready_segments", repo)).isGreaterThanOrEqualTo(0);
                 double pushed = first.valueOf("lifeboat_archive_pushed_segments_total", repo);
                 double timed = first.value("lifeboat_archive_push_seconds_count", repo).orElse(0.0);
