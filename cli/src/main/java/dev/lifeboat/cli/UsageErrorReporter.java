@@ -13,6 +13,8 @@ import java.util.Optional;
  * A wrong flag gets one line, where to look for help, and exit status 2. A wrong value that
  * came from the configuration file or a LIFEBOAT_* variable is a configuration error (exit 3)
  * naming the file and key, or the variable: no flag was given, so the user must not look for one.
+ * For `check --output nagios` either also gets the plugin's status line on stdout and exits 3
+ * (UNKNOWN): a monitor would read 2 as CRITICAL.
  */
 final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler {
 
@@ -28,22 +30,25 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         PrintWriter err = cmd.getErr();
         Optional<ConfiguredDefaults.Supplied> configured = ex.getArgSpec() == null || givenAsFlag(ex.getArgSpec(), ex.getValue(), args)
                 ? Optional.empty() : defaults.supplied(ex.getArgSpec(), ex.getValue());
-        if (forNagios(cmd, args)) {
-            return NagiosUsageError.report(cmd, configured.map(c -> c.where() + ": bad value: " + ex.getMessage()).orElse(ex.getMessage()));
-        }
         ErrorCode code;
+        String problem;
         if (configured.isPresent()) {
             String reason = ex.getCause() instanceof CommandLine.TypeConversionException conversion ? conversion.getMessage() : ex.getMessage();
+            problem = "configuration error: " + configured.get().where() + ": bad value: " + reason;
             err.println("lifeboat: error: " + configured.get().where() + ": bad value: " + reason);
             err.println("  hint: fix the value (it stands for " + optionName(ex.getArgSpec()) + "; see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help')");
             code = ErrorCode.CONFIG;
         } else {
+            problem = "usage error: " + ex.getMessage();
             err.println("lifeboat: error: " + ex.getMessage());
             err.println("  hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
             code = ErrorCode.USAGE;
         }
         err.flush();
+        if (forNagios(cmd, args)) {
+            return NagiosUsageError.report(cmd, problem); // the monitor reads stdout and the exit status
+        }
         return ExitStatus.ofFailure(cmd.getCommandName(), code);
     }
 

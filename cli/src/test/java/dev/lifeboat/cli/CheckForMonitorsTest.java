@@ -82,6 +82,7 @@ class CheckForMonitorsTest {
         assertThat(badValue.exitCode()).as(badValue.toString()).isEqualTo(3);
         assertThat(badValue.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: ").contains("--backup-age-warning").contains("soon");
         assertThat(badValue.stdout().lines().findFirst().orElseThrow()).doesNotContain("|");
+        assertThat(badValue.stderr()).startsWith("lifeboat: error: ");
 
         Result unknownFlag = run("status", "--output=nagios", "--no-such-flag");
         assertThat(unknownFlag.exitCode()).as(unknownFlag.toString()).isEqualTo(3);
@@ -89,7 +90,12 @@ class CheckForMonitorsTest {
 
         Result fromEnvironment = run(Map.of("LIFEBOAT_OUTPUT", "nagios"), "check", "--ready-critical", "-1");
         assertThat(fromEnvironment.exitCode()).as(fromEnvironment.toString()).isEqualTo(3);
-        assertThat(fromEnvironment.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: ");
+        assertThat(fromEnvironment.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: ").contains("--ready-critical");
+
+        Result configured = run(Map.of("LIFEBOAT_READY_CRITICAL", "-1"), "check", "--repo", repository.toString(), "--output", "nagios");
+        assertThat(configured.exitCode()).as(configured.toString()).isEqualTo(3);
+        assertThat(configured.stdout()).startsWith("LIFEBOAT UNKNOWN - configuration error: environment variable LIFEBOAT_READY_CRITICAL: bad value: ");
+        assertThat(configured.stderr()).contains("environment variable LIFEBOAT_READY_CRITICAL");
 
         Result text = run("check", "--repo", repository.toString(), "--backup-age-warning", "soon");
         assertThat(text.exitCode()).as(text.toString()).isEqualTo(2);
