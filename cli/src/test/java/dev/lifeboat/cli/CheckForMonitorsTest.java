@@ -75,10 +75,43 @@ class CheckForMonitorsTest {
         assertThat(prometheus.stderr()).contains("--repo is required");
     }
 
+    @Test
+    void aUsageErrorIsUnknownForNagiosAndStaysExit2Otherwise() {
+        Path repository = temp.resolve("repo");
+        Result badValue = run("check", "--repo", repository.toString(), "--output", "nagios", "--backup-age-warning", "soon");
+        assertThat(badValue.exitCode()).as(badValue.toString()).isEqualTo(3);
+        assertThat(badValue.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: ").contains("--backup-age-warning").contains("soon");
+        assertThat(badValue.stdout().lines().findFirst().orElseThrow()).doesNotContain("|");
+        assertThat(badValue.stderr()).startsWith("lifeboat: error: ");
+
+        Result unknownFlag = run("status", "--output=nagios", "--no-such-flag");
+        assertThat(unknownFlag.exitCode()).as(unknownFlag.toString()).isEqualTo(3);
+        assertThat(unknownFlag.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: Unknown option: '--no-such-flag'");
+
+        Result fromEnvironment = run(Map.of("LIFEBOAT_OUTPUT", "nagios"), "check", "--ready-critical", "-1");
+        assertThat(fromEnvironment.exitCode()).as(fromEnvironment.toString()).isEqualTo(3);
+        assertThat(fromEnvironment.stdout()).startsWith("LIFEBOAT UNKNOWN - usage error: ").contains("--ready-critical");
+
+        Result configured = run(Map.of("LIFEBOAT_READY_CRITICAL", "-1"), "check", "--repo", repository.toString(), "--output", "nagios");
+        assertThat(configured.exitCode()).as(configured.toString()).isEqualTo(3);
+        assertThat(configured.stdout()).startsWith("LIFEBOAT UNKNOWN - configuration error: environment variable LIFEBOAT_READY_CRITICAL: bad value: ");
+        assertThat(configured.stderr()).contains("environment variable LIFEBOAT_READY_CRITICAL");
+
+        Result text = run("check", "--repo", repository.toString(), "--backup-age-warning", "soon");
+        assertThat(text.exitCode()).as(text.toString()).isEqualTo(2);
+        assertThat(text.stdout()).isEmpty();
+        assertThat(text.stderr()).startsWith("lifeboat: error: ").contains("--backup-age-warning");
+        assertThat(run("check", "--output", "prometheus", "--no-such-flag").exitCode()).isEqualTo(2);
+    }
+
     private static Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), args);
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env, args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -18,20 +18,21 @@ import java.util.List;
  *                  (empty until {@link MonitorChecks} has judged the report)
  * @param corruptPages the backups still held that hold pages whose checksum failed in the cluster
  *                     when they were read, newest first (also among {@code warnings})
+ * @param rpo       the measured RPO and the newest restorable commit, or null when not measured
  */
 public record CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
                           List<String> warnings, List<String> damage, List<MonitoredCheck> checks,
-                          List<BackupCorruptPages> corruptPages) {
+                          List<BackupCorruptPages> corruptPages, RecoveryPointObjective rpo) {
 
-    /** A report with no backup holding corrupt pages. */
+    /** A report with no backup holding corrupt pages, and without an RPO. */
     public CheckReport(String location, List<TimelineWal> timelines, Health health, ClusterArchiving cluster, List<String> problems,
                        List<String> warnings, List<String> damage, List<MonitoredCheck> checks) {
-        this(location, timelines, health, cluster, problems, warnings, damage, checks, List.of());
+        this(location, timelines, health, cluster, problems, warnings, damage, checks, List.of(), null);
     }
 
     /** The same report with its monitored checks. */
     public CheckReport withChecks(List<MonitoredCheck> judged) {
-        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged), corruptPages);
+        return new CheckReport(location, timelines, health, cluster, problems, warnings, damage, List.copyOf(judged), corruptPages, rpo);
     }
 
     /**

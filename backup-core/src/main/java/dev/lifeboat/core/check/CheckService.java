@@ -16,6 +16,7 @@ import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.wal.Lsn;
 import dev.lifeboat.core.wal.TimelineHistory;
 import dev.lifeboat.core.wal.WalSegmentMismatch;
+import dev.lifeboat.core.wal.WalSegmentSize;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -78,6 +79,8 @@ public final class CheckService {
     }
 
     public CheckReport run(Request request) {
+        // The cluster first: WAL it wrote before the repository was read is WAL the repository may hold.
+        ClusterCommits commits = request.connection() == null ? null : commits(request.connection());
         List<String> problems = new ArrayList<>();
         List<String> damage = new ArrayList<>();
         BackupCatalog.Listing listing = repository.backups().listing();
@@ -140,8 +143,11 @@ public final class CheckService {
                 new RepositoryHealth.Limits(request.maxBackupAge(), request.maxArchiveAge(), request.maxDrillAge()), problems, warnings);
         CheckReport.ClusterArchiving cluster = request.pgdata() == null && request.connection() == null ? null
                 : cluster(request, identitiesChecked, problems, damage);
+        RecoveryPointObjective rpo = RecoveryPointObjective.measure(RestorableEnd.find(repository, wal, backups).orElse(null), commits,
+                new WalSegmentSize(repository.descriptor().walSegmentSize()), clock.instant(), request.connection() == null
+                        ? "the cluster was not asked (give --pgdata and a connection)" : "the cluster could not be asked");
         return new CheckReport(repository.location(), timelines, health, cluster, List.copyOf(problems), List.copyOf(warnings),
-                List.copyOf(damage), List.of(), corruptPages);
+                List.copyOf(damage), List.of(), corruptPages, rpo);
     }
 
     /**
@@ -164,6 +170,15 @@ public final class CheckService {
                     + "; check the cluster's data (pg_amcheck) and its storage; an older backup may hold good copies");
         }
         return List.copyOf(found);
+    }
+
+    /** The cluster's WAL position and newest commit, or null when it cannot be asked (the cluster check says why). */
+    private static ClusterCommits commits(ConnectionSettings connection) {
+        try (ClusterSession session = ClusterSession.connect(connection)) {
+            return ClusterCommits.ask(session);
+        } catch (LifeboatException e) {
+            return null;
+        }
     }
 
     /** A problem with what is stored: it fails the check, and monitors count it apart from the limits. */

@@ -49,10 +49,34 @@ public final class MonitorChecks {
                     cluster.ready() + " WAL files wait to be archived" + (cluster.oldestReady() == null ? "" : " (oldest " + cluster.oldestReady() + ")")));
             checks.addAll(archiver(cluster));
         }
+        if (report.rpo() != null) {
+            checks.add(rpo(report.rpo(), cluster != null, h.lastPassedDrillRtoSeconds()));
+        }
         checks.add(drillAge(h));
         checks.add(drillVerdict(h.newestDrill()));
         checks.add(jobs(h.jobs()));
         return checks;
+    }
+
+    /**
+     * The measured RPO, with the last drill's RTO beside it. Without the cluster there is nothing to
+     * measure against: the newest restorable commit is shown, and the check stays OK.
+     */
+    private MonitoredCheck rpo(RecoveryPointObjective rpo, boolean clusterAsked, Double rtoSeconds) {
+        String rto = rtoSeconds == null ? "" : String.format(Locale.ROOT, "; last drill's RTO %.1f s", rtoSeconds);
+        String restorable = rpo.newestRestorable() == null ? "no restorable commit is known"
+                : "newest restorable commit " + rpo.newestRestorable() + " (" + RepositoryHealth.ago(rpo.newestRestorable(), now) + ")";
+        if (rpo.seconds() == null) {
+            return MonitoredCheck.unmeasured("rpo", clusterAsked ? CheckState.UNKNOWN : CheckState.OK, "s", limits.rpo(),
+                    "RPO not measured: " + rpo.basis() + "; " + restorable + rto);
+        }
+        double seconds = Math.round(rpo.seconds() * 1000) / 1000.0;
+        return MonitoredCheck.judged("rpo", seconds, "s", limits.rpo(), "RPO " + seconds(seconds) + " s: "
+                + rpo.basis() + "; " + restorable + rto);
+    }
+
+    private static String seconds(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.3f", value).replaceFirst("0+$", "");
     }
 
     /** The only check of a repository that could not be opened or read: critical, naming why. */

@@ -14,8 +14,14 @@ package dev.lifeboat.core.check;
  * @param freeSpace       free space of a directory repository's file system (a lower bound)
  * @param repositoryLag   how far a repository's newest archived WAL is behind the newest of all
  *                        configured repositories
+ * @param rpo             the measured RPO: the newest commit of the cluster not yet restorable, in seconds
  */
 public record MonitorLimits(Threshold backupAge, Threshold archiveAge, Threshold readyBacklog, Threshold archiverFailures,
-                            Threshold slotLag, Threshold drillAge, Threshold freeSpace, Threshold repositoryLag) {
+                            Threshold slotLag, Threshold drillAge, Threshold freeSpace, Threshold repositoryLag, Threshold rpo) {
 
+    /** Limits without an RPO limit. */
+    public MonitorLimits(Threshold backupAge, Threshold archiveAge, Threshold readyBacklog, Threshold archiverFailures,
+                         Threshold slotLag, Threshold drillAge, Threshold freeSpace, Threshold repositoryLag) {
+        this(backupAge, archiveAge, readyBacklog, archiverFailures, slotLag, drillAge, freeSpace, repositoryLag, Threshold.off());
+    }
 }

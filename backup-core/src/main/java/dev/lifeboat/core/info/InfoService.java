@@ -1,6 +1,8 @@
 package dev.lifeboat.core.info;
 
 import dev.lifeboat.core.archive.StreamedWal;
+import dev.lifeboat.core.check.RecoveryStatus;
+import dev.lifeboat.core.check.RestorableEnd;
 import dev.lifeboat.core.archive.WalInventory;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.BackupCatalog;
@@ -94,7 +96,17 @@ public final class InfoService {
                     j.running() == null ? null : j.running().startTime(), j.recorded()));
         }
         return new RepositoryInfo(repository.location(), d.systemIdentifier(), d.pgVersion(), d.walSegmentSize(),
-                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood, jobs);
+                d.compression().algorithm() + ":" + d.compression().level(), backups, timelines, lastKnownGood, jobs,
+                recoveryPoint(wal, manifests, verdicts));
+    }
+
+    private RepositoryInfo.RecoveryPoint recoveryPoint(WalInventory wal, List<BackupManifest> manifests, Map<String, DrillRecord> verdicts) {
+        Instant now = Instant.now();
+        Double rto = RecoveryStatus.lastPassedDrillRtoSeconds(verdicts);
+        return RestorableEnd.find(repository, wal, manifests).map(end -> new RepositoryInfo.RecoveryPoint(end.timeline(), end.lsn().toString(),
+                end.lastSegment(), end.streamed(), end.newestCommit(),
+                end.newestCommit() == null ? null : Math.max(0, java.time.Duration.between(end.newestCommit(), now).toSeconds()), rto))
+                .orElse(null);
     }
 
     /** What is known of a damaged backup: everything, when only its chain is broken; its id, when its manifest is unreadable. */

@@ -20,7 +20,30 @@ public record RepositoryInfo(
         List<Backup> backups,
         List<Timeline> wal,
         String lastKnownGood,
-        List<Job> jobs) {
+        List<Job> jobs,
+        RecoveryPoint recoveryPoint) {
+
+    /** A report without the recovery point. */
+    public RepositoryInfo(String location, String systemIdentifier, String pgVersion, int walSegmentSize, String compression,
+                          List<Backup> backups, List<Timeline> wal, String lastKnownGood, List<Job> jobs) {
+        this(location, systemIdentifier, pgVersion, walSegmentSize, compression, backups, wal, lastKnownGood, jobs, null);
+    }
+
+    /**
+     * How far a restore made now would reach, with the last passing drill's RTO beside it. The RPO
+     * itself needs the cluster's side: `lifeboat check --pgdata` measures it.
+     *
+     * @param timeline               the timeline a restore would follow
+     * @param restorableLsn          where the restorable WAL ends
+     * @param lastSegment            the last segment a restore replays
+     * @param streamed               whether that is the streamed part of a segment
+     * @param newestRestorableCommit the newest commit a restore replays, or null when no summary tells
+     * @param restorableAgeSeconds   how long ago that commit was
+     * @param lastDrillRtoSeconds    the recovery time of the newest passing drill, or null
+     */
+    public record RecoveryPoint(int timeline, String restorableLsn, String lastSegment, boolean streamed, Instant newestRestorableCommit,
+                                Long restorableAgeSeconds, Double lastDrillRtoSeconds) {
+    }
 
     /**
      * @param status  OK, or DAMAGED when it cannot be restored (then {@code problem} says why,

@@ -98,7 +98,7 @@ class MonitorChecksTest {
         CheckReport clean = report(health(Duration.ofHours(1), Duration.ofMinutes(1), passedDrill(Duration.ofDays(1))),
                 List.of(), List.of(), null);
         CheckReport corrupt = new CheckReport(clean.location(), clean.timelines(), clean.health(), null, List.of(), List.of("w"),
-                List.of(), List.of(), List.of(new CheckReport.BackupCorruptPages("20261203-120000F", 3, List.of(pages))));
+                List.of(), List.of(), List.of(new CheckReport.BackupCorruptPages("20261203-120000F", 3, List.of(pages))), null);
 
         assertThat(check(judge(clean, null), "corrupt_pages").state()).isEqualTo(CheckState.OK);
         MonitoredCheck warning = check(judge(corrupt, null), "corrupt_pages");

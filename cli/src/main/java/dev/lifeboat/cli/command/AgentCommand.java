@@ -16,25 +16,33 @@ import dev.lifeboat.core.pg.ReplicationSlots;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.wal.WalSegmentSize;
+import dev.lifeboat.schedules.metrics.ArchiveMetrics;
+import dev.lifeboat.schedules.metrics.MetricsEndpoint;
+import dev.lifeboat.schedules.metrics.RepositoryMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Archive a cluster's WAL ahead of PostgreSQL (in the foreground; one agent per cluster).",
                 "It watches pg_wal/archive_status and stores every ready file at once, in parallel, so that",
                 "the unchanged archive_command '.../bin/lifeboat wal-push --repo R %%p' answers without a JVM.",
                 "Give --repo exactly as archive_command does. SIGTERM or Ctrl-C stops it once the pushes",
-                "under way are done. Without an agent, wal-push works on its own."})
+                "under way are done. Without an agent, wal-push works on its own.",
+                "With --metrics-address, Prometheus metrics of archiving, the repository and the RPO are served at /metrics."})
 public final class AgentCommand extends LifeboatSubcommand {
 
     @Mixin
@@ -68,6 +76,9 @@ public final class AgentCommand extends LifeboatSubcommand {
     @Mixin
     HeartbeatOptions heartbeat;
 
+    @Mixin
+    MetricsOptions metrics;
+
     public AgentCommand(CliContext context) {
         super(context);
     }
@@ -81,6 +92,16 @@ public final class AgentCommand extends LifeboatSubcommand {
         if (jobs != null && jobs > 0) {
             settings = settings.withJobs(jobs);
         }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Optional<MetricsEndpoint> endpoint = metrics.serve(registry); // first: an address in use stops it before any work
+        try {
+            return run(settings, registry, endpoint);
+        } finally {
+            endpoint.ifPresent(MetricsEndpoint::close);
+        }
+    }
+
+    private int run(AgentSettings settings, PrometheusRegistry registry, Optional<MetricsEndpoint> endpoint) {
         try (Repository repository = repo.open()) {
             if (stream) {
                 RepositoryDescriptor d = repository.descriptor();
@@ -90,9 +111,17 @@ public final class AgentCommand extends LifeboatSubcommand {
             CountDownLatch stop = new CountDownLatch(1);
             StopSignals.onTermination(stop::countDown);
             Log log = new Log();
-            WalAgent agent = WalAgent.start(settings, ArchiveDestination.of(repository, repo.location()), repo.launcherRepository(), log);
+            AtomicReference<WalAgent> running = new AtomicReference<>();
+            AgentListener listener = endpoint.isEmpty() ? log : new ArchiveMetrics(registry, repo.location(),
+                    () -> running.get() == null ? 0 : running.get().status().ready()).around(log);
+            WalAgent agent = WalAgent.start(settings, ArchiveDestination.of(repository, repo.location()), repo.launcherRepository(), listener);
+            running.set(agent);
+            Optional<RepositoryMetrics> repositoryMetrics = endpoint.map(e -> RepositoryMetrics.start(registry,
+                    List.of(new RepositoryMetrics.Source(repo.location(), repo::open, cluster.connection(context.env()))),
+                    MetricsOptions.REPOSITORY_READ_EVERY, Clock.systemUTC(), text -> log.event("note", text, Map.of())));
             log.event("started", "archiving " + settings.pgdata() + " into " + repo.location() + " with " + settings.jobs()
-                    + " jobs" + (stream ? ", streaming through slot " + slot : "") + " (pid " + ProcessHandle.current().pid() + ")", Map.of());
+                    + " jobs" + (stream ? ", streaming through slot " + slot : "") + " (pid " + ProcessHandle.current().pid() + ")"
+                    + (endpoint.isEmpty() ? "" : "; metrics on " + metrics.address + " at /metrics"), Map.of());
             WalAgent.Status reported = agent.status();
             Optional<Heartbeat> beat = heartbeat.start(new FailingSinceLastPing(agent), text -> log.event("heartbeat", text, Map.of()));
             try {
@@ -103,6 +132,7 @@ public final class AgentCommand extends LifeboatSubcommand {
                 Thread.currentThread().interrupt();
             }
             beat.ifPresent(Heartbeat::close);
+            repositoryMetrics.ifPresent(RepositoryMetrics::close);
             log.event("stopping", "stopping: finishing the pushes under way", Map.of());
             agent.close();
             report(log, agent.status(), reported);

@@ -8,6 +8,7 @@ import dev.lifeboat.core.check.CheckReport;
 import dev.lifeboat.core.check.CheckService;
 import dev.lifeboat.core.check.MonitorChecks;
 import dev.lifeboat.core.check.MonitoredCheck;
+import dev.lifeboat.core.check.RecoveryPointObjective;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.repo.Repository;
@@ -193,6 +194,13 @@ public final class CheckCommand extends LifeboatSubcommand {
         out.println("newest drill: " + (drill == null ? "none" : drill.id() + " of " + drill.backupId() + ", " + drill.verdict()
                 + (drill.failure() == null ? "" : " (" + drill.failure() + ")")));
         out.println("last known-good backup: " + (h.lastKnownGood() == null ? "none" : h.lastKnownGood()));
+        RecoveryPointObjective rpo = report.rpo();
+        if (rpo != null) {
+            out.println("RPO: " + (rpo.seconds() == null ? "not measured" : NagiosStatus.number(rpo.seconds()) + " s") + " (" + rpo.basis() + ")"
+                    + "; newest restorable commit: " + (rpo.newestRestorable() == null ? "unknown" : seconds(rpo.newestRestorable())
+                    + " (" + rpo.restorableAgeSeconds() + " s ago)")
+                    + "; last drill's RTO: " + (h.lastPassedDrillRtoSeconds() == null ? "none" : NagiosStatus.number(h.lastPassedDrillRtoSeconds()) + " s"));
+        }
         for (CheckReport.JobResult job : h.jobs()) {
             out.printf("job %s (%s): %s%s%n", job.job(), job.kind(), job.outcome(), job.endedAt() == null ? "" : " at " + seconds(job.endedAt()));
         }

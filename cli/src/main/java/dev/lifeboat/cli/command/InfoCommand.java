@@ -123,6 +123,14 @@ public final class InfoCommand extends LifeboatSubcommand {
                 out.println("  streamed: " + t.streamedSegment() + " (its received part, stored " + time(t.streamedAt()) + ")");
             }
         }
+        RepositoryInfo.RecoveryPoint point = info.recoveryPoint();
+        if (point != null) {
+            out.println("restorable up to " + point.restorableLsn() + " on timeline " + point.timeline() + " (" + point.lastSegment()
+                    + (point.streamed() ? ", streamed" : "") + "), newest restorable commit "
+                    + (point.newestRestorableCommit() == null ? "unknown" : time(point.newestRestorableCommit()) + " (" + point.restorableAgeSeconds() + " s ago)")
+                    + "; last drill's RTO " + (point.lastDrillRtoSeconds() == null ? "-" : String.format("%.1f s", point.lastDrillRtoSeconds()))
+                    + " (lifeboat check --pgdata measures the RPO)");
+        }
         if (!info.jobs().isEmpty()) {
             out.println();
             out.printf("%-24s %-9s %-11s %-22s %-22s %s%n", "JOB", "KIND", "LAST", "STARTED", "LAST SUCCESS", "RESULT");

@@ -81,6 +81,15 @@ public final class MonitorThresholdOptions {
             description = "Critical when it is this far behind (default: ${DEFAULT-VALUE}).")
     OptionalDouble repositoryLagCritical;
 
+    @Option(names = "--rpo-warning", converter = ThresholdValues.Age.class, paramLabel = "DURATION", defaultValue = "15m",
+            description = {"With --pgdata: warn when the measured RPO (the cluster's newest commit a restore made now would",
+                    "lose) is longer than this (default: ${DEFAULT-VALUE})."})
+    OptionalDouble rpoWarning;
+
+    @Option(names = "--rpo-critical", converter = ThresholdValues.Age.class, paramLabel = "DURATION", defaultValue = "1h",
+            description = "With --pgdata: critical when the measured RPO is longer than this (default: ${DEFAULT-VALUE}).")
+    OptionalDouble rpoCritical;
+
     MonitorLimits limits() {
         return new MonitorLimits(Threshold.above(value(backupAgeWarning), value(backupAgeCritical)),
                 Threshold.above(value(archiveAgeWarning), value(archiveAgeCritical)),
@@ -89,7 +98,8 @@ public final class MonitorThresholdOptions {
                 Threshold.above(value(slotLagWarning), value(slotLagCritical)),
                 Threshold.above(value(drillAgeWarning), value(drillAgeCritical)),
                 Threshold.below(value(freeSpaceWarning), value(freeSpaceCritical)),
-                Threshold.above(value(repositoryLagWarning), value(repositoryLagCritical)));
+                Threshold.above(value(repositoryLagWarning), value(repositoryLagCritical)),
+                Threshold.above(value(rpoWarning), value(rpoCritical)));
     }
 
     private static Double value(OptionalDouble limit) {

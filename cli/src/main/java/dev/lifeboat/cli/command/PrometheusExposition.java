@@ -56,6 +56,14 @@ final class PrometheusExposition {
                 gauge("lifeboat_drill_last_rto_seconds", "Recovery time of the newest passing drill (restore until open for writes)",
                         Unit.SECONDS).labelValues(repository).set(h.lastPassedDrillRtoSeconds());
             }
+            if (report.rpo() != null) {
+                if (report.rpo().seconds() != null) {
+                    gauge("lifeboat_rpo_seconds", "Measured RPO: the newest commit of the cluster a restore made now would lose, in seconds",
+                            Unit.SECONDS).labelValues(repository).set(report.rpo().seconds());
+                }
+                timestamp(repository, "lifeboat_restorable_commit_timestamp_seconds", "The newest commit a restore made now replays",
+                        report.rpo().newestRestorable());
+            }
             long missing = report.timelines().stream().flatMap(t -> t.gaps().stream()).mapToLong(CheckReport.Gap::segments).sum();
             gauge("lifeboat_archive_missing_segments", "WAL segments missing from the archive (a restore stops at the first)", null)
                     .labelValues(repository).set(missing);

@@ -7,6 +7,11 @@ import dev.lifeboat.schedules.JobDefinition;
 import dev.lifeboat.schedules.JobEvents;
 import dev.lifeboat.schedules.ScheduleDaemon;
 import dev.lifeboat.schedules.ScheduleDefinition;
+import dev.lifeboat.schedules.ScheduledRepositories;
+import dev.lifeboat.schedules.metrics.JobMetrics;
+import dev.lifeboat.schedules.metrics.MetricsEndpoint;
+import dev.lifeboat.schedules.metrics.RepositoryMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -14,6 +19,8 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,11 +28,15 @@ import java.util.concurrent.CountDownLatch;
         description = {"Run the schedule in the foreground until SIGTERM or SIGINT (for systemd: Type=simple).",
                 "On SIGTERM it takes no new runs and waits for running jobs to finish, then exits (status 143).",
                 "With schedule.job-store, daemons on several hosts share the schedule: each run happens once.",
-                "With --heartbeat-url, an outside watcher is pinged on an interval and after every job."})
+                "With --heartbeat-url, an outside watcher is pinged on an interval and after every job.",
+                "With --metrics-address, Prometheus metrics of the runs and the repositories are served at /metrics."})
 public final class ScheduleRunCommand extends LifeboatSubcommand {
 
     @Mixin
     HeartbeatOptions heartbeat;
+
+    @Mixin
+    MetricsOptions metrics;
 
     public ScheduleRunCommand(CliContext context) {
         super(context);
@@ -35,9 +46,27 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
     protected int execute() {
         ScheduleDefinition schedule = ScheduleCommand.load(context);
         PrintStream log = out();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Optional<MetricsEndpoint> endpoint = metrics.serve(registry); // first: an address in use stops it before any work
+        Optional<RepositoryMetrics> repositories = endpoint.map(e -> RepositoryMetrics.start(registry,
+                ScheduledRepositories.of(schedule, context.env()).stream()
+                        .map(m -> new RepositoryMetrics.Source(m.location(), m.open(), m.cluster())).toList(),
+                MetricsOptions.REPOSITORY_READ_EVERY, Clock.systemUTC(), text -> line(log, text)));
+        List<JobEvents> others = new ArrayList<>();
+        repositories.ifPresent(r -> others.add(new JobMetrics(registry, r::refreshSoon)));
         Optional<Heartbeat> beat = heartbeat.start(Optional::empty, text -> line(log, text));
-        JobEvents events = beat.<JobEvents>map(h -> new Both(new Log(log), h)).orElse(new Log(log));
-        ScheduleDaemon daemon = ScheduleDaemon.start(schedule, ScheduleCommand.catalog(context), Clock.systemUTC(), events);
+        beat.ifPresent(others::add);
+        JobEvents events = new Also(new Log(log), List.copyOf(others));
+        ScheduleDaemon daemon;
+        try {
+            daemon = ScheduleDaemon.start(schedule, ScheduleCommand.catalog(context), Clock.systemUTC(), events);
+        } catch (RuntimeException e) {
+            beat.ifPresent(Heartbeat::close);
+            repositories.ifPresent(RepositoryMetrics::close);
+            endpoint.ifPresent(MetricsEndpoint::close);
+            throw e;
+        }
+        endpoint.ifPresent(e -> line(log, "serving metrics on " + metrics.address + " at /metrics"));
         line(log, "schedule started: " + schedule.jobs().size() + " job(s), instance " + daemon.instanceId() + ", job store "
                 + schedule.jobStore().map(s -> s.describe() + " (clustered, check-in every " + schedule.checkinInterval().toMillis() + " ms)")
                 .orElse("in memory"));
@@ -46,6 +75,8 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
             line(log, "stopping: waiting for running jobs to finish");
             daemon.close();
             beat.ifPresent(Heartbeat::close);
+            repositories.ifPresent(RepositoryMetrics::close);
+            endpoint.ifPresent(MetricsEndpoint::close);
             line(log, "stopped");
             stopped.countDown();
         }, "lifeboat-schedule-stop"));
@@ -64,8 +95,8 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
         }
     }
 
-    /** The log, then the heartbeat. */
-    private record Both(JobEvents log, JobEvents heartbeat) implements JobEvents {
+    /** The log, then the metrics and the heartbeat, which hear only how runs ended. */
+    private record Also(JobEvents log, List<JobEvents> others) implements JobEvents {
         @Override
         public void started(JobDefinition job, String trigger, Instant scheduledFor) {
             log.started(job, trigger, scheduledFor);
@@ -74,7 +105,7 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
         @Override
         public void finished(JobRun run) {
             log.finished(run);
-            heartbeat.finished(run);
+            others.forEach(o -> o.finished(run));
         }
 
         @Override
@@ -85,7 +116,7 @@ public final class ScheduleRunCommand extends LifeboatSubcommand {
         @Override
         public void unrecorded(JobDefinition job, String error) {
             log.unrecorded(job, error);
-            heartbeat.unrecorded(job, error);
+            others.forEach(o -> o.unrecorded(job, error));
         }
 
         @Override

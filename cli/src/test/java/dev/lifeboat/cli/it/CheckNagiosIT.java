@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * archiving through bin/lifeboat: all is well after a backup and a passing drill; a backup made
  * old warns; a segment deleted from a copy of the repository is a critical gap; a removed
  * repository is critical and named; archiving stopped builds a backlog and archiver failures; a
- * failed drill is critical. The exit code, the status line with its perfdata and the JSON are
- * asserted each time.
+ * failed drill is critical; commits made while archiving is stopped are a measured RPO that turns
+ * critical, and it returns to 0 once archiving catches up; the agent's streamed WAL makes the newest
+ * commit restorable, and its /metrics move while it pushes. The exit code, the status line with
+ * its perfdata and the JSON are asserted each time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CheckNagiosIT {
@@ -81,6 +84,7 @@ class CheckNagiosIT {
         assertThat(checks.get("backup_age").get("warning").asDouble()).isEqualTo(93600);
         assertThat(checks.get("backup_age").get("critical").asDouble()).isEqualTo(180000);
         assertThat(checks.get("drill_verdict").get("summary").asText()).contains("passed");
+        assertThat(checks.get("rpo").get("summary").asText()).contains("last drill's RTO");
 
         Path file = source.newDirectory("textfile");
         Files.createDirectories(file);
@@ -260,6 +264,95 @@ class CheckNagiosIT {
         Lifeboat.Run json = check("--output", "json");
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(13);
         assertThat(checks(json).get("drill_verdict").get("state").asText()).isEqualTo("CRITICAL");
+    }
+
+    @Test
+    @Order(8)
+    void commitsWhileArchivingIsStoppedAreAMeasuredRpoThatReturnsToZeroOnceArchivingCatchesUp() throws IOException {
+        // With commit timestamps the cluster says when it last committed: the RPO is then exact.
+        ClusterSql.execute(source.cluster(), "ALTER SYSTEM SET track_commit_timestamp = on");
+        source.cluster().restart();
+        ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g FROM generate_series(1, 10) g");
+        source.switchAndWaitForArchive();
+        JsonNode caughtUp = checks(check("--output", "json")).get("rpo");
+        assertThat(caughtUp.get("value").asDouble()).as(caughtUp.toString()).isZero();
+        assertThat(caughtUp.get("state").asText()).isEqualTo("OK");
+
+        ClusterSql.execute(source.cluster(), "ALTER SYSTEM SET archive_command = 'false'");
+        ClusterSql.execute(source.cluster(), "SELECT pg_reload_conf()");
+        try {
+            ArchivingCluster.sleep(3000);
+            ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g FROM generate_series(1, 10) g");
+
+            Lifeboat.Run nagios = check("--output", "nagios", "--rpo-warning", "1s", "--rpo-critical", "2s");
+            assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(2);
+            assertThat(nagios.stdout().lines().findFirst().orElseThrow()).containsPattern("'rpo'=[3-9](\\.\\d+)?s;1;2;0; ");
+            assertThat(nagios.stdout().lines()).anySatisfy(l -> assertThat(l).startsWith("CRITICAL: rpo: RPO ")
+                    .contains("is not restorable"));
+            JsonNode behind = checks(check("--output", "json", "--rpo-critical", "2s")).get("rpo");
+            assertThat(behind.get("state").asText()).isEqualTo("CRITICAL");
+            assertThat(behind.get("value").asDouble()).isBetween(3.0, 60.0);
+        } finally {
+            ClusterSql.execute(source.cluster(), "ALTER SYSTEM RESET archive_command");
+            ClusterSql.execute(source.cluster(), "SELECT pg_reload_conf()");
+        }
+        source.switchAndWaitForArchive();
+
+        JsonNode again = checks(check("--output", "json", "--rpo-critical", "2s")).get("rpo");
+        assertThat(again.get("value").asDouble()).as(again.toString()).isZero();
+        assertThat(again.get("state").asText()).isEqualTo("OK");
+        Lifeboat.Run text = check();
+        assertThat(text.stdout()).containsPattern("RPO: 0 s \\(the (repository holds all the cluster's WAL|newest commit .* is restorable)")
+                .contains("newest restorable commit: ");
+        List<ExpositionFormat.Sample> samples = ExpositionFormat.parse(check("--output", "prometheus").stdout());
+        assertThat(value(samples, "lifeboat_rpo_seconds")).isZero();
+        assertThat(value(samples, "lifeboat_restorable_commit_timestamp_seconds"))
+                .isBetween(Instant.now().getEpochSecond() - 120.0, Instant.now().getEpochSecond() + 1.0);
+        Lifeboat.Run info = Lifeboat.run("info", "--repo", source.repository().toString(), "--output", "json");
+        JsonNode point = Json.mapper().readTree(info.stdout()).get("recoveryPoint");
+        assertThat(point).as(info.toString()).isNotNull();
+        assertThat(point.get("streamed").asBoolean()).isFalse();
+        assertThat(point.get("lastDrillRtoSeconds")).as("the newest drill of the only backup failed: no RTO").isNull();
+        assertThat(point.get("restorableAgeSeconds").asLong()).isBetween(0L, 120L);
+    }
+
+    @Test
+    @Order(9)
+    void theAgentsStreamedWalMakesTheNewestCommitRestorableAndItsMetricsMoveWhileItPushes() throws IOException {
+        int port;
+        try (dev.lifeboat.core.pg.PortReservation reserved = dev.lifeboat.core.pg.FreePort.reserve()) {
+            port = reserved.port();
+            AgentProcess agent = source.startAgent("--stream", "--metrics-address", "127.0.0.1:" + port);
+            try (agent) {
+                agent.awaitLog("streaming WAL from", Duration.ofSeconds(60));
+                Map<String, String> repo = Map.of("repository", source.repository().toString());
+                waitUntil(() -> MetricsScrape.of(port).value("lifeboat_rpo_seconds", repo).isPresent(), "the agent's first RPO");
+                MetricsScrape first = MetricsScrape.of(port);
+                assertThat(first.valueOf("lifeboat_repository_up", repo)).isEqualTo(1);
+                assertThat(first.value("lifeboat_drill_last_rto_seconds", repo)).as("no backup's newest drill passed").isEmpty();
+                assertThat(first.valueOf("lifeboat_backup_last_success_timestamp_seconds", repo)).isGreaterThan(0);
+                assertThat(first.valueOf("lifeboat_archive_ready_segments", repo)).isGreaterThanOrEqualTo(0);
+                double pushed = first.valueOf("lifeboat_archive_pushed_segments_total", repo);
+                double timed = first.value("lifeboat_archive_push_seconds_count", repo).orElse(0.0);
+
+                ArchivingCluster.sleep(2000);
+                ClusterSql.execute(source.cluster(), "INSERT INTO orders SELECT g FROM generate_series(1, 10) g");
+                String segment = ClusterSql.queryForString(source.cluster(), "SELECT pg_walfile_name(pg_current_wal_lsn())");
+                waitUntil(() -> agent.log().contains("streamed WAL stored up to"), "the streamed WAL to be stored");
+                ArchivingCluster.sleep(1500); // a stream interval or two: the commit is in the stored part
+                JsonNode rpo = checks(check("--output", "json")).get("rpo");
+                assertThat(rpo.get("value").asDouble()).as("the commit is only in the streamed part of " + segment + ": " + rpo).isZero();
+
+                source.switchAndWaitForArchive();
+                source.switchAndWaitForArchive();
+                waitUntil(() -> MetricsScrape.of(port).valueOf("lifeboat_archive_pushed_segments_total", repo) > pushed,
+                        "the pushed segments counter to move");
+                MetricsScrape second = MetricsScrape.of(port);
+                assertThat(second.valueOf("lifeboat_archive_push_seconds_count", repo)).isGreaterThan(timed);
+                assertThat(second.valueOf("lifeboat_archive_push_seconds_bucket", Map.of("repository", source.repository().toString(),
+                        "le", "+Inf"))).isEqualTo(second.valueOf("lifeboat_archive_push_seconds_count", repo));
+            }
+        }
     }
 
     private static Lifeboat.Run check(String... args) {

@@ -72,6 +72,11 @@ final class ScheduleDaemonProcess implements AutoCloseable {
         return await(timeout);
     }
 
+    /** Waits for the daemon to exit by itself (e.g. refused at start), with its exit status. */
+    int awaitExit(Duration timeout) {
+        return await(timeout);
+    }
+
     /** SIGKILL: the host dies. */
     void kill() {
         process.destroyForcibly();
