@@ -27,6 +27,9 @@ public final class ObjectCodec {
 
     /** zstd level 3: about 200 MB/s per core with a ratio close to level 6 on table files. */
     public static final int DEFAULT_LEVEL = 3;
+    /** The levels a repository may use: zstd's ordinary ones, without the slow --ultra range. */
+    public static final int MIN_LEVEL = 1;
+    public static final int MAX_LEVEL = 19;
 
     /**
      * zstd's hash table for WAL: 2^12 entries instead of level 1's 2^13 or more, so it stays in
@@ -46,8 +49,8 @@ public final class ObjectCodec {
     }
 
     private ObjectCodec(int level, int hashLog, boolean frameChecksum) {
-        if (level < 1 || level > 19) {
-            throw new IllegalArgumentException("zstd level must be 1..19, not " + level);
+        if (level < MIN_LEVEL || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("zstd level must be " + MIN_LEVEL + ".." + MAX_LEVEL + ", not " + level);
         }
         this.level = level;
         this.hashLog = hashLog;
