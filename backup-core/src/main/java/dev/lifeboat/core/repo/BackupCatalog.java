@@ -204,6 +204,9 @@ public final class BackupCatalog {
     }
 
     private void requireSupported(BackupManifest manifest, String key) {
+        if (manifest == null) { // the JSON literal null: well-formed, and no manifest
+            throw new ManifestDamagedException(key, store.location(), "not a valid manifest", null);
+        }
         if (manifest.format() > BackupManifest.CURRENT_FORMAT) {
             throw new ManifestDamagedException(key, store.location(), "format " + manifest.format()
                     + " is newer than this Lifeboat understands", "upgrade Lifeboat to restore it; other backups are not affected", null);
@@ -211,6 +214,10 @@ public final class BackupCatalog {
         if (manifest.id() == null || manifest.type() == null || manifest.startLsn() == null || manifest.stopLsn() == null
                 || manifest.stopTime() == null || manifest.startWalFile() == null || manifest.stopWalFile() == null) {
             throw new ManifestDamagedException(key, store.location(), "not a valid manifest", null);
+        }
+        if (!RepositoryLayout.manifest(manifest.id()).equals(key)) {
+            // Another backup's manifest copied over this one: reading it would restore the other backup under this id.
+            throw new ManifestDamagedException(key, store.location(), "it holds the manifest of backup " + manifest.id(), null);
         }
     }
 

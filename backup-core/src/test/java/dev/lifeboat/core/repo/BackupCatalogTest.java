@@ -115,6 +115,30 @@ class BackupCatalogTest {
         assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
     }
 
+    /** JSON that reads, but is no manifest, or another backup's: damaged, whether listed or read whole (verify, restore). */
+    @Test
+    void aManifestThatIsNullOrAnotherBackupsIsDamaged() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 3));
+        String nothing = RepositoryLayout.manifest("20261120-141000F");
+        String another = RepositoryLayout.manifest("20261120-142000F");
+        replace(nothing, encoded("null"));
+        replace(another, stored(RepositoryLayout.manifest("20261120-140000F")));
+
+        assertThat(repository.backups().listing().damaged()).extracting(DamagedBackup::id, DamagedBackup::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("20261120-141000F", "not a valid manifest"),
+                org.assertj.core.groups.Tuple.tuple("20261120-142000F", "it holds the manifest of backup 20261120-140000F"));
+        assertThatThrownBy(() -> repository.backups().read("20261120-141000F")).isInstanceOfSatisfying(LifeboatException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(e.getMessage()).isEqualTo("manifest " + nothing + " in " + store.location() + " is damaged: not a valid manifest");
+        });
+        assertThatThrownBy(() -> repository.backups().read("20261120-142000F")).isInstanceOfSatisfying(LifeboatException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(e.getMessage()).isEqualTo("manifest " + another + " in " + store.location()
+                    + " is damaged: it holds the manifest of backup 20261120-140000F");
+        });
+        assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+    }
+
     @Test
     void aBackupBuildingOnADamagedOrMissingBackupIsDamagedToo() {
         repository.backups().write(manifest("20261120-140000F", "0/3000100", 3));
