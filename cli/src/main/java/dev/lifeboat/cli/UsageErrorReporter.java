@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.cli.common.ExitStatus;
+import dev.lifeboat.cli.option.RefusedValueException;
 import dev.lifeboat.core.error.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -31,13 +32,17 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         ErrorCode code;
         if (configured.isPresent()) {
             String reason = ex.getCause() instanceof CommandLine.TypeConversionException conversion ? conversion.getMessage() : ex.getMessage();
+            if (ex.getCause() instanceof RefusedValueException refused && refused.hint() != null) {
+                reason += ": " + refused.hint();
+            }
             err.println("lifeboat: error: " + configured.get().where() + ": bad value: " + reason);
             err.println("  hint: fix the value (it stands for " + optionName(ex.getArgSpec()) + "; see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help')");
             code = ErrorCode.CONFIG;
         } else {
             err.println("lifeboat: error: " + ex.getMessage());
-            err.println("  hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            err.println("  hint: " + (ex.getCause() instanceof RefusedValueException refused && refused.hint() != null
+                    ? refused.hint() : "see '" + cmd.getCommandSpec().qualifiedName() + " --help'"));
             code = ErrorCode.USAGE;
         }
         err.flush();
