@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -110,7 +112,7 @@ public final class WalPushService {
             throw new LifeboatException(ErrorCode.USAGE, "WAL file " + file.toAbsolutePath() + " does not exist",
                     "archive_command runs in the data directory: use %p (pg_wal/NAME), not %f", e);
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         if (!isSegment(name)) {
             String sha256 = ObjectCodec.sha256(file);
@@ -135,7 +137,7 @@ public final class WalPushService {
         try (InputStream in = content.open()) {
             checkSegmentHeader(in, segment, size);
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         WalSummaries.Scan scan = segment.partial() ? WalSummaries.checksum(content) : WalSummaries.scan(content, segment);
         if (replaceInvalid) {
@@ -220,7 +222,7 @@ public final class WalPushService {
                 }
             }
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         return WalContent.of(buffer, buffer.length, lent.frameRoom());
     }
@@ -256,5 +258,27 @@ public final class WalPushService {
                     "this file is not the segment its name says: archive_command must pass %p unchanged;"
                             + " check what copied or renamed files in pg_wal", null);
         }
+    }
+
+    /**
+     * A WAL file wal-push cannot read, in words: Java's own message for a denied or missing file
+     * is only its path, which left PostgreSQL's log saying "cannot read X: X".
+     */
+    static LifeboatException unreadable(Path file, IOException e) {
+        return new LifeboatException(ErrorCode.STORAGE, "cannot read WAL file " + file + ": " + reason(e),
+                "wal-push must run as the user PostgreSQL runs as (archive_command does), on the file PostgreSQL names (%p)", e);
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof FileSystemException fse) {
+            return fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -87,6 +87,25 @@ class WalPushServiceTest {
         assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
     }
 
+    /** PostgreSQL's log showed "cannot read X: X": Java names only the path of a file it may not read. */
+    @Test
+    void aWalFileThatCannotBeReadIsNamedWithTheReasonAndAHint() throws IOException {
+        Repository repository = repository("unreadable");
+        Path directory = Files.createDirectories(temp.resolve("pg_wal-dir").resolve(WalSamples.FIRST));
+        assertThatThrownBy(() -> new WalPushService(repository).push(directory))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE);
+                    assertThat(e.getMessage()).isEqualTo("cannot read WAL file " + directory + ": Is a directory");
+                    assertThat(e.hint()).contains("the user PostgreSQL runs as");
+                });
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+
+        // Root reads every file, so the reasons Java only hints at by type are checked directly.
+        assertThat(WalPushService.reason(new java.nio.file.AccessDeniedException(directory.toString()))).isEqualTo("permission denied");
+        assertThat(WalPushService.reason(new java.nio.file.NoSuchFileException(directory.toString()))).isEqualTo("it does not exist");
+        assertThat(WalPushService.reason(new IOException("its size changed while it was read"))).isEqualTo("its size changed while it was read");
+    }
+
     @Test
     void aFileOfTheWrongSizeIsRefused() throws IOException {
         Repository repository = repository("size");
