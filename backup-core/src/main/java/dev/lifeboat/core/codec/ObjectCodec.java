@@ -199,6 +199,24 @@ public final class ObjectCodec {
                 "run 'lifeboat verify' to list every damaged object; restore from another repository or backup", cause);
     }
 
+    /**
+     * zstd's own wording ("Truncated source", "Unknown frame descriptor") in an operator's; the
+     * zstd exception stays the cause, for --debug.
+     */
+    static String inWords(com.github.luben.zstd.ZstdIOException e) {
+        String said = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (said.contains("truncated")) {
+            return "truncated: it ends inside its compressed data";
+        }
+        if (said.contains("unknown frame descriptor") || said.contains("prefix unknown")) {
+            return "it is not compressed data that Lifeboat stored (no zstd frame)";
+        }
+        if (said.contains("checksum")) {
+            return "its compressed data does not match its own checksum";
+        }
+        return "its compressed data is damaged";
+    }
+
     /** zstd reports a damaged frame as an IOException; callers must see it as corruption. */
     private static final class CorruptionTranslatingInputStream extends FilterInputStream {
         private final String objectName;
@@ -213,7 +231,7 @@ public final class ObjectCodec {
             try {
                 return in.read();
             } catch (com.github.luben.zstd.ZstdIOException e) {
-                throw corrupt(objectName, e.getMessage(), e);
+                throw corrupt(objectName, inWords(e), e);
             }
         }
 
@@ -222,7 +240,7 @@ public final class ObjectCodec {
             try {
                 return in.read(b, off, len);
             } catch (com.github.luben.zstd.ZstdIOException e) {
-                throw corrupt(objectName, e.getMessage(), e);
+                throw corrupt(objectName, inWords(e), e);
             }
         }
     }
