@@ -80,7 +80,9 @@ public final class Repository implements WalDestination, AutoCloseable {
     public static Repository open(BlobStore store, KeyEncryptionKeySource keys) {
         RepositoryDescriptor descriptor = readDescriptor(store).orElseThrow(() -> new LifeboatException(ErrorCode.REPOSITORY,
                 "no Lifeboat repository at " + store.location(),
-                "check --repo, or create one with 'lifeboat init --repo " + store.location() + " --pgdata <data directory>'"));
+                // A vanished mount looks like no repository at all: init there would start a second one on the wrong disk.
+                "check --repo (if a repository was there before: is its disk or share mounted?), or create one with 'lifeboat init --repo "
+                        + store.location() + " --pgdata <data directory>'"));
         if (descriptor.format() > RepositoryDescriptor.NEWEST_FORMAT) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
                     "repository " + store.location() + " has format " + descriptor.format() + ", newer than this Lifeboat understands ("

@@ -66,7 +66,7 @@ class BackupCatalogTest {
         assertThatThrownBy(() -> Repository.open(new InMemoryBlobStore("empty")))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY);
-                    assertThat(e.hint()).contains("lifeboat init");
+                    assertThat(e.hint()).contains("lifeboat init").contains("is its disk or share mounted?");
                 });
     }
 
