@@ -3,6 +3,7 @@ package dev.lifeboat.core.archive;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
@@ -18,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -261,24 +260,11 @@ public final class WalPushService {
     }
 
     /**
-     * A WAL file wal-push cannot read, in words: Java's own message for a denied or missing file
-     * is only its path, which left PostgreSQL's log saying "cannot read X: X".
+     * A WAL file wal-push cannot read, in words, with what to check (PostgreSQL's log showed
+     * "cannot read X: X" and no hint).
      */
     static LifeboatException unreadable(Path file, IOException e) {
-        return new LifeboatException(ErrorCode.STORAGE, "cannot read WAL file " + file + ": " + reason(e),
+        return new LifeboatException(ErrorCode.STORAGE, "cannot read WAL file " + file + ": " + LocalFileProblem.reason(e),
                 "wal-push must run as the user PostgreSQL runs as (archive_command does), on the file PostgreSQL names (%p)", e);
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "it does not exist";
-        }
-        if (e instanceof FileSystemException fse) {
-            return fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
-        }
-        return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -3,6 +3,7 @@ package dev.lifeboat.core.archive;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
@@ -101,9 +102,10 @@ class WalPushServiceTest {
         assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
 
         // Root reads every file, so the reasons Java only hints at by type are checked directly.
-        assertThat(WalPushService.reason(new java.nio.file.AccessDeniedException(directory.toString()))).isEqualTo("permission denied");
-        assertThat(WalPushService.reason(new java.nio.file.NoSuchFileException(directory.toString()))).isEqualTo("it does not exist");
-        assertThat(WalPushService.reason(new IOException("its size changed while it was read"))).isEqualTo("its size changed while it was read");
+        assertThat(LocalFileProblem.reason(new java.nio.file.AccessDeniedException(directory.toString()))).isEqualTo("permission denied");
+        assertThat(LocalFileProblem.reason(new java.nio.file.NoSuchFileException(directory.toString())))
+                .isEqualTo(directory + " does not exist");
+        assertThat(LocalFileProblem.reason(new IOException("its size changed while it was read"))).isEqualTo("its size changed while it was read");
     }
 
     @Test
