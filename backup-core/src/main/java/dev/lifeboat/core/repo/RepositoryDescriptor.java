@@ -94,6 +94,14 @@ public record RepositoryDescriptor(
         if (compression.level() < ObjectCodec.MIN_LEVEL || compression.level() > ObjectCodec.MAX_LEVEL) {
             return Optional.of("compression level " + compression.level() + " is not a zstd level");
         }
+        if (dataKeyset != null) {
+            if (dataKeyset.wrapping() == null || dataKeyset.wrapping().method() == null) {
+                return Optional.of("field 'dataKeyset.wrapping" + (dataKeyset.wrapping() == null ? "" : ".method") + "' is missing");
+            }
+            if (dataKeyset.keyset() == null) {
+                return Optional.of("field 'dataKeyset.keyset' is missing");
+            }
+        }
         return Optional.empty();
     }
 

@@ -46,6 +46,24 @@ class RepositoryDescriptorTest {
         }
     }
 
+    /** An encrypted repository's wrapped data key with a part missing (it failed with a NullPointerException, exit 70). */
+    @Test
+    void aDataKeysetWithAPartMissingIsDamaged() {
+        String encrypted = "{\"format\":2,\"systemIdentifier\":\"7441\",\"pgMajor\":15,\"walSegmentSize\":16777216,"
+                + "\"compression\":{\"algorithm\":\"zstd\",\"level\":3},\"encryption\":\"aes256-gcm-hkdf-1mb\",\"dataKeyset\":";
+        Map<String, String> keysetToReason = Map.of(
+                "{}}", "field 'dataKeyset.wrapping' is missing",
+                "{\"wrapping\":{},\"keyset\":\"AAAA\"}}", "field 'dataKeyset.wrapping.method' is missing",
+                "{\"wrapping\":{\"method\":\"key-file\",\"cipher\":\"aes256-gcm\"}}}", "field 'dataKeyset.keyset' is missing");
+        for (Map.Entry<String, String> damaged : keysetToReason.entrySet()) {
+            InMemoryBlobStore store = storeWithDescriptor(encrypted + damaged.getKey());
+            assertThatThrownBy(() -> Repository.open(store)).as(damaged.getKey()).isInstanceOfSatisfying(LifeboatException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                assertThat(e.getMessage()).endsWith("is unreadable: " + damaged.getValue());
+            });
+        }
+    }
+
     @Test
     void aValidDescriptorOpensAndANewerFormatAsksForAnUpgrade() throws Exception {
         String valid = Json.mapper().writeValueAsString(TestRepositoryDescriptor.standard());
