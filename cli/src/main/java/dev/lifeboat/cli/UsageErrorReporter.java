@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.cli.common.ExitStatus;
+import dev.lifeboat.cli.option.RefusedValueException;
 import dev.lifeboat.core.error.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -34,6 +35,9 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         String problem;
         if (configured.isPresent()) {
             String reason = ex.getCause() instanceof CommandLine.TypeConversionException conversion ? conversion.getMessage() : ex.getMessage();
+            if (ex.getCause() instanceof RefusedValueException refused && refused.hint() != null) {
+                reason += ": " + refused.hint();
+            }
             problem = "configuration error: " + configured.get().where() + ": bad value: " + reason;
             err.println("lifeboat: error: " + configured.get().where() + ": bad value: " + reason);
             err.println("  hint: fix the value (it stands for " + optionName(ex.getArgSpec()) + "; see '"
@@ -42,7 +46,8 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         } else {
             problem = "usage error: " + ex.getMessage();
             err.println("lifeboat: error: " + ex.getMessage());
-            err.println("  hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            err.println("  hint: " + (ex.getCause() instanceof RefusedValueException refused && refused.hint() != null
+                    ? refused.hint() : "see '" + cmd.getCommandSpec().qualifiedName() + " --help'"));
             code = ErrorCode.USAGE;
         }
         err.flush();

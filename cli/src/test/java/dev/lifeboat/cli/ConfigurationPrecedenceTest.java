@@ -192,6 +192,84 @@ class ConfigurationPrecedenceTest {
         assertThat(flag.stderr()).contains("--jobs").contains("must be a whole number of 1 or more, not '0'");
     }
 
+    /** Values parsed past their converter once (a type, a level, a target, a wait) are refused while the file is read too. */
+    @Test
+    void everyBadValueInTheFileIsAConfigurationErrorNamingItsKey() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Map<String, String> fileToKey = new java.util.LinkedHashMap<>();
+        fileToKey.put("backup:\n  type: weekly\n", "key 'backup.type': bad value: backup type must be full, diff or incr, not 'weekly'");
+        fileToKey.put("init:\n  compress-level: 99\n", "key 'init.compress-level': bad value: must be a zstd level from 1 to 19, not '99'");
+        fileToKey.put("restore:\n  target-timeline: 0\n",
+                "key 'restore.target-timeline': bad value: must be 'latest' or a timeline number of 1 or more, not '0'");
+        fileToKey.put("restore:\n  target-time: yesterday\n", "key 'restore.target-time': bad value: cannot read target time 'yesterday'");
+        fileToKey.put("drill:\n  target-lsn: zz\n", "key 'drill.target-lsn': bad value: cannot read target LSN 'zz'");
+        fileToKey.put("restore:\n  target-xid: minus-one\n", "key 'restore.target-xid': bad value: cannot read target transaction id");
+        fileToKey.put("restore:\n  target: soon\n", "key 'restore.target': bad value: unknown --target 'soon'");
+        fileToKey.put("lock-wait: forever\n", "key 'lock-wait': bad value: 'forever' is not a duration");
+        String[][] commands = {{"backup"}, {"init"}, {"restore"}, {"restore"}, {"drill"}, {"restore"}, {"restore"}, {"expire", "--keep-full", "2"}};
+        int i = 0;
+        for (Map.Entry<String, String> entry : fileToKey.entrySet()) {
+            Files.writeString(config, "repo: /srv/repo\n" + entry.getKey());
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(commands[i++]), java.util.stream.Stream.of("--config", config.toString()))
+                    .toArray(String[]::new);
+            Result result = run(Map.of(), args);
+            assertThat(result.exitCode()).as(entry.getKey() + result.stderr()).isEqualTo(3);
+            assertThat(result.stderr()).contains(config + ": " + entry.getValue()).contains("fix the value");
+        }
+    }
+
+    @Test
+    void theSameValuesGivenAsFlagsAreUsageErrorsNamingTheFlag() {
+        assertThat(run(Map.of(), "restore", "--repo", "/srv/repo", "--target-timeline", "0")).satisfies(r -> {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.stderr()).contains("--target-timeline").contains("timeline number of 1 or more, not '0'").doesNotContain("history");
+        });
+        assertThat(run(Map.of(), "drill", "--repo", "/srv/repo", "--target-timeline", "-2").exitCode()).isEqualTo(2);
+        assertThat(run(Map.of(), "init", "--repo", "/srv/repo", "--compress-level", "0")).satisfies(r -> {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.stderr()).contains("--compress-level").contains("from 1 to 19, not '0'");
+        });
+        assertThat(run(Map.of(), "backup", "--repo", "/srv/repo", "--type", "weekly").stderr()).contains("--type")
+                .contains("full, diff or incr");
+        assertThat(run(Map.of(), "restore", "--repo", "/srv/repo", "--target-time", "2026-11-20 14:03:00")).satisfies(r -> {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.stderr()).contains("--target-time").contains("with a time zone");
+        });
+    }
+
+    /** A packaged /etc/lifeboat/lifeboat.yaml with every line commented out must not stop archive_command. */
+    @Test
+    void anEmptyOrCommentedOutFileSetsNothing() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        for (String content : new String[]{"", "# repo: /srv/lifeboat/main\n#pg-port: 5432\n", "---\n"}) {
+            Files.writeString(config, content);
+            Result result = run(Map.of(), "info", "--config", config.toString(), "--repo", temp.resolve("none").toString());
+            assertThat(result.exitCode()).as("'%s': %s", content, result.stderr()).isEqualTo(4); // past the file: no repository there
+        }
+        Result schedule = run(Map.of(), "schedule", "list", "--config", config.toString());
+        assertThat(schedule.exitCode()).isEqualTo(3);
+        assertThat(schedule.stderr()).contains("has no 'schedule:' section");
+    }
+
+    /** YAML keeps the last of two equal keys without a word: the first setting would be ignored. */
+    @Test
+    void aKeyWrittenTwiceIsAConfigurationErrorNamingIt() throws IOException {
+        Path config = temp.resolve("lifeboat.yaml");
+        Map<String, String> fileToKey = Map.of(
+                "repo: /a\npg-port: 5432\npg-port: 5433\n", "pg-port",
+                "repo: /a\nbackup:\n  jobs: 2\n  type: full\n  jobs: 4\n", "backup.jobs",
+                "repo: /a\nschedule:\n  jobs:\n    - name: nightly\n      kind: backup\n      every: 1h\n      every: 2h\n",
+                "schedule.jobs[0].every");
+        for (Map.Entry<String, String> entry : fileToKey.entrySet()) {
+            Files.writeString(config, entry.getKey());
+            Result result = run(Map.of(), "info", "--config", config.toString());
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
+            assertThat(result.stderr()).contains(config + ": key '" + entry.getValue() + "' is written twice");
+        }
+        Files.writeString(config, "repo: /a\nbackup:\n  jobs: 2\nrestore:\n  jobs: 2\n"); // the same name in two sections is fine
+        assertThat(run(Map.of(), "info", "--config", config.toString()).exitCode()).isEqualTo(4);
+    }
+
     @Test
     void yamlThatDoesNotParseIsNamedWithoutTheParsersInternals() throws IOException {
         Path broken = temp.resolve("broken.yaml");

@@ -3,6 +3,7 @@ package dev.lifeboat.core.agent;
 import dev.lifeboat.core.archive.WalPushService;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.WalArchive;
 import dev.lifeboat.core.archive.LauncherRepository;
 
@@ -343,7 +344,7 @@ public final class WalAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 problem = new LifeboatException(ErrorCode.INTERNAL, "interrupted", null, e);
             } catch (IOException e) {
-                problem = new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+                problem = new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + LocalFileProblem.reason(e), null, e);
                 failed(problem);
             } catch (RuntimeException e) {
                 problem = e;

@@ -4,6 +4,7 @@ import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.json.Json;
 import dev.lifeboat.core.repo.BoundedStream;
 import dev.lifeboat.core.repo.Repository;
@@ -144,7 +145,7 @@ public final class StreamedWal {
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return header;
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot write " + destination + ": " + e.getMessage(),
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot write " + destination + ": " + LocalFileProblem.reason(e),
                     "check free space and permissions of " + destination.toAbsolutePath().getParent(), e);
         } catch (StorageException e) {
             if (e.isNotFound()) {
@@ -179,7 +180,7 @@ public final class StreamedWal {
             }
             return hashing.sha256();
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + LocalFileProblem.reason(e), null, e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lifeboat.core.archive;
 
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.wal.Lsn;
@@ -127,7 +128,7 @@ public final class WalInventory {
                 Files.deleteIfExists(temp);
             }
         } catch (java.io.IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file.fileName() + ": " + e.getMessage(), null, e);
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file.fileName() + ": " + LocalFileProblem.reason(e), null, e);
         }
     }
 

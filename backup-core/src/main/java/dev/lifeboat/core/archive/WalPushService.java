@@ -3,6 +3,7 @@ package dev.lifeboat.core.archive;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.WalArchive;
@@ -110,7 +111,7 @@ public final class WalPushService {
             throw new LifeboatException(ErrorCode.USAGE, "WAL file " + file.toAbsolutePath() + " does not exist",
                     "archive_command runs in the data directory: use %p (pg_wal/NAME), not %f", e);
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         if (!isSegment(name)) {
             String sha256 = ObjectCodec.sha256(file);
@@ -135,7 +136,7 @@ public final class WalPushService {
         try (InputStream in = content.open()) {
             checkSegmentHeader(in, segment, size);
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         WalSummaries.Scan scan = segment.partial() ? WalSummaries.checksum(content) : WalSummaries.scan(content, segment);
         if (replaceInvalid) {
@@ -220,7 +221,7 @@ public final class WalPushService {
                 }
             }
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw unreadable(file, e);
         }
         return WalContent.of(buffer, buffer.length, lent.frameRoom());
     }
@@ -256,5 +257,14 @@ public final class WalPushService {
                     "this file is not the segment its name says: archive_command must pass %p unchanged;"
                             + " check what copied or renamed files in pg_wal", null);
         }
+    }
+
+    /**
+     * A WAL file wal-push cannot read, in words, with what to check (PostgreSQL's log showed
+     * "cannot read X: X" and no hint).
+     */
+    static LifeboatException unreadable(Path file, IOException e) {
+        return new LifeboatException(ErrorCode.STORAGE, "cannot read WAL file " + file + ": " + LocalFileProblem.reason(e),
+                "wal-push must run as the user PostgreSQL runs as (archive_command does), on the file PostgreSQL names (%p)", e);
     }
 }

@@ -27,6 +27,9 @@ public final class ObjectCodec {
 
     /** zstd level 3: about 200 MB/s per core with a ratio close to level 6 on table files. */
     public static final int DEFAULT_LEVEL = 3;
+    /** The levels a repository may use: zstd's ordinary ones, without the slow --ultra range. */
+    public static final int MIN_LEVEL = 1;
+    public static final int MAX_LEVEL = 19;
 
     /**
      * zstd's hash table for WAL: 2^12 entries instead of level 1's 2^13 or more, so it stays in
@@ -46,8 +49,8 @@ public final class ObjectCodec {
     }
 
     private ObjectCodec(int level, int hashLog, boolean frameChecksum) {
-        if (level < 1 || level > 19) {
-            throw new IllegalArgumentException("zstd level must be 1..19, not " + level);
+        if (level < MIN_LEVEL || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("zstd level must be " + MIN_LEVEL + ".." + MAX_LEVEL + ", not " + level);
         }
         this.level = level;
         this.hashLog = hashLog;
@@ -196,6 +199,24 @@ public final class ObjectCodec {
                 "run 'lifeboat verify' to list every damaged object; restore from another repository or backup", cause);
     }
 
+    /**
+     * zstd's own wording ("Truncated source", "Unknown frame descriptor") in an operator's; the
+     * zstd exception stays the cause, for --debug.
+     */
+    static String inWords(com.github.luben.zstd.ZstdIOException e) {
+        String said = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (said.contains("truncated")) {
+            return "truncated: it ends inside its compressed data";
+        }
+        if (said.contains("unknown frame descriptor") || said.contains("prefix unknown")) {
+            return "it is not compressed data that Lifeboat stored (no zstd frame)";
+        }
+        if (said.contains("checksum")) {
+            return "its compressed data does not match its own checksum";
+        }
+        return "its compressed data is damaged";
+    }
+
     /** zstd reports a damaged frame as an IOException; callers must see it as corruption. */
     private static final class CorruptionTranslatingInputStream extends FilterInputStream {
         private final String objectName;
@@ -210,7 +231,7 @@ public final class ObjectCodec {
             try {
                 return in.read();
             } catch (com.github.luben.zstd.ZstdIOException e) {
-                throw corrupt(objectName, e.getMessage(), e);
+                throw corrupt(objectName, inWords(e), e);
             }
         }
 
@@ -219,7 +240,7 @@ public final class ObjectCodec {
             try {
                 return in.read(b, off, len);
             } catch (com.github.luben.zstd.ZstdIOException e) {
-                throw corrupt(objectName, e.getMessage(), e);
+                throw corrupt(objectName, inWords(e), e);
             }
         }
     }

@@ -49,7 +49,7 @@ public final class InitService {
                     session.majorVersion(),
                     session.serverVersion(),
                     session.walSegmentSize(),
-                    new RepositoryDescriptor.Compression("zstd", request.compressionLevel()),
+                    new RepositoryDescriptor.Compression(RepositoryDescriptor.ZSTD, request.compressionLevel()),
                     encrypt ? DataKeyset.ALGORITHM : RepositoryDescriptor.NO_ENCRYPTION,
                     clock.instant(),
                     "lifeboat " + LifeboatVersion.version() + " on " + LifeboatVersion.host(),

@@ -128,6 +128,10 @@ public final class BackupCatalog {
             throw damaged(key, e);
         }
         requireSupported(manifest, key);
+        Optional<String> badEntry = ManifestEntries.problem(manifest);
+        if (badEntry.isPresent()) {
+            throw new ManifestDamagedException(key, store.location(), badEntry.get(), null);
+        }
         return manifest;
     }
 
@@ -204,6 +208,9 @@ public final class BackupCatalog {
     }
 
     private void requireSupported(BackupManifest manifest, String key) {
+        if (manifest == null) { // the JSON literal null: well-formed, and no manifest
+            throw new ManifestDamagedException(key, store.location(), "not a valid manifest", null);
+        }
         if (manifest.format() > BackupManifest.CURRENT_FORMAT) {
             throw new ManifestDamagedException(key, store.location(), "format " + manifest.format()
                     + " is newer than this Lifeboat understands", "upgrade Lifeboat to restore it; other backups are not affected", null);
@@ -211,6 +218,13 @@ public final class BackupCatalog {
         if (manifest.id() == null || manifest.type() == null || manifest.startLsn() == null || manifest.stopLsn() == null
                 || manifest.stopTime() == null || manifest.startWalFile() == null || manifest.stopWalFile() == null) {
             throw new ManifestDamagedException(key, store.location(), "not a valid manifest", null);
+        }
+        if (manifest.totals() == null) {
+            throw new ManifestDamagedException(key, store.location(), "field 'totals' is missing", null);
+        }
+        if (!RepositoryLayout.manifest(manifest.id()).equals(key)) {
+            // Another backup's manifest copied over this one: reading it would restore the other backup under this id.
+            throw new ManifestDamagedException(key, store.location(), "it holds the manifest of backup " + manifest.id(), null);
         }
     }
 

@@ -80,7 +80,9 @@ public final class Repository implements WalDestination, AutoCloseable {
     public static Repository open(BlobStore store, KeyEncryptionKeySource keys) {
         RepositoryDescriptor descriptor = readDescriptor(store).orElseThrow(() -> new LifeboatException(ErrorCode.REPOSITORY,
                 "no Lifeboat repository at " + store.location(),
-                "check --repo, or create one with 'lifeboat init --repo " + store.location() + " --pgdata <data directory>'"));
+                // A vanished mount looks like no repository at all: init there would start a second one on the wrong disk.
+                "check --repo (if a repository was there before: is its disk or share mounted?), or create one with 'lifeboat init --repo "
+                        + store.location() + " --pgdata <data directory>'"));
         if (descriptor.format() > RepositoryDescriptor.NEWEST_FORMAT) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
                     "repository " + store.location() + " has format " + descriptor.format() + ", newer than this Lifeboat understands ("
@@ -160,8 +162,9 @@ public final class Repository implements WalDestination, AutoCloseable {
 
     /** The descriptor as stored (readable without the key), or empty when there is none. */
     public static Optional<RepositoryDescriptor> readDescriptor(BlobStore store) {
+        RepositoryDescriptor descriptor;
         try (InputStream in = store.get(RepositoryLayout.DESCRIPTOR)) {
-            return Optional.of(Json.mapper().readValue(in, RepositoryDescriptor.class));
+            descriptor = Json.mapper().readValue(in, RepositoryDescriptor.class);
         } catch (StorageException e) {
             if (e.isNotFound()) {
                 return Optional.empty();
@@ -172,6 +175,14 @@ public final class Repository implements WalDestination, AutoCloseable {
                     "repository descriptor " + store.location() + "/" + RepositoryLayout.DESCRIPTOR + " is unreadable: " + Json.problem(e),
                     "restore the file from another copy of the repository", e);
         }
+        // Well-formed JSON can still be no descriptor ({}, null, a field edited by hand): say so, not fail later.
+        Optional<String> damage = descriptor == null ? Optional.of("it holds no descriptor") : descriptor.damage();
+        if (damage.isPresent()) {
+            throw new LifeboatException(ErrorCode.CORRUPT,
+                    "repository descriptor " + store.location() + "/" + RepositoryLayout.DESCRIPTOR + " is unreadable: " + damage.get(),
+                    "restore the file from another copy of the repository");
+        }
+        return Optional.of(descriptor);
     }
 
     /** Refuses work for a cluster other than the one this repository belongs to. */

@@ -4,6 +4,7 @@ import dev.lifeboat.core.codec.ContentDigest;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.json.Json;
 import dev.lifeboat.storage.BlobContent;
 import dev.lifeboat.storage.BlobInfo;
@@ -194,7 +195,8 @@ public final class WalArchive {
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new LifeboatException(ErrorCode.STORAGE, "cannot write " + destination + ": " + e.getMessage(),
+            throw new LifeboatException(ErrorCode.STORAGE, "cannot write " + destination + ": "
+                    + (Files.isDirectory(dir) ? LocalFileProblem.reason(e) : "directory " + dir + " does not exist"),
                     "check free space and permissions of " + dir, e);
         } finally {
             try {

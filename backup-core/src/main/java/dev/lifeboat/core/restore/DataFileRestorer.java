@@ -39,11 +39,22 @@ final class DataFileRestorer {
         this.progress = progress;
     }
 
+    /** A manifest's path in the destination; never outside it, whatever the manifest says (the catalog checked it already). */
+    private static Path inside(Path pgdata, String path) {
+        Path root = pgdata.toAbsolutePath().normalize();
+        Path resolved = root.resolve(path).normalize();
+        if (!resolved.startsWith(root) || resolved.equals(root)) {
+            throw new LifeboatException(ErrorCode.CORRUPT, "the manifest names '" + path + "', which is not inside the data directory",
+                    "run 'lifeboat verify'; restore another backup with --backup");
+        }
+        return resolved;
+    }
+
     /** Returns the number of bytes written. */
     long restore(BackupManifest manifest, Path pgdata) {
         try {
             for (BackupManifest.Directory dir : sortedDirectories(manifest)) {
-                Path path = pgdata.resolve(dir.path());
+                Path path = inside(pgdata, dir.path());
                 Files.createDirectories(path);
                 Files.setPosixFilePermissions(path, permissions(dir.mode() | 0700));
             }
@@ -76,7 +87,7 @@ final class DataFileRestorer {
 
     private void readObject(String key, List<BackupManifest.File> files, Path pgdata, long total) throws IOException {
         new DataObjectReader(repository).read(key, files, (file, content) -> {
-            Path written = pgdata.resolve(file.path());
+            Path written = inside(pgdata, file.path());
             try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[128 * 1024];
                 for (int n; (n = content.read(buffer)) >= 0; ) {

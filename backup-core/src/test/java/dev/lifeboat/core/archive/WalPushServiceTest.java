@@ -3,6 +3,7 @@ package dev.lifeboat.core.archive;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.LocalFileProblem;
 import dev.lifeboat.core.repo.ArchivedWal;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
@@ -85,6 +86,26 @@ class WalPushServiceTest {
                 .hasMessageContaining("000000010000000000000002 holds the WAL of 000000010000000000000003 (page address 0/3000000")
                 .hasMessageContaining("nothing was stored");
         assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+    }
+
+    /** PostgreSQL's log showed "cannot read X: X": Java names only the path of a file it may not read. */
+    @Test
+    void aWalFileThatCannotBeReadIsNamedWithTheReasonAndAHint() throws IOException {
+        Repository repository = repository("unreadable");
+        Path directory = Files.createDirectories(temp.resolve("pg_wal-dir").resolve(WalSamples.FIRST));
+        assertThatThrownBy(() -> new WalPushService(repository).push(directory))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE);
+                    assertThat(e.getMessage()).isEqualTo("cannot read WAL file " + directory + ": Is a directory");
+                    assertThat(e.hint()).contains("the user PostgreSQL runs as");
+                });
+        assertThat(keys(repository)).isEqualTo(List.of(RepositoryLayout.DESCRIPTOR));
+
+        // Root reads every file, so the reasons Java only hints at by type are checked directly.
+        assertThat(LocalFileProblem.reason(new java.nio.file.AccessDeniedException(directory.toString()))).isEqualTo("permission denied");
+        assertThat(LocalFileProblem.reason(new java.nio.file.NoSuchFileException(directory.toString())))
+                .isEqualTo(directory + " does not exist");
+        assertThat(LocalFileProblem.reason(new IOException("its size changed while it was read"))).isEqualTo("its size changed while it was read");
     }
 
     @Test

@@ -58,6 +58,34 @@ class ObjectCodecTest {
         });
     }
 
+    /** zstd's own words ("Truncated source", "Unknown frame descriptor") never reach the operator. */
+    @Test
+    void aTruncatedOrForeignObjectIsSaidInAnOperatorsWords() throws IOException {
+        byte[] plain = tableLikeBytes(200_000);
+        EncodingStream encoded = codec.encode(new ByteArrayInputStream(plain));
+        byte[] stored = encoded.readAllBytes();
+        byte[] truncated = java.util.Arrays.copyOf(stored, stored.length / 2);
+        byte[] foreign = "PGDMP this is not what Lifeboat stored".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        assertThat(decodingFailure(truncated, encoded.digest()))
+                .isEqualTo("corrupt object wal/x.zst: truncated: it ends inside its compressed data");
+        assertThat(decodingFailure(foreign, encoded.digest()))
+                .isEqualTo("corrupt object wal/x.zst: it is not compressed data that Lifeboat stored (no zstd frame)");
+    }
+
+    private String decodingFailure(byte[] stored, ContentDigest digest) {
+        try (InputStream in = codec.decodeVerified(new ByteArrayInputStream(stored), "wal/x.zst", digest)) {
+            in.readAllBytes();
+            throw new AssertionError("decoded");
+        } catch (LifeboatException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(e.getCause()).as("zstd's exception stays the cause, for --debug").isNotNull();
+            return e.getMessage();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void contentThatDoesNotMatchTheRecordedChecksumIsRefused() throws IOException {
         byte[] plain = tableLikeBytes(10_000);

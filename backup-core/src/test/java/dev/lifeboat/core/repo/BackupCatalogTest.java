@@ -85,7 +85,7 @@ class BackupCatalogTest {
         assertThatThrownBy(() -> Repository.open(new InMemoryBlobStore("empty")))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY);
-                    assertThat(e.hint()).contains("lifeboat init");
+                    assertThat(e.hint()).contains("lifeboat init").contains("is its disk or share mounted?");
                 });
     }
 
@@ -132,6 +132,71 @@ class BackupCatalogTest {
                 org.assertj.core.groups.Tuple.tuple("20261120-144000F", "format 7 is newer than this Lifeboat understands"),
                 org.assertj.core.groups.Tuple.tuple("20261120-145000F", "its content does not match its checksum"));
         assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+    }
+
+    /** JSON that reads, but is no manifest, or another backup's: damaged, whether listed or read whole (verify, restore). */
+    @Test
+    void aManifestThatIsNullOrAnotherBackupsIsDamaged() {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 3));
+        String nothing = RepositoryLayout.manifest("20261120-141000F");
+        String another = RepositoryLayout.manifest("20261120-142000F");
+        replace(nothing, encoded("null"));
+        replace(another, stored(RepositoryLayout.manifest("20261120-140000F")));
+
+        assertThat(repository.backups().listing().damaged()).extracting(DamagedBackup::id, DamagedBackup::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("20261120-141000F", "not a valid manifest"),
+                org.assertj.core.groups.Tuple.tuple("20261120-142000F", "it holds the manifest of backup 20261120-140000F"));
+        assertThatThrownBy(() -> repository.backups().read("20261120-141000F")).isInstanceOfSatisfying(LifeboatException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(e.getMessage()).isEqualTo("manifest " + nothing + " in " + store.location() + " is damaged: not a valid manifest");
+        });
+        assertThatThrownBy(() -> repository.backups().read("20261120-142000F")).isInstanceOfSatisfying(LifeboatException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+            assertThat(e.getMessage()).isEqualTo("manifest " + another + " in " + store.location()
+                    + " is damaged: it holds the manifest of backup 20261120-140000F");
+        });
+        assertThat(repository.backups().list()).extracting(BackupManifest::id).containsExactly("20261120-140000F");
+    }
+
+    /**
+     * Well-formed JSON whose lists restore must not follow: it failed with NullPointerExceptions
+     * (exit 70), and a path with '..' made a restore run by root create files outside its destination.
+     */
+    @Test
+    void aManifestWhoseEntriesLeaveTheDataDirectoryOrAreMissingIsDamaged() throws IOException {
+        repository.backups().write(manifest("20261120-140000F", "0/3000100", 2));
+        byte[] plain;
+        try (InputStream in = repository.codec().decode(store.get(RepositoryLayout.manifest("20261120-140000F")), "m")) {
+            plain = in.readAllBytes();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode whole = (com.fasterxml.jackson.databind.node.ObjectNode)
+                dev.lifeboat.core.json.Json.mapper().readTree(plain);
+        java.util.Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> edits = new java.util.LinkedHashMap<>();
+        edits.put("files[0]: path '../../etc/cron.d/evil' is not inside the data directory",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.withArray("files").get(0)).put("path", "../../etc/cron.d/evil"));
+        edits.put("files[1]: path '/etc/passwd' is not inside the data directory",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.withArray("files").get(1)).put("path", "/etc/passwd"));
+        edits.put("files[0]: an entry is empty", m -> m.withArray("files").set(0, com.fasterxml.jackson.databind.node.NullNode.instance));
+        edits.put("files[0]: an entry has no path", m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.withArray("files").get(0)).remove("path"));
+        edits.put("files[0]: file base/1/1 names no data object ('wal/../x')",
+                m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.withArray("files").get(0)).put("path", "base/1/1").put("object", "wal/../x"));
+        edits.put("directories[0]: path 'base/../../x' is not inside the data directory",
+                m -> m.putArray("directories").addObject().put("path", "base/../../x").put("mode", 448));
+        edits.put("field 'files' is missing", m -> m.remove("files"));
+        edits.put("field 'totals' is missing", m -> m.remove("totals"));
+        int minute = 10;
+        for (java.util.Map.Entry<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> edit : edits.entrySet()) {
+            String id = "20261120-14" + (minute++) + "00F";
+            com.fasterxml.jackson.databind.node.ObjectNode edited = whole.deepCopy().put("id", id);
+            edit.getValue().accept(edited);
+            replace(RepositoryLayout.manifest(id), encoded(edited.toString()));
+            assertThatThrownBy(() -> repository.backups().read(id)).as(edit.getKey()).isInstanceOfSatisfying(LifeboatException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT);
+                assertThat(e.getMessage()).isEqualTo("manifest " + RepositoryLayout.manifest(id) + " in " + store.location()
+                        + " is damaged: " + edit.getKey());
+            });
+        }
+        assertThat(repository.backups().read("20261120-140000F").files()).hasSize(2);
     }
 
     @Test

@@ -115,6 +115,20 @@ class WalArchiveTest {
         }
     }
 
+    /** Java named only the temporary file it could not create: "cannot write X: .../.X.lifeboat-tmp". */
+    @Test
+    void aDestinationWhoseDirectoryIsMissingIsSaidSo() throws IOException {
+        push(file("seg", "the real segment"));
+        Path nowhere = temp.resolve("no-such-dir");
+        Path destination = nowhere.resolve("RECOVERYXLOG");
+        assertThatThrownBy(() -> repository.wal().fetch(repository.wal().find(SEGMENT).orElseThrow(), destination))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE);
+                    assertThat(e.getMessage()).isEqualTo("cannot write " + destination + ": directory " + nowhere + " does not exist");
+                });
+        assertThat(nowhere).doesNotExist();
+    }
+
     @Test
     void historyAndBackupHistoryFilesAreStoredByTimeline() throws IOException {
         Path history = file("h", "1\t0/5000000\tno recovery target specified\n");

@@ -5,6 +5,7 @@ import dev.lifeboat.cli.common.Failures;
 import dev.lifeboat.cli.common.OutputFormat;
 import dev.lifeboat.cli.common.TerminalProgress;
 import dev.lifeboat.cli.option.NumberValues;
+import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.backup.BackupRequest;
 import dev.lifeboat.core.backup.BackupResult;
@@ -39,7 +40,7 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     LockWaitOption lockWait;
 
-    @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = BackupRequest.DEFAULT_TYPE,
+    @Option(names = "--type", converter = TextValues.BackupTypeName.class, paramLabel = "full|diff|incr", defaultValue = BackupRequest.DEFAULT_TYPE,
             description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
     String type;

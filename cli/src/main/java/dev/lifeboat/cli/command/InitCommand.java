@@ -2,6 +2,7 @@ package dev.lifeboat.cli.command;
 
 import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.cli.common.LifeboatInvocation;
+import dev.lifeboat.cli.option.NumberValues;
 import dev.lifeboat.core.codec.ObjectCodec;
 import dev.lifeboat.core.init.InitService;
 import dev.lifeboat.core.pg.PgSettings;
@@ -28,7 +29,8 @@ public final class InitCommand extends LifeboatSubcommand {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--compress-level", paramLabel = "N", description = "zstd level for everything stored, 1-19 (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--compress-level", converter = NumberValues.CompressLevel.class, paramLabel = "N",
+            description = "zstd level for everything stored, " + ObjectCodec.MIN_LEVEL + "-" + ObjectCodec.MAX_LEVEL + " (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + ObjectCodec.DEFAULT_LEVEL)
     int compressLevel;
 

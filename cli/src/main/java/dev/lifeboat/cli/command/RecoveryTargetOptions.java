@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.command;
 
+import dev.lifeboat.cli.option.RecoveryValues;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.restore.RecoveryTarget;
@@ -11,24 +12,24 @@ import java.util.List;
 /** Where recovery stops (restore and drill): at most one target option, and the timeline to follow. */
 public final class RecoveryTargetOptions {
 
-    @Option(names = "--target-time", paramLabel = "TIME", description = "Recover to this time, with a zone: '2026-11-20 14:03:00+00'.")
+    @Option(names = "--target-time", converter = RecoveryValues.TargetTime.class, paramLabel = "TIME", description = "Recover to this time, with a zone: '2026-11-20 14:03:00+00'.")
     String targetTime;
 
-    @Option(names = "--target-lsn", paramLabel = "LSN", description = "Recover to this WAL position, e.g. 0/3000060.")
+    @Option(names = "--target-lsn", converter = RecoveryValues.TargetLsn.class, paramLabel = "LSN", description = "Recover to this WAL position, e.g. 0/3000060.")
     String targetLsn;
 
-    @Option(names = "--target-xid", paramLabel = "XID", description = "Recover to the commit of this transaction.")
+    @Option(names = "--target-xid", converter = RecoveryValues.TargetXid.class, paramLabel = "XID", description = "Recover to the commit of this transaction.")
     String targetXid;
 
     @Option(names = "--target-name", paramLabel = "NAME", description = "Recover to this restore point (pg_create_restore_point).")
     String targetName;
 
-    @Option(names = "--target", paramLabel = "immediate|latest|last-known-good",
+    @Option(names = "--target", converter = RecoveryValues.TargetKeyword.class, paramLabel = "immediate|latest|last-known-good",
             description = {"immediate: stop once the backup is consistent; latest: replay all archived WAL (the default);",
                     "last-known-good (restore only): the newest backup a drill proved, to the end point that drill verified."})
     String target;
 
-    @Option(names = "--target-timeline", paramLabel = "N|latest", description = "Timeline to follow (default: latest).")
+    @Option(names = "--target-timeline", converter = RecoveryValues.TargetTimeline.class, paramLabel = "N|latest", description = "Timeline to follow (default: latest).")
     String targetTimeline;
 
     /** The target given, or latest when none was. */

@@ -9,13 +9,16 @@ import dev.lifeboat.cli.option.TextValues;
 import dev.lifeboat.core.archive.RepositorySet;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryConfig;
+import dev.lifeboat.core.repo.RepositoryDescriptor;
 import dev.lifeboat.core.restore.FallThroughRestore;
 import dev.lifeboat.core.restore.RecoveryTarget;
 import dev.lifeboat.core.restore.RestoreRequest;
 import dev.lifeboat.core.restore.RestoreResult;
 import dev.lifeboat.core.restore.TablespaceRemap;
 import dev.lifeboat.core.restore.WalCommandLine;
+import dev.lifeboat.storage.BlobStore;
 import dev.lifeboat.storage.BlobStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,7 +169,28 @@ public final class RestoreCommand extends LifeboatSubcommand {
                         "say --archive-to same if the restored instance is to replace the source as primary");
             }
         }
+        requireArchiveRepository(repositories, archiveTo);
         return WalCommandLine.archiveCommand(command, options, RepositoryOption.absolute(archiveTo));
+    }
+
+    /**
+     * The repository the restored instance is to archive into must already exist for this
+     * cluster: otherwise every archive_command of the new instance fails, unseen, until its
+     * pg_wal fills the disk. Checked before anything is written.
+     */
+    private void requireArchiveRepository(RepositorySet repositories, String location) {
+        try (BlobStore store = repo.openStore(location)) {
+            RepositoryDescriptor target = Repository.readDescriptor(store).orElseThrow(() -> new LifeboatException(ErrorCode.REPOSITORY,
+                    "--archive-to: no Lifeboat repository at " + store.location(),
+                    "create it first with 'lifeboat init --repo " + RepositoryOption.absolute(location)
+                            + " --pgdata <the source's data directory>', or leave --archive-to out"));
+            String cluster = repositories.descriptor().systemIdentifier();
+            if (!target.systemIdentifier().equals(cluster)) {
+                throw new LifeboatException(ErrorCode.REPOSITORY, "--archive-to: repository " + store.location()
+                        + " belongs to cluster " + target.systemIdentifier() + ", not to the restored one (" + cluster + ")",
+                        "archive into a repository initialised for this cluster, or say --archive-to same");
+            }
+        }
     }
 
     private static void printText(PrintStream out, RestoreResult r) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lifeboat.cli.common.CliContext;
 import dev.lifeboat.cli.common.LifeboatInvocation;
 import dev.lifeboat.core.error.ErrorCode;
@@ -33,11 +34,12 @@ public final class ScheduleCommand implements Runnable {
     /** The schedule of the configuration file in use, checked whole. */
     static ScheduleDefinition load(CliContext context) {
         JsonNode tree = context.config().tree();
-        if (context.config().path().isEmpty() || tree == null) {
+        if (context.config().path().isEmpty()) {
             throw new LifeboatException(ErrorCode.CONFIG, "the schedule lives in the configuration file, and none is in use",
                     "pass --config FILE (or set LIFEBOAT_CONFIG, or create /etc/lifeboat/lifeboat.yaml) with a 'schedule:' section");
         }
-        return ScheduleConfiguration.parse(tree, context.env(), catalog(context));
+        // An empty file has no schedule: section, and is told so like any other file without one.
+        return ScheduleConfiguration.parse(tree == null ? JsonNodeFactory.instance.objectNode() : tree, context.env(), catalog(context));
     }
 
     static TaskCatalog catalog(CliContext context) {

@@ -1,7 +1,10 @@
 package dev.lifeboat.cli.common;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,8 +14,12 @@ import dev.lifeboat.core.error.LifeboatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The YAML configuration file. Keys are option names without dashes, at the top level or
@@ -74,10 +81,18 @@ public final class ConfigFile {
 
     public static ConfigFile load(Path path) {
         try {
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-            JsonNode root = yaml.readTree(path.toFile());
-            if (root != null && !root.isNull() && !root.isObject()) {
+            YAMLFactory factory = new YAMLFactory();
+            JsonNode root = new ObjectMapper(factory).readTree(path.toFile());
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                // An empty file, or one whose every line is commented out (a packaged default), sets nothing.
+                return new ConfigFile(path, null, null);
+            }
+            if (!root.isObject()) {
                 return broken(path, "configuration file " + path + " must be a mapping of option: value");
+            }
+            Optional<String> twice = keyWrittenTwice(factory, path);
+            if (twice.isPresent()) {
+                return broken(path, path + ": key '" + twice.get() + "' is written twice; the file would mean only one of them");
             }
             return new ConfigFile(path, root, null);
         } catch (JsonProcessingException e) {
@@ -88,6 +103,43 @@ public final class ConfigFile {
         } catch (IOException e) {
             return broken(path, "cannot read configuration file " + path + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The first key written twice in one mapping ("pg-port", "backup.jobs"): a YAML reader keeps
+     * the last and drops the other without a word, so one of the two settings would be ignored.
+     */
+    private static Optional<String> keyWrittenTwice(YAMLFactory factory, Path path) throws IOException {
+        try (JsonParser parser = factory.createParser(path.toFile())) {
+            Deque<Set<String>> keysOfOpenMappings = new ArrayDeque<>();
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT) {
+                    keysOfOpenMappings.push(new HashSet<>());
+                } else if (token == JsonToken.END_OBJECT) {
+                    keysOfOpenMappings.pop();
+                } else if (token == JsonToken.FIELD_NAME && !keysOfOpenMappings.peek().add(parser.currentName())) {
+                    return Optional.of(keyPath(parser.getParsingContext()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A key as the messages name it: "backup.jobs", "schedule.jobs[0].every". */
+    private static String keyPath(JsonStreamContext context) {
+        Deque<JsonStreamContext> outermostFirst = new ArrayDeque<>();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            outermostFirst.push(at);
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext at : outermostFirst) {
+            if (at.inArray()) {
+                path.append('[').append(at.getCurrentIndex()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(at.getCurrentName());
+            }
+        }
+        return path.toString();
     }
 
     /** The file in use, if any. */

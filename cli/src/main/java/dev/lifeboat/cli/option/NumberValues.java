@@ -1,5 +1,6 @@
 package dev.lifeboat.cli.option;
 
+import dev.lifeboat.core.codec.ObjectCodec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -54,6 +55,19 @@ public final class NumberValues {
                 throw new TypeConversionException("must be a port number from 1 to 65535, not '" + value + "'");
             }
             return (int) port;
+        }
+    }
+
+    /** A zstd level for a new repository: --compress-level. */
+    public static final class CompressLevel implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long level = parse(value, Integer.MAX_VALUE);
+            if (level < ObjectCodec.MIN_LEVEL || level > ObjectCodec.MAX_LEVEL) {
+                throw new TypeConversionException("must be a zstd level from " + ObjectCodec.MIN_LEVEL + " to " + ObjectCodec.MAX_LEVEL
+                        + ", not '" + value + "'");
+            }
+            return (int) level;
         }
     }
 

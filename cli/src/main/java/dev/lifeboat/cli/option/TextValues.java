@@ -2,6 +2,7 @@ package dev.lifeboat.cli.option;
 
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.SslMode;
+import dev.lifeboat.core.repo.BackupType;
 import dev.lifeboat.core.retention.DurationText;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.storage.InvalidStoreLocationException;
@@ -77,6 +78,42 @@ public final class TextValues {
             try {
                 BlobStores.check(value);
             } catch (InvalidStoreLocationException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /** How long to wait for the repository lock: a duration, or plain seconds; 0 (do not wait) or more. */
+    public static final class LockWait implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                LockWait.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new RefusedValueException(e.getMessage(), "e.g. --lock-wait 15m (plain numbers are seconds)");
+            }
+            return value;
+        }
+
+        /** The wait a checked value stands for. */
+        public static Duration parse(String value) {
+            String text = value == null ? "" : value.strip();
+            Duration wait = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : DurationText.parse(text);
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("must not be negative, not '" + value + "'");
+            }
+            return wait;
+        }
+    }
+
+    /** A backup type: full, diff or incr. */
+    public static final class BackupTypeName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                BackupType.parse(value);
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
             return value;

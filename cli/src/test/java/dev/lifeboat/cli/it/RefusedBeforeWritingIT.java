@@ -10,6 +10,7 @@ import dev.lifeboat.core.repo.BackupManifest;
 import dev.lifeboat.core.repo.Repository;
 import dev.lifeboat.core.repo.RepositoryLayout;
 import dev.lifeboat.core.testing.TestClusters;
+import dev.lifeboat.core.testing.TestRepositoryDescriptor;
 import dev.lifeboat.storage.BlobStores;
 import dev.lifeboat.core.pg.PortReservation;
 import dev.lifeboat.core.pg.ServerUser;
@@ -102,6 +103,23 @@ class RefusedBeforeWritingIT extends RefusalTests {
     void aDestinationInsideTheRepository() {
         Path pgdata = source.repository().resolve("restored");
         assertFailure(restore(pgdata), 7, "is inside the repository " + source.repository(), "outside the repository");
+        assertThat(pgdata).doesNotExist();
+    }
+
+    /** Without the refusal the restore succeeded, and the new instance's every archive_command failed until its disk filled. */
+    @Test
+    void anArchiveRepositoryThatIsNoneOrAnotherClusters() throws IOException {
+        Path pgdata = source.newDirectory("restored");
+        Path nowhere = source.newDirectory("no-repository");
+        assertFailure(restore(pgdata, "--archive-to", nowhere.toString()), 4, "--archive-to: no Lifeboat repository at " + nowhere,
+                "lifeboat init --repo " + nowhere);
+        assertThat(nowhere).doesNotExist();
+
+        Path another = Files.createDirectories(source.newDirectory("another-cluster"));
+        Repository.initialize(BlobStores.openWithDefaults(another.toString()),
+                TestRepositoryDescriptor.builder().systemIdentifier("42").build()).close();
+        assertFailure(restore(pgdata, "--archive-to", another.toString()), 4,
+                "--archive-to: repository " + another + " belongs to cluster 42, not to the restored one", "--archive-to same");
         assertThat(pgdata).doesNotExist();
     }
 
