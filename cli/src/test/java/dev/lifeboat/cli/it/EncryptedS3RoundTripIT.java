@@ -121,11 +121,11 @@ class EncryptedS3RoundTripIT {
         assertThat(info.exitCode()).as(info.toString()).isZero();
         assertThat(info.stdout()).contains(fullBackup).contains(diff).contains(incr);
 
-        // Nothing was written since the incremental: once it has replayed the archive, the standby holds its rows.
+        // A standby starts from the newest backup, the incremental; nothing was written since, so
+        // once it has replayed the archive it holds the incremental's rows.
         Path pgdata = source.newDirectory("standby");
         int port = ArchivingCluster.freePort();
-        Lifeboat.Run standby = source.restore(source.config(), pgdata, port, "--backup", incr, "--standby",
-                "--set", "wal_retrieve_retry_interval=1s");
+        Lifeboat.Run standby = source.restore(source.config(), pgdata, port, "--standby", "--set", "wal_retrieve_retry_interval=1s");
         assertThat(standby.exitCode()).as(standby.toString()).isZero();
         assertThat(ArchivingCluster.query(port, "SELECT pg_is_in_recovery()")).isEqualTo("t");
         awaitRows(port, rowsAtIncr);

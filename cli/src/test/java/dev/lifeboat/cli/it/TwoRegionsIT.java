@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -145,6 +146,20 @@ class TwoRegionsIT {
                 restoreCommand.replace("%f", firstWal).replace("%p", delivered.toString()).replace("%%", "%")), regions.env(), pgdata);
         assertThat(fetch.exitCode()).as(fetch.toString()).isZero();
         assertThat(Files.size(delivered)).isEqualTo(16L << 20);
+    }
+
+    @Test
+    @Order(5)
+    void aRegionWhoseS3ServerCannotBeReachedIsCriticalForAMonitorAndTheOtherStaysOk() throws IOException {
+        Path down = source.otherConfig("eu-down.yaml", config(regions.uri(closedPort(), EU_BUCKET, PREFIX)));
+
+        Lifeboat.Run nagios = Lifeboat.run(regions.env(), "check", "--config", down.toString(), "--output", "nagios");
+
+        assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(2);
+        List<String> lines = nagios.stdout().lines().toList();
+        assertThat(lines.get(0)).startsWith("LIFEBOAT CRITICAL - ").contains("eu");
+        assertThat(lines).anyMatch(l -> l.startsWith("CRITICAL: eu/repository: "))
+                .anyMatch(l -> l.startsWith("OK: us/repository"));
     }
 
     private static void corrupt(String key) {
