@@ -39,6 +39,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     LockWaitOption lockWait;
 
+    @Mixin
+    StandbyOptions standby;
+
     @Option(names = "--type", paramLabel = "full|diff|incr", defaultValue = BackupRequest.DEFAULT_TYPE,
             description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
@@ -64,7 +67,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Override
     protected int execute() {
         Duration wait = lockWait.duration();
-        BackupRequest request = BackupRequest.builder(cluster.pgdata(), cluster.connection(context.env()))
+        var connection = cluster.connection(context.env());
+        BackupRequest request = BackupRequest.builder(cluster.pgdata(), connection)
+                .fromStandby(standby.fromStandby).primary(standby.primary(connection))
                 .type(backupType()).jobs(jobs).archiveTimeout(Duration.ofSeconds(archiveTimeoutSeconds))
                 .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).checkPages(pageChecksums).build();
         try (RepositorySet repositories = repo.openSet()) {
