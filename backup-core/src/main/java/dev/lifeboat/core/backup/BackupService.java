@@ -18,7 +18,6 @@ import dev.lifeboat.storage.BlobInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
