@@ -38,7 +38,7 @@ final class BackupTask {
             return repository -> {
                 BackupRequest request = request(job, env);
                 BackupResult result = new BackupService(repository, clock, LockWaitSetting.of(job)).run(request);
-                return result.backupId() + " (" + result.type().jsonName()
+                return result.backupId() + " (" + result.type().jsonName() + (result.fromStandby() ? " from a standby" : "")
                         + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
                         + ", " + result.files() + " files, "
                         + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)"

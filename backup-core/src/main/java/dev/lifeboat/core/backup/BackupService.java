@@ -138,7 +138,8 @@ public final class BackupService {
             }
             return new BackupResult(backupId, type, parent == null ? null : parent.id(), split.reused().size(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
                     startTime, stopTime, files.size(), bytes, uploader.storedBytes(), uploader.objectCount(),
-                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started), pageChecksums);
+                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started), pageChecksums,
+                    request.fromStandby());
         }
     }
 

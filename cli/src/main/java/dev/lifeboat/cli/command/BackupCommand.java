@@ -135,7 +135,7 @@ public final class BackupCommand extends LifeboatSubcommand {
     private static void printText(PrintStream out, BackupResult result, String prefix) {
         out.println(prefix + result.backupId());
         if (System.console() != null) {
-            out.printf("  %s backup%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(),
+            out.printf("  %s backup%s%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(), result.fromStandby() ? " from a standby" : "",
                     result.parent() == null ? "" : " on " + result.parent() + " (" + result.reusedFiles() + " unchanged files reused)",
                     result.timeline(), result.startLsn(), result.stopLsn());
             out.printf("  %,d files, %,.1f MB read, %,.1f MB stored (%d objects)%n", result.files(),
