@@ -38,7 +38,7 @@ final class BackupTask {
             return repository -> {
                 BackupRequest request = request(job, env);
                 BackupResult result = new BackupService(repository, clock, LockWaitSetting.of(job)).run(request);
-                return result.backupId() + " (" + result.type().jsonName()
+                return result.backupId() + " (" + result.type().jsonName() + (result.fromStandby() ? " from a standby" : "")
                         + (result.parent() == null ? "" : " on " + result.parent() + ", " + result.reusedFiles() + " files reused")
                         + ", " + result.files() + " files, "
                         + result.bytes() / 1_000_000 + " MB, " + result.totalDuration().toSeconds() + " s)"
@@ -55,11 +55,27 @@ final class BackupTask {
                 job.setting("pg-port").map(Integer::valueOf).orElse(null), job.setting("pg-user").orElse(null),
                 job.setting("pg-database").orElse(null), job.setting("pg-sslmode").orElse(null),
                 job.setting("pg-sslrootcert").orElse(null), env);
+        boolean fromStandby = job.setting("from-standby").map(BackupTask::trueOrFalse).orElse(false);
+        String primaryHost = job.setting("primary-host").orElse(null);
+        Integer primaryPort = job.setting("primary-port").map(Integer::valueOf).orElse(null);
+        if ((primaryHost != null || primaryPort != null) && !fromStandby) {
+            throw new IllegalArgumentException("primary-host and primary-port are for a backup with from-standby: true");
+        }
         return BackupRequest.builder(Path.of(job.setting("pgdata").orElseGet(() -> env.get("PGDATA"))), connection)
+                .fromStandby(fromStandby)
+                .primary(primaryHost == null && primaryPort == null ? null : connection.atServer(primaryHost, primaryPort))
                 .type(type)
                 .jobs(job.setting("jobs").map(Integer::valueOf).orElse(null))
                 .archiveTimeout(job.setting("archive-timeout").map(BackupTask::timeout).orElse(null))
                 .build();
+    }
+
+    private static boolean trueOrFalse(String text) {
+        return switch (text.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("from-standby is '" + text + "', not true or false");
+        };
     }
 
     /** Plain numbers are seconds, as for the command's --archive-timeout. */

@@ -2,6 +2,8 @@ package dev.lifeboat.core.backup;
 
 import dev.lifeboat.core.Parallelism;
 import dev.lifeboat.core.ProgressListener;
+import dev.lifeboat.core.error.ErrorCode;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.pg.ConnectionSettings;
 import dev.lifeboat.core.repo.BackupType;
 
@@ -18,9 +20,26 @@ import java.util.Objects;
  * @param archiveTimeout how long to wait for the WAL the backup needs to reach the repository
  * @param checkPages     whether data page checksums are checked while files are read (when the
  *                       cluster has them on)
+ * @param fromStandby    whether {@code connection} and {@code pgdata} name a standby (a primary is then refused)
+ * @param primary        the standby's primary, asked to switch WAL after the backup stops so that the
+ *                       stop segment is archived promptly; null: wait for it to be archived anyway
  */
 public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupType type, int jobs,
-                            Duration archiveTimeout, ProgressListener progress, boolean checkPages) {
+                            Duration archiveTimeout, ProgressListener progress, boolean checkPages,
+                            boolean fromStandby, ConnectionSettings primary) {
+
+    public BackupRequest {
+        if (primary != null && !fromStandby) {
+            throw new LifeboatException(ErrorCode.USAGE, "--primary-host and --primary-port are for a backup --from-standby",
+                    "add --from-standby when --pg-port names a standby, or leave out --primary-host and --primary-port");
+        }
+    }
+
+    /** A backup of a primary. */
+    public BackupRequest(Path pgdata, ConnectionSettings connection, BackupType type, int jobs, Duration archiveTimeout,
+                         ProgressListener progress, boolean checkPages) {
+        this(pgdata, connection, type, jobs, archiveTimeout, progress, checkPages, false, null);
+    }
 
     /** A request that checks pages (the default). */
     public BackupRequest(Path pgdata, ConnectionSettings connection, BackupType type, int jobs, Duration archiveTimeout,
@@ -47,6 +66,8 @@ public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupTy
         private Duration archiveTimeout = DEFAULT_ARCHIVE_TIMEOUT;
         private ProgressListener progress = ProgressListener.NONE;
         private boolean checkPages = true;
+        private boolean fromStandby;
+        private ConnectionSettings primary;
 
         private Builder(Path pgdata, ConnectionSettings connection) {
             this.pgdata = Objects.requireNonNull(pgdata, "pgdata");
@@ -80,8 +101,21 @@ public record BackupRequest(Path pgdata, ConnectionSettings connection, BackupTy
             return this;
         }
 
+        /** Whether the cluster to back up is a standby (default false). */
+        public Builder fromStandby(boolean fromStandby) {
+            this.fromStandby = fromStandby;
+            return this;
+        }
+
+        /** The standby's primary, to switch WAL there after the backup; null (the default): none. */
+        public Builder primary(ConnectionSettings primary) {
+            this.primary = primary;
+            return this;
+        }
+
         public BackupRequest build() {
-            return new BackupRequest(pgdata, connection, type, Parallelism.jobsOrCpus(jobs), archiveTimeout, progress, checkPages);
+            return new BackupRequest(pgdata, connection, type, Parallelism.jobsOrCpus(jobs), archiveTimeout, progress, checkPages,
+                    fromStandby, primary);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param reusedFiles files unchanged since the parent, whose stored copies are reused
  * @param pageChecksums whether data pages were checked, and the corrupt ones found (also those
  *                      of files reused unchanged from the parent); the backup is complete either way
+ * @param fromStandby   whether it was taken on a standby (backup --from-standby)
  */
 public record BackupResult(
         String backupId,
@@ -33,7 +34,8 @@ public record BackupResult(
         Duration copyDuration,
         Duration archiveWaitDuration,
         Duration totalDuration,
-        BackupManifest.PageChecksums pageChecksums) {
+        BackupManifest.PageChecksums pageChecksums,
+        boolean fromStandby) {
 
     /** Data read from the cluster per second of the whole backup, in MB (10^6 bytes). */
     public double megabytesPerSecond() {

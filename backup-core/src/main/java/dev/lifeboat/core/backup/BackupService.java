@@ -5,6 +5,7 @@ import dev.lifeboat.core.ProgressListener;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.lock.RepositoryLock;
+import dev.lifeboat.core.pg.BackupLabel;
 import dev.lifeboat.core.pg.ClusterSession;
 import dev.lifeboat.core.repo.BackupId;
 import dev.lifeboat.core.repo.BackupManifest;
@@ -17,13 +18,10 @@ import dev.lifeboat.storage.BlobInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,9 +30,6 @@ import java.util.stream.Stream;
  * the WAL the backup needs (checked in the repository), then the manifest, last.
  */
 public final class BackupService {
-
-    private static final Pattern START_TIMELINE = Pattern.compile("START TIMELINE: (\\d+)");
-    private static final Pattern START_WAL = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
 
     private final Repository repository;
     private final Clock clock;
@@ -59,7 +54,10 @@ public final class BackupService {
             if (lock.tookOver() != null) {
                 progress.step("took over the repository lock from " + lock.tookOver());
             }
-            checkCluster(session, request.pgdata());
+            checkCluster(session, request);
+            if (request.primary() != null) {
+                StandbyPrimary.check(request.primary(), repository);
+            }
 
             BackupManifest parent = parentFor(request.type(), session.majorVersion());
             BackupType type = parent == null ? BackupType.FULL : request.type();
@@ -73,11 +71,12 @@ public final class BackupService {
             DataDirectoryInventory.Inventory inventory = DataDirectoryInventory.of(request.pgdata());
             PageChecks pageChecks = request.checkPages() ? PageChecks.forCluster(session, startLsn) : PageChecks.off();
             DataObjectUploader uploader = new DataObjectUploader(repository, backupId, request.jobs(), progress, pageChecks);
-            UnchangedFiles.Split split = parent == null ? new UnchangedFiles.Split(inventory.files(), List.of())
-                    : UnchangedFiles.split(inventory.files(), parent);
+            ReadLast readLast = ReadLast.of(inventory.files(), request.fromStandby());
+            UnchangedFiles.Split split = parent == null ? new UnchangedFiles.Split(readLast.others(), List.of())
+                    : UnchangedFiles.split(readLast.others(), parent);
             List<BackupManifest.File> files;
             try {
-                files = new java.util.ArrayList<>(uploader.upload(split.toCopy()));
+                files = new java.util.ArrayList<>(uploader.upload(split.toCopy(), readLast.last()));
                 files.addAll(split.reused());
                 files.sort(java.util.Comparator.comparing(BackupManifest.File::path));
             } catch (RuntimeException e) {
@@ -89,18 +88,24 @@ public final class BackupService {
                     corruptPages(pageChecks.corrupt(session), parent, split.reused()));
 
             progress.step("stopping backup");
-            ClusterSession.BackupStop stop = session.stopBackup();
+            ClusterSession.BackupStop stop = request.fromStandby() ? session.stopBackupOnStandby() : session.stopBackup();
             Instant stopTime = clock.instant();
             long nextXid = session.nextXid();
             java.util.Map<Long, String> tablespaceNames = session.tablespaceNames();
-            int timeline = parseTimeline(stop.backupLabel());
-            String startWalFile = match(START_WAL, stop.backupLabel(), "START WAL LOCATION");
+            int timeline = BackupLabel.startTimeline(stop.backupLabel());
+            String startWalFile = BackupLabel.startWalFile(stop.backupLabel());
 
-            progress.step("waiting for WAL " + startWalFile + " .. " + stop.walFileName() + " to be archived");
             long waitStarted = System.nanoTime();
             try {
-                ArchiveWait.await(repository, session, segmentsBetween(startWalFile, stop.walFileName()),
-                        request.archiveTimeout(), startTime, progress);
+                if (request.primary() != null) {
+                    // Never on the standby: pg_switch_wal fails during recovery. The primary's switch
+                    // completes the segment holding the standby's stop point, which its archiver then ships.
+                    progress.step("asking the primary at " + request.primary().describe() + " to switch WAL");
+                    StandbyPrimary.switchWal(request.primary());
+                }
+                progress.step("waiting for WAL " + startWalFile + " .. " + stop.walFileName() + " to be archived");
+                ArchiveWait.await(repository, request.fromStandby() ? null : session, segmentsBetween(startWalFile, stop.walFileName()),
+                        request.archiveTimeout(), startTime, progress, ArchiveWait.hint(request.fromStandby(), request.primary() != null));
             } catch (RuntimeException e) {
                 removeDataObjects(backupId);
                 throw e;
@@ -118,7 +123,7 @@ public final class BackupService {
                     LifeboatVersion.version(), LifeboatVersion.host(), pageChecksums,
                     inventory.links().stream().map(l -> new BackupManifest.Link(l.path(), l.target())).toList(),
                     inventory.directories().stream().map(d -> new BackupManifest.Directory(d.path(), d.mode())).toList(),
-                    files, BackupTablespaces.of(inventory.links(), tablespaceNames));
+                    files, BackupTablespaces.of(inventory.links(), tablespaceNames), request.fromStandby() ? Boolean.TRUE : null);
             requireDataObjectsPresent(backupId, files);
             try {
                 lock.requireHeld();
@@ -133,7 +138,8 @@ public final class BackupService {
             }
             return new BackupResult(backupId, type, parent == null ? null : parent.id(), split.reused().size(), timeline, startLsn, stop.lsn(), startWalFile, stop.walFileName(),
                     startTime, stopTime, files.size(), bytes, uploader.storedBytes(), uploader.objectCount(),
-                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started), pageChecksums);
+                    copyDuration, waitDuration, Duration.ofNanos(System.nanoTime() - started), pageChecksums,
+                    request.fromStandby());
         }
     }
 
@@ -159,7 +165,7 @@ public final class BackupService {
      * version is compared first: pg_upgrade makes a new cluster (a new system identifier), and
      * its user needs to hear about the upgrade, not about a wrong --repo.
      */
-    private void checkCluster(ClusterSession session, Path pgdata) {
+    private void checkCluster(ClusterSession session, BackupRequest request) {
         if (session.majorVersion() != repository.descriptor().pgMajor()) {
             throw new LifeboatException(ErrorCode.REPOSITORY,
                     "the server at " + session.settings().describe() + " runs PostgreSQL " + session.majorVersion() + " but repository "
@@ -168,11 +174,28 @@ public final class BackupService {
                             + " repository's backups stay listed by 'lifeboat info' and restorable with 'restore --backup ID' until they expire");
         }
         repository.requireCluster(session.systemIdentifier(), "the server at " + session.settings().describe());
-        if (session.isInRecovery()) {
-            throw new LifeboatException(ErrorCode.POSTGRES, "the server at " + session.settings().describe()
-                    + " is a standby; backups from a standby are not supported yet", "back up the primary");
+        boolean standby = session.isInRecovery();
+        if (standby && !request.fromStandby()) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "the server at " + session.settings().describe() + " is a standby",
+                    "pass --from-standby to back up from it (with --primary-port/--primary-host so the primary switches WAL),"
+                            + " or back up the primary");
         }
-        session.requireDataDirectory(pgdata);
+        if (!standby && request.fromStandby()) {
+            throw new LifeboatException(ErrorCode.POSTGRES, "the server at " + session.settings().describe()
+                    + " is not a standby, but --from-standby was given",
+                    "leave out --from-standby to back up this primary, or point --pg-port/--pg-host and --pgdata at the standby");
+        }
+        session.requireDataDirectory(request.pgdata());
+        if (!standby) {
+            requireArchiving(session, repository);
+        }
+    }
+
+    /**
+     * A backup without its WAL cannot be restored: the server that produces the WAL (the primary,
+     * also for a backup taken on its standby) must archive it.
+     */
+    static void requireArchiving(ClusterSession session, Repository repository) {
         String archiveMode = session.setting("archive_mode");
         String archiveCommand = session.setting("archive_command");
         String archiveLibrary = session.majorVersion() >= 15 ? session.setting("archive_library") : "";
@@ -279,17 +302,4 @@ public final class BackupService {
         }
         return names;
     }
-
-    private static int parseTimeline(String label) {
-        return Integer.parseInt(match(START_TIMELINE, label, "START TIMELINE"));
-    }
-
-    private static String match(Pattern pattern, String label, String what) {
-        Matcher m = pattern.matcher(label);
-        if (!m.find()) {
-            throw new LifeboatException(ErrorCode.POSTGRES, "backup_label has no " + what + " line: " + label.lines().findFirst().orElse(""));
-        }
-        return m.group(1);
-    }
-
 }

@@ -75,9 +75,18 @@ final class DataObjectUploader {
 
     /** Uploads every file; returns their manifest entries in path order (vanished files omitted). */
     List<BackupManifest.File> upload(List<FileEntry> files) {
+        return upload(files, List.of());
+    }
+
+    /**
+     * As {@link #upload(List)}, with {@code last} read only once every other file is stored: on
+     * a standby, pg_control's minimum recovery point is where a restore of the backup becomes
+     * consistent, so it must be read after every data file (as pg_basebackup sends it last).
+     */
+    List<BackupManifest.File> upload(List<FileEntry> files, List<FileEntry> last) {
         List<List<FileEntry>> plan = plan(files);
-        objects = plan.size();
-        totalBytes = files.stream().mapToLong(FileEntry::size).sum();
+        objects = plan.size() + (last.isEmpty() ? 0 : 1);
+        totalBytes = files.stream().mapToLong(FileEntry::size).sum() + last.stream().mapToLong(FileEntry::size).sum();
         List<BackupManifest.File> entries = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(jobs, runnable -> {
             Thread t = new Thread(runnable, "lifeboat-backup");
@@ -118,6 +127,9 @@ final class DataObjectUploader {
         }
         if (firstFailure.get() != null) {
             throw firstFailure.get();
+        }
+        if (!last.isEmpty()) {
+            entries.addAll(uploadPack(RepositoryLayout.dataObject(backupId, plan.size() + 1), last));
         }
         List<BackupManifest.File> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(BackupManifest.File::path));

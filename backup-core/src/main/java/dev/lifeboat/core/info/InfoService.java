@@ -49,7 +49,7 @@ public final class InfoService {
                     t == null ? 0 : t.files(), t == null ? 0 : t.bytes(), t == null ? 0 : t.storedBytes(),
                     drill == null ? null : new RepositoryInfo.Drill(drill.id(), drill.verdict().jsonName(), drill.startedAt(),
                             drill.timings() == null ? null : drill.timings().rto(), drill.failure()),
-                    m.pageChecksums(), m.tablespaceList()));
+                    m.pageChecksums(), m.tablespaceList(), m.fromStandby()));
         }
         for (DamagedBackup damaged : listing.damaged()) {
             backups.add(positionByStart(backups, damaged.id()), damaged(damaged));

@@ -57,11 +57,20 @@ public record RepositoryInfo(
     public record Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
                          Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
                          long bytes, long storedBytes, Drill drill, BackupManifest.PageChecksums pageChecksums,
-                         List<BackupManifest.Tablespace> tablespaces) {
+                         List<BackupManifest.Tablespace> tablespaces, Boolean fromStandby) {
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public Backup {
             tablespaces = tablespaces == null ? List.of() : List.copyOf(tablespaces);
+        }
+
+        /** A backup not known to come from a standby ({@code fromStandby} null: left out of the JSON). */
+        public Backup(String id, String status, String problem, String type, Integer timeline, Instant startTime,
+                      Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
+                      long bytes, long storedBytes, Drill drill, BackupManifest.PageChecksums pageChecksums,
+                      List<BackupManifest.Tablespace> tablespaces) {
+            this(id, status, problem, type, timeline, startTime, stopTime, startLsn, stopLsn, startWalFile, stopWalFile, files,
+                    bytes, storedBytes, drill, pageChecksums, tablespaces, null);
         }
 
         /** A backup without tablespaces whose pages were not checked (or whose manifest cannot tell). */
@@ -69,7 +78,7 @@ public record RepositoryInfo(
                       Instant stopTime, String startLsn, String stopLsn, String startWalFile, String stopWalFile, long files,
                       long bytes, long storedBytes, Drill drill) {
             this(id, status, problem, type, timeline, startTime, stopTime, startLsn, stopLsn, startWalFile, stopWalFile, files,
-                    bytes, storedBytes, drill, null, List.of());
+                    bytes, storedBytes, drill, null, List.of(), null);
         }
 
         /** The relation files with corrupt pages the backup holds (empty when none or not checked). */

@@ -3,6 +3,10 @@ package dev.lifeboat.core.pg;
 import dev.lifeboat.core.error.ErrorCode;
 import dev.lifeboat.core.error.LifeboatException;
 
+import dev.lifeboat.core.wal.Lsn;
+import dev.lifeboat.core.wal.WalSegmentName;
+import dev.lifeboat.core.wal.WalSegmentSize;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,6 +209,35 @@ public final class ClusterSession implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("stopping the backup", e);
         }
+    }
+
+    /**
+     * Ends a backup taken on a standby. pg_walfile_name refuses to run during recovery, so the
+     * stop segment is named here: on the timeline PostgreSQL used for the stop point (the
+     * control file's minimum recovery timeline, as pg_backup_stop itself does on a standby),
+     * else the backup's start timeline.
+     */
+    public BackupStop stopBackupOnStandby() {
+        String sql = serverVersionNum >= 150000
+                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
+                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
+        String lsn;
+        String label;
+        String map;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            lsn = rs.getString(1);
+            label = rs.getString(2);
+            map = rs.getString(3);
+        } catch (SQLException e) {
+            throw failure("stopping the backup", e);
+        }
+        long timeline = Long.parseLong(queryString("SELECT min_recovery_end_timeline::text FROM pg_control_recovery()"));
+        if (timeline <= 0) {
+            timeline = BackupLabel.startTimeline(label);
+        }
+        String walFile = WalSegmentName.containingEndOf(timeline, Lsn.parse(lsn), new WalSegmentSize(walSegmentSize())).fileName();
+        return new BackupStop(lsn, walFile, label, map == null || map.isEmpty() ? null : map);
     }
 
     /** The names of the cluster's own tablespaces (not pg_default or pg_global), by oid. */

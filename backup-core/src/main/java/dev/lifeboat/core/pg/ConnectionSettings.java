@@ -63,6 +63,16 @@ public record ConnectionSettings(String host, int port, String user, String data
         return new ConnectionSettings("127.0.0.1", port, "postgres", "postgres", null);
     }
 
+    /**
+     * Another server reached the same way (role, database, password source, TLS): the primary of
+     * a standby being backed up. A null host keeps this host (or socket directory); a null or
+     * zero port is libpq's default, 5432.
+     */
+    public ConnectionSettings atServer(String otherHost, Integer otherPort) {
+        return new ConnectionSettings(blank(otherHost) ? host : otherHost, otherPort != null && otherPort > 0 ? otherPort : DEFAULT_PORT,
+                user, database, password, sslMode, sslRootCert, passFile);
+    }
+
     /** Whether {@link #host()} is a socket directory rather than a host name. */
     public boolean viaUnixSocket() {
         return host.startsWith("/");

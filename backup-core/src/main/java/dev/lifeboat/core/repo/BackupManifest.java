@@ -19,6 +19,8 @@ import java.util.List;
  * @param pageChecksums what checking the data pages found while they were copied; null in
  *                      manifests written before Lifeboat checked pages (readers that do not know
  *                      the field ignore it, so the format number stays 1)
+ * @param fromStandby   true when the backup was taken on a standby (backup --from-standby); null
+ *                      (left out of the JSON) for a backup of a primary, so older readers see nothing new
  */
 public record BackupManifest(
         int format,
@@ -46,12 +48,30 @@ public record BackupManifest(
         List<Link> links,
         List<Directory> directories,
         List<File> files,
-        List<Tablespace> tablespaces) {
+        List<Tablespace> tablespaces,
+        Boolean fromStandby) {
 
     public static final int CURRENT_FORMAT = 1;
 
     @JsonCreator
     public BackupManifest {
+    }
+
+    /** A manifest of a backup taken on a primary. */
+    public BackupManifest(int format, String id, BackupType type, String parent, String systemIdentifier, int pgMajor,
+                          String pgVersion, int walSegmentSize, int timeline, String startLsn, String stopLsn,
+                          String startWalFile, String stopWalFile, Instant startTime, Instant stopTime, long stopNextXid,
+                          String backupLabel, String tablespaceMap, Totals totals, String lifeboatVersion, String host,
+                          PageChecksums pageChecksums, List<Link> links, List<Directory> directories, List<File> files,
+                          List<Tablespace> tablespaces) {
+        this(format, id, type, parent, systemIdentifier, pgMajor, pgVersion, walSegmentSize, timeline, startLsn, stopLsn,
+                startWalFile, stopWalFile, startTime, stopTime, stopNextXid, backupLabel, tablespaceMap, totals,
+                lifeboatVersion, host, pageChecksums, links, directories, files, tablespaces, null);
+    }
+
+    /** Whether the backup was taken on a standby. */
+    public boolean takenOnStandby() {
+        return Boolean.TRUE.equals(fromStandby);
     }
 
     /** A manifest without tablespaces or a page check result (as written before either was recorded). */
@@ -62,7 +82,7 @@ public record BackupManifest(
                           List<Link> links, List<Directory> directories, List<File> files) {
         this(format, id, type, parent, systemIdentifier, pgMajor, pgVersion, walSegmentSize, timeline, startLsn, stopLsn,
                 startWalFile, stopWalFile, startTime, stopTime, stopNextXid, backupLabel, tablespaceMap, totals,
-                lifeboatVersion, host, null, links, directories, files, null);
+                lifeboatVersion, host, null, links, directories, files, null, null);
     }
 
     /** The corrupt pages this backup holds (none when pages were not checked). */
@@ -90,7 +110,7 @@ public record BackupManifest(
     public BackupManifest withoutLists() {
         return new BackupManifest(format, id, type, parent, systemIdentifier, pgMajor, pgVersion, walSegmentSize,
                 timeline, startLsn, stopLsn, startWalFile, stopWalFile, startTime, stopTime, stopNextXid,
-                backupLabel, tablespaceMap, totals, lifeboatVersion, host, pageChecksums, null, null, null, tablespaces);
+                backupLabel, tablespaceMap, totals, lifeboatVersion, host, pageChecksums, null, null, null, tablespaces, fromStandby);
     }
 
     /**

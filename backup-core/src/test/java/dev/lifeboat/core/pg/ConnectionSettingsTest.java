@@ -18,6 +18,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConnectionSettingsTest {
 
     @Test
+    void aStandbysPrimaryIsReachedAsTheStandbyIsAtItsOwnHostAndPort() {
+        Map<String, String> env = Map.of("PGSSLMODE", "verify-full", "PGPASSWORD", "pw", "HOME", "/nonexistent");
+        ConnectionSettings standby = ConnectionSettings.resolve("db2", 5433, "backup", "app", null, null, env);
+
+        ConnectionSettings primary = standby.atServer("db1", 6432);
+        assertThat(primary.describe()).isEqualTo("db1:6432");
+        assertThat(primary.user()).isEqualTo("backup");
+        assertThat(primary.database()).isEqualTo("app");
+        assertThat(primary.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(primary.password()).isEqualTo("pw");
+
+        assertThat(standby.atServer(null, 5432).describe()).as("the standby's host").isEqualTo("db2:5432");
+        assertThat(standby.atServer("db1", null).describe()).as("libpq's default port").isEqualTo("db1:5432");
+        ConnectionSettings socket = ConnectionSettings.resolve("/var/run/postgresql", 5433, null, null, Map.of("HOME", "/nonexistent"));
+        assertThat(socket.atServer(null, 5432).describe()).isEqualTo("/var/run/postgresql/.s.PGSQL.5432");
+    }
+
+    @Test
     void thePasswordFromTheEnvironmentIsUsedButNeverPrinted() {
         ConnectionSettings settings = ConnectionSettings.resolve(null, null, null, null, Map.of("PGPASSWORD", "s3cr3t-pw", "PGHOST", "db1"));
 

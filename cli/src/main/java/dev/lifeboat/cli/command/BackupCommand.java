@@ -40,6 +40,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Mixin
     LockWaitOption lockWait;
 
+    @Mixin
+    StandbyOptions standby;
+
     @Option(names = "--type", converter = TextValues.BackupTypeName.class, paramLabel = "full|diff|incr", defaultValue = BackupRequest.DEFAULT_TYPE,
             description = {"full: every file; diff: files changed since the newest full backup; incr: since the newest backup",
                     "of any type (default: ${DEFAULT-VALUE}). Without a backup to build on, a full backup is taken."})
@@ -65,7 +68,9 @@ public final class BackupCommand extends LifeboatSubcommand {
     @Override
     protected int execute() {
         Duration wait = lockWait.duration();
-        BackupRequest request = BackupRequest.builder(cluster.pgdata(), cluster.connection(context.env()))
+        var connection = cluster.connection(context.env());
+        BackupRequest request = BackupRequest.builder(cluster.pgdata(), connection)
+                .fromStandby(standby.fromStandby).primary(standby.primary(connection))
                 .type(backupType()).jobs(jobs).archiveTimeout(Duration.ofSeconds(archiveTimeoutSeconds))
                 .progress(TerminalProgress.forTerminal(err(), common().output == OutputFormat.text)).checkPages(pageChecksums).build();
         try (RepositorySet repositories = repo.openSet()) {
@@ -131,7 +136,7 @@ public final class BackupCommand extends LifeboatSubcommand {
     private static void printText(PrintStream out, BackupResult result, String prefix) {
         out.println(prefix + result.backupId());
         if (System.console() != null) {
-            out.printf("  %s backup%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(),
+            out.printf("  %s backup%s%s, timeline %d, LSN %s .. %s%n", result.type().jsonName(), result.fromStandby() ? " from a standby" : "",
                     result.parent() == null ? "" : " on " + result.parent() + " (" + result.reusedFiles() + " unchanged files reused)",
                     result.timeline(), result.startLsn(), result.stopLsn());
             out.printf("  %,d files, %,.1f MB read, %,.1f MB stored (%d objects)%n", result.files(),

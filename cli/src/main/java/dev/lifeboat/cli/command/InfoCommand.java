@@ -96,6 +96,9 @@ public final class InfoCommand extends LifeboatSubcommand {
                 }
             }
             for (RepositoryInfo.Backup b : info.backups()) {
+                if (Boolean.TRUE.equals(b.fromStandby())) {
+                    out.println("  " + b.id() + " was taken from a standby");
+                }
                 for (var t : b.tablespaces()) {
                     out.println("  " + b.id() + " tablespace " + (t.name() == null ? "-" : t.name()) + " (oid " + t.oid() + ") at " + t.location());
                 }
