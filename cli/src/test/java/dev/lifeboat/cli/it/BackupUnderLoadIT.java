@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * backup pgbench's own invariant holds (every balance sum equals the history's), and at a
  * later target every table equals the source's contents at that moment.
  */
-@RunsAlone
 class BackupUnderLoadIT {
 
     static final String CONTENTS = "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("

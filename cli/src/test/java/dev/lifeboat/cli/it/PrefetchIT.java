@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * repository still stops recovery (restore_command exits above 125) instead of letting the
  * instance promote early. `check` finds a missing segment before a restore would.
  */
-@RunsAlone
 class PrefetchIT {
 
     private static final String ROWS = "SELECT count(*) || ':' || md5(string_agg(id || note, ',' ORDER BY id)) FROM events";
